@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Select
+
+from carpet_shop.audit.models import AuditAction, AuditLog
+from carpet_shop.core.repository import Repository
+
+
+class AuditLogRepository(Repository[AuditLog]):
+    model = AuditLog
+
+    def search(
+        self,
+        *,
+        user_id: uuid.UUID | None,
+        entity_type: str | None,
+        entity_id: uuid.UUID | None,
+        action: AuditAction | None,
+        since: datetime | None,
+        before: datetime | None,
+    ) -> Select[AuditLog]:
+        stmt = self.statement()
+        if user_id is not None:
+            stmt = stmt.where(AuditLog.user_id == user_id)
+        if entity_type is not None:
+            stmt = stmt.where(AuditLog.entity_type == entity_type)
+        if entity_id is not None:
+            stmt = stmt.where(AuditLog.entity_id == entity_id)
+        if action is not None:
+            stmt = stmt.where(AuditLog.action == action)
+        if since is not None:
+            stmt = stmt.where(AuditLog.timestamp >= since)
+        if before is not None:
+            stmt = stmt.where(AuditLog.timestamp < before)
+        return stmt.order_by(AuditLog.timestamp.desc(), AuditLog.id.desc())

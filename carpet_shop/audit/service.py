@@ -1,0 +1,131 @@
+"""The audit trail: written in the same transaction as the change it describes."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit.models import AuditAction, AuditLog
+from carpet_shop.audit.repository import AuditLogRepository
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock, shop_midnight
+from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.core.pagination import PageParams
+
+# Never copied into the trail, only noted as changed.
+SECRET_FIELDS = frozenset({"password_hash", "password", "refresh_token_hash"})
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(entity: object, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited fields of an entity, as they are now."""
+    return {name: getattr(entity, name) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """`{field: {"old": …, "new": …}}` for the fields whose value changed."""
+    changes: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in SECRET_FIELDS:
+            changes[name] = {"old": "***", "new": "***"}
+        else:
+            changes[name] = {"old": _json_safe(old), "new": _json_safe(new)}
+    return changes
+
+
+def created(after: Mapping[str, Any]) -> dict[str, Any]:
+    return diff({}, {k: v for k, v in after.items() if v is not None})
+
+
+def record(
+    session: Session,
+    *,
+    user_id: uuid.UUID | None,
+    action: AuditAction,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    changes: Mapping[str, Any] | None,
+    meta: RequestMeta,
+    clock: Clock,
+) -> AuditLog:
+    entry = AuditLog(
+        user_id=user_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        changes=_json_safe(dict(changes or {})),
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
+        timestamp=clock.now(),
+    )
+    return AuditLogRepository(session).add(entry)
+
+
+def list_entries(
+    session: Session,
+    page: PageParams,
+    *,
+    tz: ZoneInfo,
+    user_id: uuid.UUID | None = None,
+    entity_type: str | None = None,
+    entity_id: uuid.UUID | None = None,
+    action: AuditAction | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> tuple[Sequence[AuditLog], int]:
+    repository = AuditLogRepository(session)
+    # Dates are shop days, both ends inclusive.
+    stmt = repository.search(
+        user_id=user_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        since=shop_midnight(date_from, tz) if date_from else None,
+        before=shop_midnight(date_to + timedelta(days=1), tz) if date_to else None,
+    )
+    return repository.paginate(stmt, page)
+
+
+def log(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    action: AuditAction,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditLog:
+    """Record what a signed-in user did."""
+    return record(
+        session,
+        user_id=actor.id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        changes=changes,
+        meta=actor.meta,
+        clock=clock,
+    )

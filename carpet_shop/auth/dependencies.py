@@ -1,0 +1,63 @@
+"""Who may call a route, declared per route as a typed dependency."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from carpet_shop.auth import service as auth_service
+from carpet_shop.auth.policy import AuthPolicy
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.dependencies import AppClock, DbSession, Meta
+from carpet_shop.core.errors import Forbidden, Unauthorized
+from carpet_shop.core.repository import BranchScope
+
+# Declared for the docs' Authorize button; the token itself is checked below.
+bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
+
+
+def get_auth_policy(request: Request) -> AuthPolicy:
+    policy: AuthPolicy = request.app.state.auth_policy
+    return policy
+
+
+Policy = Annotated[AuthPolicy, Depends(get_auth_policy)]
+
+
+def get_actor(
+    session: DbSession,
+    clock: AppClock,
+    policy: Policy,
+    meta: Meta,
+    token: Annotated[str | None, Depends(bearer)],
+) -> Actor:
+    if not token:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'")
+    user, session_id = auth_service.authenticate(session, clock, policy, token)
+    return Actor(user=user, meta=meta, session_id=session_id)
+
+
+def require_admin(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    if not actor.is_admin:
+        raise Forbidden("Only the director (admin) may do this")
+    return actor
+
+
+def get_branch_scope(
+    actor: Annotated[Actor, Depends(get_actor)],
+    branch_id: Annotated[
+        uuid.UUID | None, Query(description="Only this branch (admins); sellers see their own")
+    ] = None,
+) -> BranchScope:
+    scope = actor.scope(branch_id)
+    if branch_id is not None and not scope.can_see(branch_id):
+        raise Forbidden("Sellers can only see their own branch")
+    return scope
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+AdminActor = Annotated[Actor, Depends(require_admin)]
+Scope = Annotated[BranchScope, Depends(get_branch_scope)]

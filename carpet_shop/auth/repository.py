@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from carpet_shop.auth.models import AuthSession, LoginAttempt
+from carpet_shop.core.repository import Repository
+
+
+class AuthSessionRepository(Repository[AuthSession]):
+    model = AuthSession
+
+    def rotate(
+        self,
+        session_id: uuid.UUID,
+        *,
+        presented_hash: str,
+        new_hash: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> bool:
+        """Swap the refresh token in one conditional UPDATE; False if it was not the current one.
+
+        Two concurrent refreshes with the same token race on this row: exactly one matches.
+        """
+        result = self.session.execute(
+            update(AuthSession)
+            .where(
+                AuthSession.id == session_id,
+                AuthSession.refresh_token_hash == presented_hash,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > now,
+            )
+            .values(
+                refresh_token_hash=new_hash,
+                generation=AuthSession.generation + 1,
+                last_used_at=now,
+                expires_at=expires_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def revoke(self, session_id: uuid.UUID, *, now: datetime, reason: str) -> bool:
+        result = self.session.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def revoke_all_of_user(
+        self, user_id: uuid.UUID, *, now: datetime, reason: str, keep: uuid.UUID | None = None
+    ) -> int:
+        stmt = update(AuthSession).where(
+            AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+        )
+        if keep is not None:
+            stmt = stmt.where(AuthSession.id != keep)
+        result = self.session.execute(
+            stmt.values(revoked_at=now, revoked_reason=reason).execution_options(
+                synchronize_session=False
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Sequence[AuthSession]:
+        return self.session.scalars(
+            select(AuthSession)
+            .where(
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > now,
+            )
+            .order_by(AuthSession.last_used_at.desc())
+        ).all()
+
+
+class LoginAttemptRepository(Repository[LoginAttempt]):
+    model = LoginAttempt

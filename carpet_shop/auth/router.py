@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from carpet_shop.auth import service
+from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
+from carpet_shop.auth.schemas import LoginRequest, RefreshRequest, SessionRead, TokenPair
+from carpet_shop.core.dependencies import AppClock, DbSession, Meta
+from carpet_shop.core.envelope import Envelope, ok
+from carpet_shop.core.errors import BadRequest, ValidationFailed
+from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.users import service as users_service
+from carpet_shop.users.schemas import UserCreate, UserRead
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+_LOGIN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": LoginRequest.model_json_schema()},
+            "application/x-www-form-urlencoded": {"schema": LoginRequest.model_json_schema()},
+        },
+    }
+}
+
+
+async def _login_body(request: Request) -> LoginRequest:
+    """JSON for the app; form fields for the docs' Authorize button (OAuth2 password flow)."""
+    content_type = request.headers.get("content-type", "")
+    raw: Any
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        raw = {
+            k: v for k, v in form.items() if k in {"username", "password"} and isinstance(v, str)
+        }
+    else:
+        try:
+            raw = json.loads(await request.body() or b"null")
+        except ValueError as exc:
+            raise BadRequest("The request body is not valid JSON") from exc
+    try:
+        return LoginRequest.model_validate(raw)
+    except ValidationError as exc:
+        fields = [
+            {"field": ".".join(map(str, e["loc"])) or "body", "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        raise ValidationFailed(
+            "username and password are required", details={"fields": fields}
+        ) from exc
+
+
+def _pair(tokens: service.IssuedTokens) -> TokenPair:
+    return TokenPair(
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.access_expires_in,
+        refresh_expires_in=tokens.refresh_expires_in,
+        session_id=tokens.session.id,
+        user=UserRead.model_validate(tokens.user),
+    )
+
+
+@router.post(
+    "/login",
+    response_model=Envelope[TokenPair],
+    openapi_extra=_LOGIN_BODY,
+    responses=errors(
+        400, 403, 422, s401="INVALID_CREDENTIALS", s403="ACCOUNT_LOCKED or deactivated"
+    ),
+    summary="Sign in; other signed-in accounts stay signed in",
+)
+def login(
+    request: Request,
+    body: Annotated[LoginRequest, Depends(_login_body)],
+    session: DbSession,
+    clock: AppClock,
+    policy: Policy,
+    meta: Meta,
+) -> Any:
+    tokens = service.login(session, clock, policy, meta, body.username, body.password)
+    envelope = ok(_pair(tokens), "Signed in")
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        # The OAuth2 password flow (the docs' Authorize button) reads these at the top level.
+        content = envelope.model_dump(mode="json")
+        content.update(access_token=tokens.access_token, token_type="bearer")
+        return JSONResponse(content)
+    return envelope
+
+
+@router.post("/refresh", response_model=Envelope[TokenPair], responses=errors(*AUTHED))
+def refresh(
+    body: RefreshRequest, session: DbSession, clock: AppClock, policy: Policy
+) -> Envelope[TokenPair]:
+    return ok(_pair(service.refresh(session, clock, policy, body.refresh_token)), "Tokens renewed")
+
+
+@router.post("/logout", response_model=Envelope[None], responses=errors(*AUTHED))
+def logout(
+    body: RefreshRequest, session: DbSession, clock: AppClock, policy: Policy, meta: Meta
+) -> Envelope[None]:
+    service.logout(session, clock, policy, meta, body.refresh_token)
+    return ok(None, "Signed out")
+
+
+@router.get("/me", response_model=Envelope[UserRead], responses=errors(401))
+def me(actor: CurrentActor) -> Envelope[UserRead]:
+    return ok(UserRead.model_validate(actor.user))
+
+
+@router.post(
+    "/register",
+    response_model=Envelope[UserRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, 403, 409),
+    summary="Create a user (admin only); same as POST /api/users",
+)
+def register(
+    body: UserCreate, actor: AdminActor, session: DbSession, clock: AppClock, policy: Policy
+) -> Envelope[UserRead]:
+    user = users_service.create_user(session, actor, clock, policy.hasher, body)
+    return ok(UserRead.model_validate(user), "User created")
+
+
+@router.get("/sessions", response_model=Envelope[list[SessionRead]], responses=errors(401))
+def sessions(
+    actor: CurrentActor, session: DbSession, clock: AppClock
+) -> Envelope[list[SessionRead]]:
+    rows = service.list_sessions(session, clock, actor)
+    return ok(
+        [
+            SessionRead.model_validate(s).model_copy(update={"current": s.id == actor.session_id})
+            for s in rows
+        ]
+    )
+
+
+@router.delete(
+    "/sessions/{session_id}", response_model=Envelope[None], responses=errors(*AUTHED, 404)
+)
+def end_session(
+    session_id: uuid.UUID, actor: CurrentActor, session: DbSession, clock: AppClock
+) -> Envelope[None]:
+    service.end_session(session, clock, actor, session_id)
+    return ok(None, "Session ended")

@@ -1,0 +1,279 @@
+"""Signing in and out: sessions with rotating refresh tokens and short-lived access tokens.
+
+A session is one signed-in account on one device. The app may hold several (account
+switching); each lives on its own, so signing into one never signs another out.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit import service as audit
+from carpet_shop.audit.models import AuditAction
+from carpet_shop.auth.errors import AccountDeactivated, RefreshTokenReused
+from carpet_shop.auth.models import AuthSession, LoginAttempt
+from carpet_shop.auth.policy import AuthPolicy
+from carpet_shop.auth.repository import AuthSessionRepository, LoginAttemptRepository
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.core.errors import AccountLocked, InvalidCredentials, NotFound, Unauthorized
+from carpet_shop.core.security import token_digest
+from carpet_shop.users import service as users_service
+from carpet_shop.users.models import User
+
+ENTITY = "session"
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    access_expires_in: int
+    refresh_expires_in: int
+    session: AuthSession
+    user: User
+
+
+def _issue(
+    policy: AuthPolicy, auth_session: AuthSession, user: User, now: datetime, generation: int
+) -> tuple[str, str]:
+    access, _ = policy.signer.issue(
+        user_id=user.id,
+        session_id=auth_session.id,
+        token_type="access",
+        generation=generation,
+        now=now,
+        lifetime=policy.access_lifetime,
+    )
+    refresh, _ = policy.signer.issue(
+        user_id=user.id,
+        session_id=auth_session.id,
+        token_type="refresh",
+        generation=generation,
+        now=now,
+        lifetime=policy.refresh_lifetime,
+    )
+    return access, refresh
+
+
+def _tokens(
+    policy: AuthPolicy, auth_session: AuthSession, user: User, access: str, refresh: str
+) -> IssuedTokens:
+    return IssuedTokens(
+        access_token=access,
+        refresh_token=refresh,
+        access_expires_in=int(policy.access_lifetime.total_seconds()),
+        refresh_expires_in=int(policy.refresh_lifetime.total_seconds()),
+        session=auth_session,
+        user=user,
+    )
+
+
+def _failed_login(
+    session: Session,
+    clock: Clock,
+    policy: AuthPolicy,
+    meta: RequestMeta,
+    username: str,
+    user: User | None,
+    reason: str,
+) -> None:
+    now = clock.now()
+    LoginAttemptRepository(session).add(
+        LoginAttempt(username=username, ip_address=meta.ip_address, success=False, timestamp=now)
+    )
+    if user is not None and reason == "wrong_password":
+        recent = (
+            user.last_failed_login_at is not None
+            and now - user.last_failed_login_at < policy.failure_window
+        )
+        user.failed_login_count = (user.failed_login_count if recent else 0) + 1
+        user.last_failed_login_at = now
+        if user.failed_login_count >= policy.max_failures:
+            user.locked_until = now + policy.lock_duration
+        session.flush()
+    audit.record(
+        session,
+        user_id=user.id if user else None,
+        action=AuditAction.LOGIN,
+        entity_type="user",
+        entity_id=user.id if user else None,
+        changes={"success": False, "username": username, "reason": reason},
+        meta=meta,
+        clock=clock,
+    )
+
+
+def login(
+    session: Session,
+    clock: Clock,
+    policy: AuthPolicy,
+    meta: RequestMeta,
+    username: str,
+    password: str,
+) -> IssuedTokens:
+    username = username.strip().lower()
+    now = clock.now()
+    user = users_service.find_for_login(session, username)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        _failed_login(session, clock, policy, meta, username, user, "locked")
+        raise AccountLocked(details={"locked_until": user.locked_until.isoformat()})
+    if not policy.hasher.verify(password, user.password_hash if user else None) or user is None:
+        _failed_login(session, clock, policy, meta, username, user, "wrong_password")
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            raise AccountLocked(details={"locked_until": user.locked_until.isoformat()})
+        raise InvalidCredentials()
+    if not user.is_active:
+        _failed_login(session, clock, policy, meta, username, user, "deactivated")
+        raise AccountDeactivated()
+
+    user.failed_login_count = 0
+    user.locked_until = None
+    repo = AuthSessionRepository(session)
+    auth_session = AuthSession(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        refresh_token_hash=secrets.token_hex(32),  # replaced below once the token exists
+        generation=0,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + policy.refresh_lifetime,
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
+    )
+    access, refresh = _issue(policy, auth_session, user, now, generation=0)
+    auth_session.refresh_token_hash = token_digest(refresh)
+    repo.add(auth_session)
+    LoginAttemptRepository(session).add(
+        LoginAttempt(username=username, ip_address=meta.ip_address, success=True, timestamp=now)
+    )
+    audit.record(
+        session,
+        user_id=user.id,
+        action=AuditAction.LOGIN,
+        entity_type="user",
+        entity_id=user.id,
+        changes={"success": True, "session_id": str(auth_session.id)},
+        meta=meta,
+        clock=clock,
+    )
+    return _tokens(policy, auth_session, user, access, refresh)
+
+
+def refresh(session: Session, clock: Clock, policy: AuthPolicy, refresh_token: str) -> IssuedTokens:
+    now = clock.now()
+    claims = policy.signer.read(refresh_token, expected_type="refresh", now=now)
+    repo = AuthSessionRepository(session)
+    auth_session = repo.get(claims.session_id)
+    if (
+        auth_session is None
+        or auth_session.user_id != claims.user_id
+        or auth_session.revoked_at is not None
+    ):
+        raise Unauthorized("This session has ended; sign in again")
+    user = _live_user(session, claims.user_id)
+
+    generation = auth_session.generation + 1
+    access, new_refresh = _issue(policy, auth_session, user, now, generation=generation)
+    if not repo.rotate(
+        auth_session.id,
+        presented_hash=token_digest(refresh_token),
+        new_hash=token_digest(new_refresh),
+        now=now,
+        expires_at=now + policy.refresh_lifetime,
+    ):
+        repo.revoke(auth_session.id, now=now, reason="refresh_reuse")
+        raise RefreshTokenReused()
+    session.refresh(auth_session)
+    return _tokens(policy, auth_session, user, access, new_refresh)
+
+
+def _live_user(session: Session, user_id: uuid.UUID) -> User:
+    try:
+        user = users_service.get_user(session, user_id)
+    except NotFound as exc:
+        raise Unauthorized("This account no longer exists") from exc
+    if not user.is_active:
+        raise Unauthorized("This account is deactivated")
+    return user
+
+
+def logout(
+    session: Session, clock: Clock, policy: AuthPolicy, meta: RequestMeta, refresh_token: str
+) -> None:
+    now = clock.now()
+    claims = policy.signer.read(refresh_token, expected_type="refresh", now=now)
+    repo = AuthSessionRepository(session)
+    auth_session = repo.get(claims.session_id)
+    if (
+        auth_session is None
+        or auth_session.revoked_at is not None
+        or auth_session.refresh_token_hash != token_digest(refresh_token)
+    ):
+        raise Unauthorized("This session has already ended")
+    repo.revoke(auth_session.id, now=now, reason="logout")
+    audit.record(
+        session,
+        user_id=auth_session.user_id,
+        action=AuditAction.LOGOUT,
+        entity_type="user",
+        entity_id=auth_session.user_id,
+        changes={"session_id": str(auth_session.id)},
+        meta=meta,
+        clock=clock,
+    )
+
+
+def authenticate(
+    session: Session, clock: Clock, policy: AuthPolicy, access_token: str
+) -> tuple[User, uuid.UUID]:
+    """The user behind an access token, if its session is still open."""
+    now = clock.now()
+    claims = policy.signer.read(access_token, expected_type="access", now=now)
+    auth_session = AuthSessionRepository(session).get(claims.session_id)
+    if (
+        auth_session is None
+        or auth_session.user_id != claims.user_id
+        or auth_session.revoked_at is not None
+    ):
+        raise Unauthorized("This session has ended; sign in again")
+    return _live_user(session, claims.user_id), auth_session.id
+
+
+def list_sessions(session: Session, clock: Clock, actor: Actor) -> Sequence[AuthSession]:
+    return AuthSessionRepository(session).live_of_user(actor.id, clock.now())
+
+
+def end_session(session: Session, clock: Clock, actor: Actor, session_id: uuid.UUID) -> None:
+    repo = AuthSessionRepository(session)
+    auth_session = repo.get(session_id)
+    if (
+        auth_session is None
+        or auth_session.user_id != actor.id
+        or auth_session.revoked_at is not None
+    ):
+        raise NotFound.of("Session", session_id)
+    repo.revoke(session_id, now=clock.now(), reason="ended_by_user")
+    audit.log(
+        session, actor, clock, AuditAction.LOGOUT, "user", actor.id, {"session_id": str(session_id)}
+    )
+
+
+def end_user_sessions(
+    session: Session,
+    clock: Clock,
+    user_id: uuid.UUID,
+    *,
+    reason: str,
+    keep_session_id: uuid.UUID | None = None,
+) -> int:
+    return AuthSessionRepository(session).revoke_all_of_user(
+        user_id, now=clock.now(), reason=reason, keep=keep_session_id
+    )

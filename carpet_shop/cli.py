@@ -1,0 +1,144 @@
+"""The `carpet-shop` command: serve, migrate, seed, create-admin, backup, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carpet_shop.core.config import ConfigurationError, get_settings
+
+app = typer.Typer(help="Carpet Shop backend.", no_args_is_help=True, add_completion=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Serve the API (docs at /docs)."""
+    import uvicorn
+
+    settings = get_settings()
+    try:
+        settings.check_safe_to_serve()
+    except ConfigurationError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    uvicorn.run(
+        "carpet_shop.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        access_log=False,
+    )
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date (Alembic upgrade)."""
+    from carpet_shop.core import migrations
+
+    settings = get_settings()
+    migrations.upgrade(settings.database_url, revision)
+    typer.echo(f"Database at revision {revision}")
+
+
+@app.command()
+def seed(demo: Annotated[bool, typer.Option("--demo", help="Load the demo shop")] = False) -> None:
+    """Load demo data (idempotent: running it twice adds nothing)."""
+    from carpet_shop import demo as demo_data
+    from carpet_shop.auth.policy import AuthPolicy
+    from carpet_shop.core.clock import SystemClock
+    from carpet_shop.core.database import Database
+
+    if not demo:
+        typer.echo("Nothing to do: pass --demo to load the demo shop.")
+        raise typer.Exit(1)
+    settings = get_settings()
+    database = Database.from_settings(settings)
+    try:
+        with database.transaction() as session:
+            demo_data.seed_demo(session, SystemClock(), AuthPolicy.from_settings(settings))
+    finally:
+        database.dispose()
+    typer.echo("Demo data ready: admin/admin123, seller1/seller123, seller2/seller123")
+
+
+@app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    full_name: Annotated[str, typer.Option(prompt="Full name")] = "",
+) -> None:
+    """Create a director (admin) account."""
+    from pydantic import ValidationError
+
+    from carpet_shop import demo as demo_data
+    from carpet_shop.auth.policy import AuthPolicy
+    from carpet_shop.core.clock import SystemClock
+    from carpet_shop.core.database import Database
+    from carpet_shop.users import service as users_service
+    from carpet_shop.users.schemas import UserCreate
+
+    try:
+        data = UserCreate(username=username, password=password, full_name=full_name)
+    except ValidationError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    database = Database.from_settings(settings)
+    try:
+        with database.transaction() as session:
+            if users_service.find_for_login(session, data.username) is not None:
+                typer.secho(f"User {data.username} already exists", fg=typer.colors.RED, err=True)
+                raise typer.Exit(1)
+            demo_data.ensure_admin(
+                session,
+                SystemClock(),
+                AuthPolicy.from_settings(settings),
+                data.username,
+                data.password,
+                data.full_name,
+            )
+    finally:
+        database.dispose()
+    typer.echo(f"Admin {data.username} created")
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="New file to write the backup to")]) -> None:
+    """Back up the SQLite database while the service runs, then check the copy."""
+    from carpet_shop.core import backup as backups
+
+    try:
+        written = backups.backup(get_settings().database_url, path)
+    except backups.BackupError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"Backup written to {written} (integrity ok)")
+
+
+@app.command()
+def restore(path: Annotated[Path, typer.Argument(help="Backup file to restore from")]) -> None:
+    """Replace the SQLite database with a backup (stop the service first), then check it."""
+    from carpet_shop.core import backup as backups
+
+    try:
+        target = backups.restore(get_settings().database_url, path)
+    except backups.BackupError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(
+        f"Restored {path} into {target} (integrity ok); run `carpet-shop migrate` if it is older"
+    )
+
+
+if __name__ == "__main__":
+    app()

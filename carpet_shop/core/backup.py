@@ -1,0 +1,62 @@
+"""Online backup and restore of the SQLite database file (PostgreSQL has pg_dump for that)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+
+class BackupError(RuntimeError):
+    pass
+
+
+def sqlite_path(database_url: str) -> Path:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        raise BackupError(
+            "backup and restore handle SQLite files; for PostgreSQL use pg_dump and pg_restore"
+        )
+    if not url.database or url.database == ":memory:":
+        raise BackupError("an in-memory database cannot be backed up")
+    return Path(url.database)
+
+
+def _integrity(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        result = conn.execute("PRAGMA integrity_check").fetchone()
+        if not result or result[0] != "ok":
+            raise BackupError(f"integrity check of {path} failed: {result}")
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    if "alembic_version" not in tables:
+        raise BackupError(f"{path} is not a Carpet Shop database (no alembic_version table)")
+
+
+def backup(database_url: str, target: Path) -> Path:
+    """Copy the live database page by page (consistent even while the service writes)."""
+    source = sqlite_path(database_url)
+    if not source.exists():
+        raise BackupError(f"no database at {source}")
+    if target.exists():
+        raise BackupError(f"{target} exists; choose a new file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    _integrity(target)
+    return target
+
+
+def restore(database_url: str, source: Path) -> Path:
+    """Replace the database's content with a checked backup, through SQLite's backup API."""
+    target = sqlite_path(database_url)
+    if not source.exists():
+        raise BackupError(f"no backup at {source}")
+    _integrity(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    _integrity(target)
+    return target

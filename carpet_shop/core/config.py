@@ -1,0 +1,98 @@
+"""Settings read from the environment and `.env`, named as in the specification's `.env.example`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from carpet_shop import __version__
+
+# The placeholder from the specification's `.env.example`: fine on a laptop, refused in production.
+EXAMPLE_SECRET_KEY = "your-secret-key-here-change-in-production"
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The settings are unsafe or inconsistent; the service must not start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    app_name: str = "Carpet Shop API"
+    app_version: str = __version__
+    environment: Literal["development", "test", "production"] = "development"
+    debug: bool = False
+
+    database_url: str = "sqlite:///./carpet_shop.db"
+    sqlite_busy_timeout_ms: int = 30_000
+
+    secret_key: str = EXAMPLE_SECRET_KEY
+    algorithm: Literal["HS256"] = "HS256"
+    access_token_expire_minutes: int = Field(default=1440, gt=0)
+    refresh_token_expire_days: int = Field(default=7, gt=0)
+
+    cors_origins: Annotated[list[str], NoDecode] = [
+        "http://localhost:3000",
+        "http://localhost:5173",
+    ]
+    timezone: str = "Asia/Tashkent"
+
+    uploads_dir: str = "uploads"
+    max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+
+    login_max_failures: int = Field(default=5, gt=0)
+    login_failure_window_minutes: int = Field(default=15, gt=0)
+    login_lock_minutes: int = Field(default=15, gt=0)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_safe_to_serve(self) -> None:
+        """Refuse to run production with settings that would expose the shop."""
+        if self.environment != "production":
+            return
+        problems = []
+        if (
+            not self.secret_key
+            or self.secret_key == EXAMPLE_SECRET_KEY
+            or len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH
+        ):
+            problems.append(
+                f"SECRET_KEY must be set to a random value of at least "
+                f"{MIN_PRODUCTION_SECRET_LENGTH} characters"
+            )
+        if "*" in self.cors_origins:
+            problems.append("CORS_ORIGINS must list the frontend's origins, not '*'")
+        if problems:
+            raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

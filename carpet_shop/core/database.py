@@ -1,0 +1,102 @@
+"""Engines and sessions: one transaction per request, opened with the right lock.
+
+SQLite: WAL so readers never wait for the writer, foreign keys on, a busy timeout, and write
+transactions that start with BEGIN IMMEDIATE. Python's sqlite3 driver would otherwise begin
+lazily (deferred) and a read-then-write transaction could fail with "database is locked"
+instead of queueing; see SQLAlchemy's notes on pysqlite's transaction handling.
+PostgreSQL: psycopg 3 with pre-ping; correctness under concurrency comes from conditional
+updates and row locks in the repositories, not from the isolation level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from carpet_shop.core.config import Settings
+
+_BEGIN_MODE = "carpet_shop_sqlite_begin"
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_MODE, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
+        )
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@dataclass
+class Database:
+    """The engine and the two kinds of session the service hands out."""
+
+    engine: Engine
+    _read: sessionmaker[Session] = field(init=False)
+    _write: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        writer = self.engine
+        if self.engine.dialect.name == "sqlite":
+            writer = self.engine.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+        # expire_on_commit=False: responses are shaped after the commit from loaded state.
+        self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
+        self._write = sessionmaker(bind=writer, expire_on_commit=False, autoflush=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        return cls(
+            make_engine(
+                settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+            )
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self, *, write: bool) -> Session:
+        return (self._write if write else self._read)()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """One unit of work outside HTTP (CLI, jobs, tests): commit on success, else roll back."""
+        session = self.session(write=write)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,69 @@
+"""Request-level dependencies: the transaction, the clock, the settings, the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.config import Settings
+from carpet_shop.core.database import Database
+from carpet_shop.core.errors import AppError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's one transaction: committed after the route returns, before the answer."""
+    database: Database = request.app.state.database
+    session = database.session(write=request.method not in SAFE_METHODS)
+    try:
+        yield session
+        session.commit()
+    except AppError as exc:
+        if exc.keeps_writes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    ip_address: str | None
+    user_agent: str | None
+
+
+def get_request_meta(request: Request) -> RequestMeta:
+    user_agent = request.headers.get("user-agent")
+    return RequestMeta(
+        ip_address=request.client.host if request.client else None,
+        user_agent=user_agent[:255] if user_agent else None,
+    )
+
+
+# scope="function": the commit happens before the response is sent, so a failed commit is
+# answered as an error instead of after a 200 the client already has.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+AppClock = Annotated[Clock, Depends(get_clock)]
+AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+Meta = Annotated[RequestMeta, Depends(get_request_meta)]

@@ -1,0 +1,129 @@
+"""Domain errors: each carries its CONTRACT.md code and HTTP status; one handler renders them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class AppError(Exception):
+    status_code: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+    default_message: ClassVar[str] = "The request cannot be processed"
+    # Most failures roll the request's transaction back. A few must keep what was written
+    # before they were raised (a failed login records the attempt that counts toward a lock).
+    keeps_writes: ClassVar[bool] = False
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
+        self.message = message or self.default_message
+        self.details = details or {}
+        super().__init__(self.message)
+
+
+class BadRequest(AppError):
+    pass
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "UNAUTHORIZED"
+    default_message = "Authentication required"
+
+
+class TokenExpired(AppError):
+    status_code = 401
+    code = "TOKEN_EXPIRED"
+    default_message = "The token has expired"
+
+
+class InvalidCredentials(AppError):
+    status_code = 401
+    code = "INVALID_CREDENTIALS"
+    default_message = "Wrong username or password"
+    keeps_writes = True
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "FORBIDDEN"
+    default_message = "You are not allowed to do this"
+
+
+class AccountLocked(AppError):
+    status_code = 403
+    code = "ACCOUNT_LOCKED"
+    default_message = "The account is locked after too many failed logins"
+    keeps_writes = True
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "NOT_FOUND"
+    default_message = "Not found"
+
+    @classmethod
+    def of(cls, entity: str, entity_id: object) -> NotFound:
+        return cls(
+            f"{entity} {entity_id} not found", details={"entity": entity, "id": str(entity_id)}
+        )
+
+
+class MethodNotAllowed(AppError):
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+    default_message = "Method not allowed"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "CONFLICT"
+    default_message = "The request conflicts with the current state"
+
+
+class InsufficientStock(AppError):
+    status_code = 409
+    code = "INSUFFICIENT_STOCK"
+    default_message = "Not enough stock"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+    default_message = "The request body is too large"
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+    default_message = "The request is not valid"
+
+    @classmethod
+    def field(cls, field: str, message: str) -> ValidationFailed:
+        return cls(message, details={"fields": [{"field": field, "message": message}]})
+
+
+class PaymentExceedsRemaining(AppError):
+    status_code = 422
+    code = "PAYMENT_EXCEEDS_REMAINING"
+    default_message = "The payment is more than what is still owed"
+
+
+class PriceBelowCost(AppError):
+    status_code = 422
+    code = "PRICE_BELOW_COST"
+    default_message = "A seller cannot sell below the buy price"
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "RATE_LIMITED"
+    default_message = "Too many requests"
+
+    def __init__(self, retry_after_seconds: int, message: str | None = None):
+        super().__init__(message, details={"retry_after": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"
+    default_message = "The service is not available"

@@ -1,0 +1,170 @@
+"""Request ids, access logging, body limits and the single place errors become envelopes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from contextvars import ContextVar
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from carpet_shop.core.envelope import error_envelope
+from carpet_shop.core.errors import AppError, RateLimited
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+access_log = logging.getLogger("carpet_shop.access")
+error_log = logging.getLogger("carpet_shop.errors")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    422: "VALIDATION_ERROR",
+    429: "RATE_LIMITED",
+}
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class RequestContextMiddleware:
+    """Outermost layer: gives every request an id, logs it, and turns crashes into a 500 envelope.
+
+    It catches unexpected exceptions itself (rather than leaving them to Starlette's
+    ServerErrorMiddleware) so that the 500 answer also carries X-Request-ID.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            length = headers.get(b"content-length")
+            if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+                body = error_envelope(
+                    "PAYLOAD_TOO_LARGE",
+                    f"The request body is larger than {self.max_body_bytes} bytes",
+                    {"limit_bytes": self.max_body_bytes},
+                )
+                await JSONResponse(body, status_code=413)(scope, receive, send_with_id)
+                return
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            error_log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if not response_started:
+                body = error_envelope(
+                    "INTERNAL_ERROR", "An unexpected error occurred", {"request_id": request_id}
+                )
+                await JSONResponse(body, status_code=500)(scope, receive, send_with_id)
+        finally:
+            access_log.info(
+                "%s %s %s %.1fms",
+                scope.get("method"),
+                scope.get("path"),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+            request_id_var.reset(token)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    # ("body", "items", 0, "quantity") -> "items.0.quantity"; query and path keep their name.
+    parts = (
+        [str(p) for p in loc[1:]]
+        if loc and loc[0] in {"body", "query", "path", "header", "form"}
+        else [str(p) for p in loc]
+    )
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    headers = (
+        {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, RateLimited) else None
+    )
+    return JSONResponse(
+        error_envelope(exc.code, exc.message, exc.details),
+        status_code=exc.status_code,
+        headers=headers,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return JSONResponse(
+            error_envelope("BAD_REQUEST", "The request body is not valid JSON"), status_code=400
+        )
+    fields = [
+        {"field": _field_name(tuple(err.get("loc", ()))), "message": str(err.get("msg", "invalid"))}
+        for err in errors
+    ]
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+    return JSONResponse(
+        error_envelope(
+            "VALIDATION_ERROR", summary or "The request is not valid", {"fields": fields}
+        ),
+        status_code=422,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(
+        exc.status_code, "INTERNAL_ERROR" if exc.status_code >= 500 else "BAD_REQUEST"
+    )
+    if exc.status_code == 404:
+        message = "Not found"
+    elif exc.status_code == 405:
+        message = f"Method {request.method} is not allowed here"
+    else:
+        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+    return JSONResponse(
+        error_envelope(code, message),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

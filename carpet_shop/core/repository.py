@@ -1,0 +1,118 @@
+"""Query building blocks shared by every domain's repository.
+
+Two rules live here and nowhere else: soft-deleted rows are invisible unless asked for, and a
+caller confined to one branch only ever gets rows of that branch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from carpet_shop.core.errors import Forbidden
+from carpet_shop.core.models import Base, SoftDeleteMixin
+from carpet_shop.core.pagination import PageParams
+
+M = TypeVar("M", bound=Base)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class BranchScope:
+    """What branches a caller may read, and which one they asked for.
+
+    `allowed_branch_id` is None for the director (every branch) and the seller's own branch
+    otherwise. `requested_branch_id` is the optional `branch_id` filter of a list.
+    """
+
+    allowed_branch_id: uuid.UUID | None
+    requested_branch_id: uuid.UUID | None = None
+
+    @property
+    def list_branch_id(self) -> uuid.UUID | None:
+        return self.allowed_branch_id or self.requested_branch_id
+
+    def can_see(self, branch_id: uuid.UUID | None) -> bool:
+        return self.allowed_branch_id is None or branch_id == self.allowed_branch_id
+
+    def check(self, branch_id: uuid.UUID | None) -> None:
+        if not self.can_see(branch_id):
+            raise Forbidden("This belongs to another branch")
+
+
+ALL_BRANCHES = BranchScope(allowed_branch_id=None)
+
+
+class Repository(Generic[M]):
+    model: ClassVar[type[Any]]
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def statement(self) -> Select[M]:
+        return select(self.model)
+
+    def get(self, entity_id: uuid.UUID) -> M | None:
+        found: M | None = self.session.get(self.model, entity_id)
+        return found
+
+    def add(self, entity: M) -> M:
+        self.session.add(entity)
+        self.session.flush()
+        return entity
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def paginate(self, statement: Select[R], page: PageParams) -> tuple[Sequence[R], int]:
+        total = self.session.scalar(
+            select(func.count()).select_from(statement.order_by(None).subquery())
+        )
+        rows = self.session.scalars(statement.limit(page.page_size).offset(page.offset)).all()
+        return rows, int(total or 0)
+
+
+class SoftDeleteRepository(Repository[M]):
+    """For tables with `SoftDeleteMixin`: deleted rows vanish from every default query."""
+
+    def statement(self, *, include_deleted: bool = False) -> Select[M]:
+        stmt = select(self.model)
+        if not include_deleted:
+            stmt = stmt.where(self.model.deleted_at.is_(None))
+        return stmt
+
+    def get_live(self, entity_id: uuid.UUID) -> M | None:
+        entity = self.get(entity_id)
+        if entity is None or getattr(entity, "deleted_at", None) is not None:
+            return None
+        return entity
+
+    def soft_delete(self, entity: M, *, by: uuid.UUID, at: datetime) -> None:
+        assert isinstance(entity, SoftDeleteMixin)
+        entity.deleted_at = at
+        entity.deleted_by_id = by
+        self.session.flush()
+
+    def restore(self, entity: M) -> None:
+        assert isinstance(entity, SoftDeleteMixin)
+        entity.deleted_at = None
+        entity.deleted_by_id = None
+        self.session.flush()
+
+
+class BranchScopedMixin:
+    """Confines queries to what a `BranchScope` may read. Declare `branch_column`."""
+
+    branch_column: ClassVar[InstrumentedAttribute[Any]]
+
+    def scoped(self, statement: Select[R], scope: BranchScope) -> Select[R]:
+        branch_id = scope.list_branch_id
+        if branch_id is None:
+            return statement
+        return statement.where(self.branch_column == branch_id)

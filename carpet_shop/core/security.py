@@ -1,0 +1,111 @@
+"""Password hashing (Argon2id via pwdlib) and signed tokens (PyJWT, HS256 only)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from carpet_shop.core.errors import TokenExpired, Unauthorized
+
+TokenType = Literal["access", "refresh"]
+ALLOWED_ALGORITHMS = ["HS256"]
+
+
+class PasswordHasher:
+    def __init__(self, *, fast: bool = False):
+        # The test suite hashes hundreds of passwords; production keeps pwdlib's defaults.
+        hasher = (
+            Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1) if fast else Argon2Hasher()
+        )
+        self._hash = PasswordHash((hasher,))
+        # Verifying against this keeps an unknown username as slow as a wrong password.
+        self._dummy = self._hash.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hash.hash(password)
+
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        if password_hash is None:
+            self._hash.verify(password, self._dummy)
+            return False
+        return self._hash.verify(password, password_hash)
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    token_type: TokenType
+    generation: int
+    expires_at: datetime
+
+
+class TokenSigner:
+    def __init__(self, secret_key: str, algorithm: str = "HS256"):
+        if algorithm not in ALLOWED_ALGORITHMS:
+            raise ValueError(f"algorithm {algorithm} is not allowed")
+        self._key = secret_key
+        self._algorithm = algorithm
+
+    def issue(
+        self,
+        *,
+        user_id: uuid.UUID,
+        session_id: uuid.UUID,
+        token_type: TokenType,
+        generation: int,
+        now: datetime,
+        lifetime: timedelta,
+    ) -> tuple[str, datetime]:
+        expires_at = now + lifetime
+        payload = {
+            "sub": str(user_id),
+            "sid": str(session_id),
+            "typ": token_type,
+            "gen": generation,
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            # Unique per token, so two tokens issued in the same second still differ.
+            "jti": secrets.token_urlsafe(12),
+        }
+        return jwt.encode(payload, self._key, algorithm=self._algorithm), expires_at
+
+    def read(self, token: str, *, expected_type: TokenType, now: datetime) -> TokenClaims:
+        try:
+            payload = jwt.decode(
+                token,
+                self._key,
+                algorithms=ALLOWED_ALGORITHMS,
+                options={"require": ["exp", "sub", "sid", "typ", "gen"], "verify_exp": False},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized("The token is not valid") from exc
+        if payload.get("typ") != expected_type:
+            raise Unauthorized(f"An {expected_type} token is required")
+        try:
+            claims = TokenClaims(
+                user_id=uuid.UUID(str(payload["sub"])),
+                session_id=uuid.UUID(str(payload["sid"])),
+                token_type=expected_type,
+                generation=int(payload["gen"]),
+                expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=now.tzinfo),
+            )
+        except (ValueError, TypeError) as exc:
+            raise Unauthorized("The token is not valid") from exc
+        # Expiry is checked against the service clock, so tests can move time.
+        if claims.expires_at <= now:
+            raise TokenExpired(f"The {expected_type} token has expired")
+        return claims
+
+
+def token_digest(token: str) -> str:
+    """Only this digest of a refresh token is stored; the token itself never is."""
+    return hashlib.sha256(token.encode()).hexdigest()

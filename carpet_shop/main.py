@@ -1,0 +1,97 @@
+"""The application factory: `uvicorn --factory carpet_shop.main:create_app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from carpet_shop import __version__
+from carpet_shop.audit.router import router as audit_router
+from carpet_shop.auth.policy import AuthPolicy
+from carpet_shop.auth.router import router as auth_router
+from carpet_shop.branches.router import router as branches_router
+from carpet_shop.core.clock import Clock, SystemClock
+from carpet_shop.core.config import Settings, get_settings
+from carpet_shop.core.database import Database
+from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
+from carpet_shop.health.router import router as health_router
+from carpet_shop.users.router import router as users_router
+
+DESCRIPTION = """
+Backend of a multi-branch carpet shop: branches, sellers, the catalog (dona and metraj),
+a stock ledger, sales, credit (nasiya) and the director's analytics.
+
+**Authentication**: `POST /api/auth/login` returns an access token; send it as
+`Authorization: Bearer <token>`. Every answer is an envelope:
+`{"success", "data", "message", "timestamp"}`, or `{"success": false, "error": {"code", …}}`.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Signing in and out, token refresh, sessions"},
+    {"name": "users", "description": "The director and the sellers"},
+    {"name": "branches", "description": "The shop's branches"},
+    {"name": "audit", "description": "Who changed what, and when"},
+    {"name": "health", "description": "Liveness and database state"},
+]
+
+
+def _configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    root = logging.getLogger("carpet_shop")
+    root.handlers = [handler]
+    root.setLevel(logging.DEBUG if settings.debug else logging.INFO)
+    root.propagate = False
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_safe_to_serve()
+    _configure_logging(settings)
+    database = database or Database.from_settings(settings)
+    clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title=settings.app_name,
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        license_info={"name": "MIT"},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clock = clock
+    app.state.auth_policy = AuthPolicy.from_settings(settings)
+    app.state.started_at = clock.now()
+
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
+
+    for router in (auth_router, users_router, branches_router, audit_router, health_router):
+        app.include_router(router)
+    return app

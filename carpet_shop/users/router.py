@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
+from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
+from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.pagination import Page
+from carpet_shop.users import service
+from carpet_shop.users.models import Role
+from carpet_shop.users.schemas import UserCreate, UserRead, UserUpdate
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+@router.get("", response_model=ListEnvelope[UserRead], responses=errors(*AUTHED, 403))
+def list_users(
+    actor: AdminActor,
+    session: DbSession,
+    page: Page,
+    role: Role | None = None,
+    branch_id: uuid.UUID | None = None,
+    is_active: bool | None = None,
+    q: Annotated[str | None, Query(max_length=50)] = None,
+    include_deleted: bool = False,
+) -> ListEnvelope[UserRead]:
+    rows, total = service.list_users(
+        session,
+        page,
+        include_deleted=include_deleted,
+        role=role,
+        branch_id=branch_id,
+        is_active=is_active,
+        q=q,
+    )
+    return page_of([UserRead.model_validate(u) for u in rows], page, total)
+
+
+@router.post(
+    "",
+    response_model=Envelope[UserRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, 403, 409),
+)
+def create_user(
+    body: UserCreate, actor: AdminActor, session: DbSession, clock: AppClock, policy: Policy
+) -> Envelope[UserRead]:
+    return ok(
+        UserRead.model_validate(service.create_user(session, actor, clock, policy.hasher, body)),
+        "User created",
+    )
+
+
+@router.get("/{user_id}", response_model=Envelope[UserRead], responses=errors(*AUTHED, 403, 404))
+def read_user(user_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> Envelope[UserRead]:
+    return ok(UserRead.model_validate(service.read_user(session, actor, user_id)))
+
+
+@router.put(
+    "/{user_id}",
+    response_model=Envelope[UserRead],
+    responses=errors(*AUTHED, 403, 404, 409),
+    summary="Change a user; a seller may change only their own full_name and password",
+)
+def update_user(
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    actor: CurrentActor,
+    session: DbSession,
+    clock: AppClock,
+    policy: Policy,
+) -> Envelope[UserRead]:
+    user = service.update_user(session, actor, clock, policy.hasher, user_id, body)
+    return ok(UserRead.model_validate(user), "User updated")
+
+
+@router.delete(
+    "/{user_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404, 409)
+)
+def delete_user(
+    user_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+) -> Envelope[None]:
+    service.delete_user(session, actor, clock, user_id)
+    return ok(None, "User deleted")
+
+
+@router.post(
+    "/{user_id}/restore",
+    response_model=Envelope[UserRead],
+    responses=errors(*AUTHED, 403, 404, 409),
+)
+def restore_user(
+    user_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+) -> Envelope[UserRead]:
+    return ok(
+        UserRead.model_validate(service.restore_user(session, actor, clock, user_id)),
+        "User restored",
+    )
+
+
+@router.post(
+    "/{user_id}/unlock", response_model=Envelope[UserRead], responses=errors(*AUTHED, 403, 404)
+)
+def unlock_user(
+    user_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+) -> Envelope[UserRead]:
+    return ok(
+        UserRead.model_validate(service.unlock_user(session, actor, clock, user_id)),
+        "User unlocked",
+    )
