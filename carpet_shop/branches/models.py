@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import Index, String, text
+import uuid
+
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carpet_shop.core.models import Base, IdMixin, SoftDeleteMixin, TimestampMixin
@@ -14,6 +16,11 @@ class Branch(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     code: Mapped[str] = mapped_column(String(8))
     address: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(32))
+    # users refer to branches and branches (through this) to users: the constraint is added
+    # after both tables exist.
+    deleted_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), default=None
+    )
 
     __table_args__ = (
         # A deleted branch frees its name and code for a new one.

@@ -46,7 +46,7 @@ class SoftDeleteMixin:
 
     deleted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     deleted_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), default=None
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
 
     @property

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from carpet_shop.core.models import Base, IdMixin, SoftDeleteMixin, TimestampMixin
+
+
+class Category(enum.StrEnum):
+    """Spelled as the specification spells them."""
+
+    GILAMLAR = "Gilamlar"
+    PALOSLAR = "Paloslar"
+    JOYNAMOZLAR = "Joynamozlar"
+    METRAJLAR = "Metrajlar"
+    OVALNIY = "Ovalniy"
+    KOVRIY = "Kovriy"
+
+
+class ProductType(enum.StrEnum):
+    UNIT = "unit"  # dona: sold by the piece
+    METER = "meter"  # metraj: cut from a roll and sold by the metre
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Collection(IdMixin, TimestampMixin, Base):
+    __tablename__ = "collections"
+
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    icon: Mapped[str | None] = mapped_column(String(16))
+
+
+class Size(IdMixin, TimestampMixin, Base):
+    """A carpet size `W×H` in metres; with no collection it is offered for all of them."""
+
+    __tablename__ = "sizes"
+
+    size: Mapped[str] = mapped_column(String(20))
+    width: Mapped[Decimal]
+    height: Mapped[Decimal]
+    collection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
+    )
+
+    __table_args__ = (
+        Index("uq_sizes_size_collection", "size", "collection_id", unique=True),
+        CheckConstraint("width > 0 AND height > 0", name="positive"),
+    )
+
+
+class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
+    """One line of stock in one branch.
+
+    Unit products count whole pieces in `quantity`. Meter products keep the roll's
+    `total_length` and `remaining_length` in metres; their prices are per metre.
+    The stock columns change only through the inventory ledger.
+    """
+
+    __tablename__ = "products"
+
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[Category] = mapped_column(_enum(Category, "product_category"))
+    collection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections.id"), index=True)
+    type: Mapped[ProductType] = mapped_column(_enum(ProductType, "product_type"))
+    buy_price: Mapped[Decimal]
+    sell_price: Mapped[Decimal]
+    sell_price_per_meter: Mapped[Decimal | None]
+    quantity: Mapped[int] = mapped_column(default=0)
+    total_length: Mapped[Decimal | None]
+    remaining_length: Mapped[Decimal | None]
+    max_quantity: Mapped[int | None]
+    available_sizes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    photo: Mapped[str | None] = mapped_column(String(255))
+    photo_thumb: Mapped[str | None] = mapped_column(String(255))
+    low_stock_threshold: Mapped[Decimal | None]
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), index=True)
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint(
+            "remaining_length IS NULL OR remaining_length >= 0", name="length_not_negative"
+        ),
+        CheckConstraint(
+            "remaining_length IS NULL OR total_length IS NULL OR remaining_length <= total_length",
+            name="length_within_roll",
+        ),
+        CheckConstraint("buy_price > 0 AND sell_price > 0", name="prices_positive"),
+        Index("idx_products_branch_category", "branch_id", "category"),
+        Index(
+            "ix_products_live_name",
+            "name",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    @property
+    def stock(self) -> Decimal:
+        """Pieces or metres on hand, whichever this product counts."""
+        if self.type == ProductType.METER:
+            return self.remaining_length or Decimal("0")
+        return Decimal(self.quantity)
+
+    @property
+    def standard_price(self) -> Decimal:
+        """The list price of one piece or one metre."""
+        if self.type == ProductType.METER and self.sell_price_per_meter is not None:
+            return self.sell_price_per_meter
+        return self.sell_price

@@ -1,0 +1,176 @@
+"""The stock ledger: the only way a product's stock changes.
+
+Every change writes a movement in the same transaction as the document that caused it, so
+the sum of a product's movements always equals its stock, and stock never goes below zero.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
+from carpet_shop.inventory.models import MovementKind, StockMovement
+from carpet_shop.inventory.repository import StockRepository
+
+
+@dataclass(frozen=True)
+class Document:
+    """What caused a movement: e.g. Document("sale", sale.id)."""
+
+    type: str
+    id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class StockLine:
+    product: Product
+    amount: Decimal  # pieces or metres, > 0
+
+
+def _check_amount(product: Product, amount: Decimal) -> None:
+    if amount <= 0:
+        raise ValidationFailed.field("quantity", "Must be more than zero")
+    if product.type == ProductType.UNIT and amount != amount.to_integral_value():
+        raise ValidationFailed.field("quantity", f"{product.name} is sold by whole pieces")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed.field("quantity", "Lengths are exact to the centimetre")
+
+
+def _movement(
+    session: Session,
+    clock: Clock,
+    product: Product,
+    kind: MovementKind,
+    delta: Decimal,
+    balance: Decimal,
+    document: Document,
+    user_id: uuid.UUID | None,
+    reason: str | None,
+) -> StockMovement:
+    return StockRepository(session).add(
+        StockMovement(
+            product_id=product.id,
+            branch_id=product.branch_id,
+            kind=kind,
+            delta=delta,
+            balance_after=balance,
+            document_type=document.type,
+            document_id=document.id,
+            user_id=user_id,
+            reason=reason,
+            created_at=clock.now(),
+        )
+    )
+
+
+def _sync(product: Product, balance: Decimal) -> None:
+    # Keep the loaded object in step with the row the UPDATE changed.
+    if product.type == ProductType.UNIT:
+        product.quantity = int(balance)
+    else:
+        product.remaining_length = balance
+        if product.total_length is None or balance > product.total_length:
+            product.total_length = balance
+
+
+def take(
+    session: Session,
+    clock: Clock,
+    lines: Sequence[StockLine],
+    kind: MovementKind,
+    document: Document,
+    user_id: uuid.UUID | None,
+    reason: str | None = None,
+) -> list[StockMovement]:
+    """Take stock for every line, or none: one short line refuses the whole document.
+
+    The caller's transaction is rolled back by the InsufficientStock error, which names every
+    short product and what it has.
+    """
+    repo = StockRepository(session)
+    movements: list[StockMovement] = []
+    shortages: list[dict[str, object]] = []
+    for line in lines:
+        _check_amount(line.product, line.amount)
+        balance = repo.shift(line.product.id, line.product.type, -line.amount)
+        if balance is None:
+            current = repo.lock_product(line.product.id)
+            if current is None:
+                raise NotFound.of("Product", line.product.id)
+            shortages.append(
+                {
+                    "product_id": str(line.product.id),
+                    "name": line.product.name,
+                    "requested": str(line.amount),
+                    "available": str(current.stock),
+                    "unit": "m" if line.product.type == ProductType.METER else "pcs",
+                }
+            )
+            continue
+        _sync(line.product, balance)
+        movements.append(
+            _movement(
+                session, clock, line.product, kind, -line.amount, balance, document, user_id, reason
+            )
+        )
+    if shortages:
+        names = ", ".join(str(s["name"]) for s in shortages)
+        raise InsufficientStock(f"Not enough stock: {names}", details={"products": shortages})
+    return movements
+
+
+def put(
+    session: Session,
+    clock: Clock,
+    lines: Sequence[StockLine],
+    kind: MovementKind,
+    document: Document,
+    user_id: uuid.UUID | None,
+    reason: str | None = None,
+) -> list[StockMovement]:
+    """Add stock back or in (returns, receipts of transfers, cancellations, imports)."""
+    repo = StockRepository(session)
+    movements = []
+    for line in lines:
+        _check_amount(line.product, line.amount)
+        balance = repo.shift(line.product.id, line.product.type, line.amount)
+        if balance is None:
+            raise NotFound.of("Product", line.product.id)
+        _sync(line.product, balance)
+        movements.append(
+            _movement(
+                session, clock, line.product, kind, line.amount, balance, document, user_id, reason
+            )
+        )
+    return movements
+
+
+def set_level(
+    session: Session,
+    clock: Clock,
+    product: Product,
+    counted: Decimal,
+    kind: MovementKind,
+    document: Document,
+    user_id: uuid.UUID | None,
+    reason: str | None = None,
+) -> StockMovement | None:
+    """Make the stock equal `counted` (a stock count or an edit); None if it already is."""
+    if counted < 0:
+        raise ValidationFailed.field("quantity", "Stock cannot be negative")
+    locked = StockRepository(session).lock_product(product.id)
+    if locked is None:
+        raise NotFound.of("Product", product.id)
+    delta = counted - locked.stock
+    if delta == 0:
+        return None
+    line = [StockLine(locked, abs(delta))]
+    moved = (take if delta < 0 else put)(session, clock, line, kind, document, user_id, reason)
+    return moved[0]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import case, func, select, update
+
+from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.core.repository import Repository
+from carpet_shop.inventory.models import StockMovement
+
+
+class StockRepository(Repository[StockMovement]):
+    model = StockMovement
+
+    def shift(self, product_id: uuid.UUID, kind: ProductType, delta: Decimal) -> Decimal | None:
+        """Move one product's stock by `delta` in a single conditional UPDATE.
+
+        Returns the new balance, or None when the product is gone or the stock would go below
+        zero. The check and the write are one statement, so concurrent requests cannot both
+        take the last piece: on PostgreSQL the second waits for the first's row lock and then
+        re-evaluates the condition; on SQLite writers are serialised by BEGIN IMMEDIATE.
+        """
+        live = (Product.id == product_id, Product.deleted_at.is_(None))
+        if kind == ProductType.UNIT:
+            pieces = int(delta)
+            stmt = (
+                update(Product)
+                .where(*live, Product.quantity + pieces >= 0)
+                .values(quantity=Product.quantity + pieces)
+                .returning(Product.quantity)
+            )
+        else:
+            new_length = Product.remaining_length + delta
+            stmt = (
+                update(Product)
+                .where(*live, new_length >= 0)
+                .values(
+                    remaining_length=new_length,
+                    # Stock received beyond the roll's length makes the roll longer.
+                    total_length=case(
+                        (new_length > Product.total_length, new_length), else_=Product.total_length
+                    ),
+                )
+                .returning(Product.remaining_length)
+            )
+        balance = self.session.execute(stmt.execution_options(synchronize_session=False)).scalar()
+        if balance is None:
+            return None
+        return Decimal(balance)
+
+    def lock_product(self, product_id: uuid.UUID) -> Product | None:
+        """Read a product for a change that depends on its current stock (row lock on PostgreSQL;
+        SQLite's write transaction already excludes other writers)."""
+        return self.session.scalar(
+            select(Product)
+            .where(Product.id == product_id, Product.deleted_at.is_(None))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    def ledger_total(self, product_id: uuid.UUID) -> Decimal:
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(StockMovement.delta), 0)).where(
+                StockMovement.product_id == product_id
+            )
+        )
+        return Decimal(total or 0)
