@@ -12,7 +12,6 @@ from alembic import op
 
 import carpet_shop.core.types
 
-
 revision: str = "26a0b68639bf"
 down_revision: str | None = "634d13ca630b"
 branch_labels: str | Sequence[str] | None = None

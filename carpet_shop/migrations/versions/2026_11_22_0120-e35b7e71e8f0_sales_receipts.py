@@ -12,7 +12,6 @@ from alembic import op
 
 import carpet_shop.core.types
 
-
 revision: str = "e35b7e71e8f0"
 down_revision: str | None = "26a0b68639bf"
 branch_labels: str | Sequence[str] | None = None
