@@ -90,7 +90,9 @@ def test_update_corrects_name_phone_and_note_and_is_audited(client, shop):
     assert response.status_code == 200, response.text
     assert response.json()["data"]["phone"] == "+998998887766"
     assert response.json()["data"]["name"] == "Aziz Rahimov"
-    assert_error(client.put(url, json={"phone": other["phone"]}, headers=shop.as_a), 409, "CONFLICT")
+    assert_error(
+        client.put(url, json={"phone": other["phone"]}, headers=shop.as_a), 409, "CONFLICT"
+    )
     assert_error(client.put(url, json={"phone": "1"}, headers=shop.as_a), 422, "VALIDATION_ERROR")
     assert_error(client.put(url, json={"role": "x"}, headers=shop.as_a), 422, "VALIDATION_ERROR")
     cleared = client.put(url, json={"note": None}, headers=shop.as_a).json()["data"]
@@ -156,7 +158,9 @@ def test_a_customer_who_owes_cannot_be_deleted(client, shop, factory):
 
 def test_unknown_and_malformed_ids(client, shop):
     assert_error(client.get(f"/api/customers/{uuid.uuid4()}", headers=shop.as_a), 404, "NOT_FOUND")
-    assert_error(client.get("/api/customers/not-a-uuid", headers=shop.as_a), 422, "VALIDATION_ERROR")
+    assert_error(
+        client.get("/api/customers/not-a-uuid", headers=shop.as_a), 422, "VALIDATION_ERROR"
+    )
     assert_error(client.get("/api/customers"), 401, "UNAUTHORIZED")
     assert_error(client.post("/api/customers", json={}), 401, "UNAUTHORIZED")
 
