@@ -367,13 +367,24 @@ def settle_return(
     return reduced, refund_amount - reduced
 
 
-def search(session: Session, scope: BranchScope, q: str, limit: int) -> list[DebtHit]:
-    """Search provider for the global /api/search: debts by customer name or phone."""
+def search(
+    session: Session,
+    scope: BranchScope,
+    q: str,
+    limit: int,
+    *,
+    clock: Clock | None = None,
+    tz: ZoneInfo | None = None,
+) -> list[DebtHit]:
+    """Search provider for the global /api/search: debts by customer name or phone.
+
+    Open debts first, most urgent deadline first. The status is computed against `clock`
+    (the system clock when the caller has none to give).
+    """
     q = q.strip()
     if not q or limit <= 0:
         return []
-    # No clock in the providers' signature: "today" is the system's, in shop time.
-    today = shop_today(SystemClock())
+    today = shop_today(clock or SystemClock(), tz)
     return [
         DebtHit(
             id=d.id,
