@@ -1,7 +1,8 @@
 """Debts (nasiya): opening, reading, changing, and the hooks other domains call.
 
-Payments live in `payments.py`, the totals in `summary.py`, the scheduled status job in
-`jobs.py`; what other domains may call is re-exported here.
+Credit sales and returns live in `credit.py`, payments in `payments.py`, the totals in
+`summary.py`, the scheduled status job in `jobs.py`; what other domains may call is
+re-exported here, so they import this module only.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,9 @@ from carpet_shop.customers.models import Customer
 from carpet_shop.customers.schemas import CustomerUpdate
 from carpet_shop.debts import status as st
 from carpet_shop.debts.calendar import shop_today
+from carpet_shop.debts.credit import create_for_sale, settle_return
 from carpet_shop.debts.models import Debt
+from carpet_shop.debts.opening import AUDITED_FIELDS, ENTITY, ZERO, check_deadline, open_debt
 from carpet_shop.debts.payments import list_payments, record_payment
 from carpet_shop.debts.repository import DebtFilters, DebtRepository
 from carpet_shop.debts.schemas import DebtCreate, DebtHit, DebtUpdate
@@ -39,37 +41,19 @@ __all__ = [
     "DebtFigures",
     "create_debt",
     "create_for_sale",
+    "customer_has_open_debts",
     "dashboard_figures",
+    "debts_of_customer",
     "get_debt",
     "list_debts",
     "list_payments",
     "record_payment",
+    "sale_ids_of_customer",
     "search",
     "settle_return",
     "summary",
     "update_debt",
 ]
-
-ENTITY = "debt"
-AUDITED_FIELDS = (
-    "customer_id",
-    "branch_id",
-    "seller_id",
-    "sale_id",
-    "total_amount",
-    "remaining_amount",
-    "returned_amount",
-    "payment_deadline",
-    "note",
-)
-ZERO = Decimal("0")
-
-
-def check_deadline(deadline: date, today: date, field: str = "payment_deadline") -> None:
-    if deadline <= today:
-        raise ValidationFailed.field(
-            field, f"The deadline must be after today ({today.isoformat()}, shop time)"
-        )
 
 
 def get_debt(session: Session, scope: BranchScope, debt_id: uuid.UUID) -> Debt:
@@ -149,51 +133,6 @@ def _branch_for(session: Session, actor: Actor, data: DebtCreate, sale: Sale | N
     return branch_id
 
 
-def _open(
-    session: Session,
-    actor: Actor,
-    clock: Clock,
-    *,
-    customer: Customer,
-    branch_id: uuid.UUID,
-    seller_id: uuid.UUID,
-    sale_id: uuid.UUID | None,
-    amount: Decimal,
-    deadline: date,
-    note: str | None,
-    today: date,
-) -> Debt:
-    now = clock.now()
-    debt = DebtRepository(session).add(
-        Debt(
-            customer_id=customer.id,
-            customer=customer,
-            branch_id=branch_id,
-            seller_id=seller_id,
-            created_by_id=actor.id,
-            sale_id=sale_id,
-            total_amount=amount,
-            remaining_amount=amount,
-            returned_amount=ZERO,
-            payment_deadline=deadline,
-            status=st.status_of(amount, deadline, today),
-            note=note,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        debt.id,
-        audit.created(audit.snapshot(debt, AUDITED_FIELDS)),
-    )
-    return debt
-
-
 def create_debt(
     session: Session, actor: Actor, clock: Clock, data: DebtCreate, *, tz: ZoneInfo | None = None
 ) -> Debt:
@@ -205,7 +144,7 @@ def create_debt(
     if sale is not None and data.total_amount > sale.amount - sale.refunded_amount:
         raise ValidationFailed.field("total_amount", "More than the sale's amount")
     customer = _customer_for(session, actor, clock, data)
-    return _open(
+    return open_debt(
         session,
         actor,
         clock,
@@ -216,46 +155,6 @@ def create_debt(
         amount=data.total_amount,
         deadline=data.payment_deadline,
         note=data.note,
-        today=today,
-    )
-
-
-def create_for_sale(
-    session: Session,
-    actor: Actor,
-    clock: Clock,
-    sale: Sale,
-    customer: Customer,
-    amount: Decimal,
-    deadline: date,
-    *,
-    note: str | None = None,
-    tz: ZoneInfo | None = None,
-) -> Debt:
-    """Open the debt of a credit sale, inside the sale's transaction (extension point).
-
-    The sales service calls this for a `debt` payment line, after flushing the sale and
-    resolving the customer (`customers.service.find_or_create` for a name and phone).
-    Errors name the sale request's fields: `debt_deadline`, `payments`.
-    """
-    today = shop_today(clock, tz)
-    check_deadline(deadline, today, field="debt_deadline")
-    if amount <= ZERO or amount > sale.amount:
-        raise ValidationFailed.field("payments", "The debt part must be > 0 and within the sale")
-    actor.scope().check(sale.branch_id)
-    if DebtRepository(session).by_sale(sale.id) is not None:
-        raise Conflict("This sale already has a debt", details={"field": "sale_id"})
-    return _open(
-        session,
-        actor,
-        clock,
-        customer=customer,
-        branch_id=sale.branch_id,
-        seller_id=sale.seller_id,
-        sale_id=sale.id,
-        amount=amount,
-        deadline=deadline,
-        note=note,
         today=today,
     )
 
@@ -331,40 +230,6 @@ def update_debt(
             changes_logged["rescheduled"] = {"old": None, "new": True}
         audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, debt.id, changes_logged)
     return debt
-
-
-def settle_return(
-    session: Session, actor: Actor, clock: Clock, sale_id: uuid.UUID, refund_amount: Decimal
-) -> tuple[Decimal, Decimal]:
-    """Settle an approved return of goods worth `refund_amount` on a sale (extension point).
-
-    Returns `(debt_reduced, cash_refund)`. The rule: the customer first owes less, then gets
-    money back. What still remains on the sale's debt is reduced first (up to all of it);
-    only the rest is refunded. A customer who has already paid more than the sale is now
-    worth gets that excess back as the cash refund, and the debt is left paid. A sale
-    without a debt refunds everything. The reduction is recorded as `returned_amount`, so
-    total = paid + returned + remaining still holds and past payments are untouched.
-    """
-    if refund_amount < ZERO:
-        raise ValidationFailed.field("refund_amount", "The refund cannot be negative")
-    repo = DebtRepository(session)
-    # Locked: a payment arriving meanwhile must see the reduced remaining, not the old one.
-    debt = repo.by_sale(sale_id, lock=True)
-    if debt is None or debt.remaining_amount <= ZERO or refund_amount == ZERO:
-        return ZERO, refund_amount
-    actor.scope().check(debt.branch_id)
-    today = shop_today(clock)
-    before = audit.snapshot(debt, AUDITED_FIELDS)
-    reduced = min(refund_amount, debt.remaining_amount)
-    debt.remaining_amount -= reduced
-    debt.returned_amount += reduced
-    debt.status = st.status_of(debt.remaining_amount, debt.payment_deadline, today)
-    debt.updated_at = clock.now()
-    repo.flush()
-    changes = audit.diff(before, audit.snapshot(debt, AUDITED_FIELDS))
-    changes["return"] = {"old": None, "new": {"sale_id": str(sale_id), "refund": str(reduced)}}
-    audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, debt.id, changes)
-    return reduced, refund_amount - reduced
 
 
 def search(
