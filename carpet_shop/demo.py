@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -11,10 +13,16 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import Clock
+from carpet_shop.core.clock import Clock, FrozenClock
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import ALL_BRANCHES
+from carpet_shop.customers import service as customers_service
+from carpet_shop.debts import jobs as debt_jobs
+from carpet_shop.debts import service as debts_service
+from carpet_shop.debts.calendar import shop_today
+from carpet_shop.debts.models import DebtPaymentType
+from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
@@ -96,5 +104,58 @@ def seed_foundation(session: Session, clock: Clock, policy: AuthPolicy) -> DemoF
     return DemoFoundation(admin=actor, branches=branches, sellers=sellers)
 
 
+# (who records it, branch, customer, phone, total, deadline in days from today, payments).
+# A negative deadline is an overdue debt, recorded as if 40 days ago.
+DEBTS: list[tuple[str, str, str, str, int, int, list[tuple[int, DebtPaymentType]]]] = [
+    ("seller1", "Chilonzor filiali", "Aziz Rahimov", "+998901234567", 4_500_000, 30,
+     [(1_500_000, DebtPaymentType.CASH)]),
+    ("seller1", "Chilonzor filiali", "Dilnoza Karimova", "+998935550011", 2_800_000, 10, []),
+    ("seller1", "Chilonzor filiali", "Aziz Rahimov", "+998901234567", 1_200_000, 20,
+     [(1_200_000, DebtPaymentType.CARD)]),
+    ("seller2", "Sergeli filiali", "Bobur Toshmatov", "+998977770022", 3_200_000, 45,
+     [(800_000, DebtPaymentType.CARD), (400_000, DebtPaymentType.TRANSFER)]),
+    ("seller2", "Sergeli filiali", "Malika Yusupova", "+998991112233", 1_900_000, -5,
+     [(500_000, DebtPaymentType.CASH)]),
+    ("admin", "Yunusobod filiali", "Sardor Aliyev", "+998946667788", 6_000_000, 60, []),
+]  # fmt: skip
+
+
+def seed_debts(session: Session, clock: Clock, demo: DemoFoundation) -> None:
+    """5+ debts across the branches: some partly paid, one paid off, one overdue."""
+    if customers_service.find_by_phone(session, DEBTS[0][3]) is not None:
+        return  # already seeded
+    today = shop_today(clock)
+    for username, branch, name, phone, total, days, payments in DEBTS:
+        actor = demo.admin if username == "admin" else Actor(demo.sellers[username], SEED_META)
+        # The service refuses past deadlines, as it should; an overdue demo debt is one that
+        # was recorded earlier, so it is recorded with a clock set back.
+        made_with = clock if days > 0 else FrozenClock(clock.now() - timedelta(days=40))
+        debt = debts_service.create_debt(
+            session,
+            actor,
+            made_with,
+            DebtCreate(
+                customer_name=name,
+                customer_phone=phone,
+                total_amount=Decimal(total),
+                payment_deadline=today + timedelta(days=days),
+                branch_id=demo.branches[branch].id,
+                note="Demo",
+            ),
+        )
+        for amount, payment_type in payments:
+            debts_service.record_payment(
+                session,
+                actor,
+                made_with,
+                debt.id,
+                PaymentCreate(amount=Decimal(amount), payment_type=payment_type),
+            )
+    # Store the statuses now, as the service's job would at start-up.
+    debt_jobs.refresh_statuses(session, clock)
+
+
 def seed_demo(session: Session, clock: Clock, policy: AuthPolicy) -> DemoFoundation:
-    return seed_foundation(session, clock, policy)
+    demo = seed_foundation(session, clock, policy)
+    seed_debts(session, clock, demo)
+    return demo

@@ -18,6 +18,9 @@ from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
+from carpet_shop.customers.router import router as customers_router
+from carpet_shop.debts.jobs import StatusJob
+from carpet_shop.debts.router import router as debts_router
 from carpet_shop.health.router import router as health_router
 from carpet_shop.users.router import router as users_router
 
@@ -34,6 +37,8 @@ TAGS = [
     {"name": "auth", "description": "Signing in and out, token refresh, sessions"},
     {"name": "users", "description": "The director and the sellers"},
     {"name": "branches", "description": "The shop's branches"},
+    {"name": "customers", "description": "The shop-wide customer registry"},
+    {"name": "debts", "description": "Credit (nasiya): debts, payments, overdue tracking"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -64,7 +69,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs = []
+        if settings.debt_status_interval_seconds > 0:
+            jobs.append(
+                StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)
+            )
+        for job in jobs:
+            job.start()
         yield
+        for job in jobs:
+            await job.stop()
         database.dispose()
 
     app = FastAPI(
@@ -92,6 +106,14 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
-    for router in (auth_router, users_router, branches_router, audit_router, health_router):
+    for router in (
+        auth_router,
+        users_router,
+        branches_router,
+        customers_router,
+        debts_router,
+        audit_router,
+        health_router,
+    ):
         app.include_router(router)
     return app

@@ -5,6 +5,8 @@ from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Collection, Product, Size
 from carpet_shop.core.models import Base
+from carpet_shop.customers.models import Customer
+from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.inventory.models import StockMovement
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
@@ -15,8 +17,11 @@ __all__ = [
     "Base",
     "Branch",
     "Collection",
+    "Customer",
+    "Debt",
     "IdempotencyRecord",
     "LoginAttempt",
+    "Payment",
     "Product",
     "ReceiptCounter",
     "Sale",

@@ -122,6 +122,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key=TEST_SECRET,
         uploads_dir=str(tmp_path / "uploads"),
         cors_origins=["http://localhost:5173"],
+        # No background status job racing the test: tests run it directly with their clock.
+        debt_status_interval_seconds=0,
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
@@ -13,15 +16,22 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import FrozenClock
+from carpet_shop.core.clock import FrozenClock, shop_today
 from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.customers import service as customers_service
+from carpet_shop.customers.models import Customer
+from carpet_shop.customers.schemas import CustomerCreate
+from carpet_shop.debts import service as debts_service
+from carpet_shop.debts.models import Debt, DebtPaymentType, Payment
+from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
 from carpet_shop.demo import ensure_admin
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
 
 PASSWORD = "secret123"
+SHOP_TZ = ZoneInfo("Asia/Tashkent")
 META = RequestMeta(ip_address="127.0.0.1", user_agent="factory")
 _seq = itertools.count(1)
 
@@ -84,6 +94,81 @@ class Factory:
 
     def seller(self, branch: Branch | None = None, **fields: Any) -> User:
         return self.user(role=Role.SELLER, branch=branch, **fields)
+
+    def actor_for(self, user: User | None) -> Actor:
+        return self.actor() if user is None or user.is_admin else Actor(user=user, meta=META)
+
+    def today(self) -> date:
+        return shop_today(self.clock, SHOP_TZ)
+
+    def customer(
+        self, name: str | None = None, phone: str | None = None, *, by: User | None = None
+    ) -> Customer:
+        n = next(_seq)
+        with self.db.transaction() as session:
+            return customers_service.create_customer(
+                session,
+                self.actor_for(by),
+                self.clock,
+                CustomerCreate(name=name or f"Customer {n}", phone=phone or f"+99890{n:07d}"),
+            )
+
+    def debt(
+        self,
+        *,
+        branch: Branch | None = None,
+        customer: Customer | None = None,
+        total: Decimal | int | str = 1000,
+        deadline: date | int = 7,
+        by: User | None = None,
+        note: str | None = None,
+        **fields: Any,
+    ) -> Debt:
+        """A debt through the service. `deadline` is a date or days from today; a deadline
+        that is not in the future is recorded as if made the day before it."""
+        today = self.today()
+        due = today + timedelta(days=deadline) if isinstance(deadline, int) else deadline
+        clock = self.clock
+        if due <= today:
+            back = datetime.combine(due - timedelta(days=1), time(12), tzinfo=SHOP_TZ)
+            clock = FrozenClock(back)
+        if branch is None and (by is None or by.is_admin):
+            branch = self.branch()
+        customer = customer or self.customer()
+        with self.db.transaction() as session:
+            return debts_service.create_debt(
+                session,
+                self.actor_for(by),
+                clock,
+                DebtCreate(
+                    customer_id=customer.id,
+                    total_amount=Decimal(total),
+                    payment_deadline=due,
+                    note=note,
+                    branch_id=branch.id if branch is not None else None,
+                    **fields,
+                ),
+                tz=SHOP_TZ,
+            )
+
+    def payment(
+        self,
+        debt: Debt,
+        amount: Decimal | int | str,
+        *,
+        by: User | None = None,
+        payment_type: DebtPaymentType = DebtPaymentType.CASH,
+    ) -> Payment:
+        with self.db.transaction() as session:
+            outcome = debts_service.record_payment(
+                session,
+                self.actor_for(by),
+                self.clock,
+                debt.id,
+                PaymentCreate(amount=Decimal(amount), payment_type=payment_type),
+                tz=SHOP_TZ,
+            )
+            return outcome.payment
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, Any]:

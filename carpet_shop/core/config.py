@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = Field(default=15, gt=0)
     login_lock_minutes: int = Field(default=15, gt=0)
 
+    # How often each worker stores debt statuses and flags newly overdue debts; 0 turns the
+    # job off. Reads never wait for it: they compute the true status themselves.
+    debt_status_interval_seconds: int = Field(default=300, ge=0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

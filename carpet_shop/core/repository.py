@@ -115,4 +115,6 @@ class BranchScopedMixin:
         branch_id = scope.list_branch_id
         if branch_id is None:
             return statement
-        return statement.where(self.branch_column == branch_id)
+        # Read from the class: through the instance, the mapped attribute's descriptor would
+        # treat the repository as an entity and raise UnmappedInstanceError.
+        return statement.where(type(self).branch_column == branch_id)

@@ -1,0 +1,215 @@
+"""The customer registry: one person per phone number, shared by every branch.
+
+Sellers and the director register and correct customers; only the director deletes and
+restores them. Other services call `find_or_create` when a sale or debt names a customer by
+name and phone instead of by id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit import service as audit
+from carpet_shop.audit.models import AuditAction
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.customers.models import Customer
+from carpet_shop.customers.phone import InvalidPhone, normalize_phone
+from carpet_shop.customers.repository import CustomerRepository
+from carpet_shop.customers.schemas import CustomerCreate, CustomerHit, CustomerUpdate
+
+ENTITY = "customer"
+AUDITED_FIELDS = ("name", "phone", "note")
+
+
+def _phone_conflict(existing: Customer) -> Conflict:
+    return Conflict(
+        f"Phone {existing.phone} already belongs to {existing.name}",
+        details={"field": "phone", "customer_id": str(existing.id)},
+    )
+
+
+def get_customer(
+    session: Session, customer_id: uuid.UUID, *, include_deleted: bool = False
+) -> Customer:
+    repo = CustomerRepository(session)
+    customer = repo.get(customer_id) if include_deleted else repo.get_live(customer_id)
+    if customer is None:
+        raise NotFound.of("Customer", customer_id)
+    return customer
+
+
+def find_by_phone(session: Session, phone: str) -> Customer | None:
+    """The live customer with this number, in any accepted spelling; None if none or invalid."""
+    try:
+        canonical = normalize_phone(phone)
+    except InvalidPhone:
+        return None
+    return CustomerRepository(session).find_live_by_phone(canonical)
+
+
+def list_customers(
+    session: Session, page: PageParams, *, q: str | None = None, include_deleted: bool = False
+) -> tuple[Sequence[Customer], int]:
+    repo = CustomerRepository(session)
+    return repo.paginate(repo.search(q=q, include_deleted=include_deleted), page)
+
+
+def _register(
+    session: Session, actor: Actor, clock: Clock, name: str, phone: str, note: str | None
+) -> Customer | None:
+    """Insert and audit a new customer; None if the phone was taken meanwhile."""
+    now = clock.now()
+    customer = Customer(
+        name=name,
+        phone=phone,
+        note=note,
+        registered_branch_id=actor.branch_id,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    if not CustomerRepository(session).insert(customer):
+        return None
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.CREATE,
+        ENTITY,
+        customer.id,
+        audit.created(audit.snapshot(customer, AUDITED_FIELDS)),
+    )
+    return customer
+
+
+def create_customer(session: Session, actor: Actor, clock: Clock, data: CustomerCreate) -> Customer:
+    repo = CustomerRepository(session)
+    existing = repo.find_live_by_phone(data.phone)
+    if existing is not None:
+        raise _phone_conflict(existing)
+    customer = _register(session, actor, clock, data.name, data.phone, data.note)
+    if customer is None:
+        winner = repo.find_live_by_phone(data.phone)
+        raise _phone_conflict(winner) if winner else Conflict("The phone is already taken")
+    return customer
+
+
+def find_or_create(session: Session, actor: Actor, clock: Clock, name: str, phone: str) -> Customer:
+    """The customer with this phone, registering them under `name` if there is none.
+
+    For sales and debts that carry a name and phone but no customer id. An existing
+    customer keeps the name in the registry (a seller's spelling does not overwrite it).
+    An unusable phone is a 422 on `customer_phone`, the field those requests use.
+    """
+    try:
+        canonical = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ValidationFailed.field("customer_phone", str(exc)) from exc
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.field("customer_name", "The customer's name is required")
+    repo = CustomerRepository(session)
+    existing = repo.find_live_by_phone(canonical)
+    if existing is not None:
+        return existing
+    created = _register(session, actor, clock, name[:120], canonical, None)
+    if created is not None:
+        return created
+    # Another request registered the same phone between our read and our insert.
+    winner = repo.find_live_by_phone(canonical)
+    if winner is None:  # pragma: no cover - the unique index refused for another reason
+        raise Conflict("The customer could not be registered; try again")
+    return winner
+
+
+def update_customer(
+    session: Session, actor: Actor, clock: Clock, customer_id: uuid.UUID, data: CustomerUpdate
+) -> Customer:
+    repo = CustomerRepository(session)
+    customer = get_customer(session, customer_id)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("phone") is not None:
+        taken = repo.phone_taken(changes["phone"], except_id=customer.id)
+        if taken is not None:
+            raise _phone_conflict(taken)
+    before = audit.snapshot(customer, AUDITED_FIELDS)
+    updates = {f: changes[f] for f in ("name", "phone") if changes.get(f) is not None}
+    if "note" in changes:
+        updates["note"] = changes["note"]
+    if all(before[f] == v for f, v in updates.items()):
+        return customer
+
+    def apply() -> None:
+        for field, value in updates.items():
+            setattr(customer, field, value)
+        customer.updated_at = clock.now()
+
+    if not repo.change_unique(apply):
+        raise Conflict("The phone is already taken", details={"field": "phone"})
+    after = audit.snapshot(customer, AUDITED_FIELDS)
+    audit.log(
+        session, actor, clock, AuditAction.UPDATE, ENTITY, customer.id, audit.diff(before, after)
+    )
+    return customer
+
+
+def soft_delete(session: Session, actor: Actor, clock: Clock, customer: Customer) -> None:
+    """Hide the customer (the caller has checked nothing depends on them)."""
+    now = clock.now()
+    CustomerRepository(session).soft_delete(customer, by=actor.id, at=now)
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.DELETE,
+        ENTITY,
+        customer.id,
+        {"deleted_at": {"old": None, "new": now.isoformat()}},
+    )
+
+
+def restore_customer(
+    session: Session, actor: Actor, clock: Clock, customer_id: uuid.UUID
+) -> Customer:
+    repo = CustomerRepository(session)
+    customer = get_customer(session, customer_id, include_deleted=True)
+    if customer.deleted_at is None:
+        raise Conflict("This customer is not deleted")
+    taken = repo.phone_taken(customer.phone, except_id=customer.id)
+    if taken is not None:
+        raise _phone_conflict(taken)
+    deleted_at = customer.deleted_at
+    repo.restore(customer)
+    customer.updated_at = clock.now()
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        ENTITY,
+        customer.id,
+        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
+    )
+    return customer
+
+
+def search(session: Session, scope: BranchScope, q: str, limit: int) -> list[CustomerHit]:
+    """Search provider for the global /api/search.
+
+    `scope` is accepted for the providers' common signature but not applied: the registry is
+    shop-wide, and a name and phone carry no branch's figures.
+    """
+    q = q.strip()
+    if not q or limit <= 0:
+        return []
+    return [
+        CustomerHit(id=c.id, title=c.name, subtitle=c.phone)
+        for c in CustomerRepository(session).hits(q, limit)
+    ]

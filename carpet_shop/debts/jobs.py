@@ -1,0 +1,104 @@
+"""The scheduled status job: stores each debt's true status and flags new overdue debts.
+
+Reads never depend on it (they compute the status), so it can run late or twice. Each run is
+one transaction of two idempotent UPDATEs; with several workers each running it, a debt is
+flagged by exactly one of them (see `DebtRepository.mark_overdue`). The flagged rows are
+what an OVERDUE_DEBT notification needs (branch, customer, amount, deadline); until the
+notifications module exists they are logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.database import Database
+from carpet_shop.debts.calendar import shop_today
+from carpet_shop.debts.repository import DebtRepository
+
+log = logging.getLogger("carpet_shop.debts.jobs")
+
+
+@dataclass(frozen=True)
+class OverdueNotice:
+    debt_id: uuid.UUID
+    branch_id: uuid.UUID
+    customer_id: uuid.UUID
+    remaining_amount: Decimal
+    payment_deadline: date
+    flagged_at: datetime
+
+
+@dataclass(frozen=True)
+class JobResult:
+    newly_overdue: list[OverdueNotice] = field(default_factory=list)
+    statuses_corrected: int = 0
+
+
+def refresh_statuses(session: Session, clock: Clock, tz: ZoneInfo | None = None) -> JobResult:
+    """One run, in the caller's transaction (tests call this with a controlled clock)."""
+    today, now = shop_today(clock, tz), clock.now()
+    repo = DebtRepository(session)
+    notices = [
+        OverdueNotice(
+            debt_id=row.id,
+            branch_id=row.branch_id,
+            customer_id=row.customer_id,
+            remaining_amount=row.remaining_amount,
+            payment_deadline=row.payment_deadline,
+            flagged_at=now,
+        )
+        for row in repo.mark_overdue(today, now)
+    ]
+    return JobResult(notices, repo.reconcile_statuses(today, now))
+
+
+def run_once(database: Database, clock: Clock, tz: ZoneInfo | None = None) -> JobResult:
+    with database.transaction() as session:
+        result = refresh_statuses(session, clock, tz)
+    for notice in result.newly_overdue:
+        log.info(
+            "debt %s overdue since %s: %s so'm remain (branch %s, customer %s)",
+            notice.debt_id,
+            notice.payment_deadline,
+            notice.remaining_amount,
+            notice.branch_id,
+            notice.customer_id,
+        )
+    return result
+
+
+class StatusJob:
+    """Runs `run_once` at start-up and then every `interval` seconds until stopped."""
+
+    def __init__(self, database: Database, clock: Clock, tz: ZoneInfo, interval: float):
+        self.database, self.clock, self.tz, self.interval = database, clock, tz, interval
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="debt-status-job")
+
+    async def stop(self) -> None:
+        # Let a run in progress finish (it holds a connection) rather than cancel it midway.
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await asyncio.to_thread(run_once, self.database, self.clock, self.tz)
+            except Exception:
+                log.exception("debt status job failed; retrying at the next interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
