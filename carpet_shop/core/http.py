@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -164,7 +165,38 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# A unique or foreign key violation the services' own checks could not see coming: two
+# requests that each found the value free and wrote it at the same time (PostgreSQL runs
+# writers concurrently). The one that lost gets the contract's 409, like a sequential request.
+_CONFLICT_SQLSTATES = frozenset({"23505", "23503"})  # unique_violation, foreign_key_violation
+_CONFLICT_SQLITE_ERRORS = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_FOREIGNKEY"})
+
+
+def _is_conflict(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    return (
+        getattr(orig, "sqlstate", None) in _CONFLICT_SQLSTATES
+        or getattr(orig, "sqlite_errorname", None) in _CONFLICT_SQLITE_ERRORS
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IntegrityError)
+    if not _is_conflict(exc):
+        raise exc  # a broken invariant, not a race: the 500 path logs it
+    error_log.warning(
+        "concurrent write conflict on %s %s: %s", request.method, request.url.path, exc.orig
+    )
+    return JSONResponse(
+        error_envelope(
+            "CONFLICT", "This conflicts with a change saved at the same moment; reload and retry"
+        ),
+        status_code=409,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

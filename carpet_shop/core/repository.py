@@ -115,4 +115,6 @@ class BranchScopedMixin:
         branch_id = scope.list_branch_id
         if branch_id is None:
             return statement
-        return statement.where(self.branch_column == branch_id)
+        # Read from the class: on an instance, a mapped attribute's descriptor would try to
+        # load it from the repository object as if it were a row.
+        return statement.where(type(self).branch_column == branch_id)
