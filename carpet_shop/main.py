@@ -17,6 +17,7 @@ from carpet_shop.branches.router import router as branches_router
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
+from carpet_shop.core import openapi
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
 from carpet_shop.health.router import router as health_router
 from carpet_shop.users.router import router as users_router
@@ -94,4 +95,5 @@ def create_app(
 
     for router in (auth_router, users_router, branches_router, audit_router, health_router):
         app.include_router(router)
+    openapi.install(app)
     return app

@@ -73,7 +73,7 @@ def _pair(tokens: service.IssuedTokens) -> TokenPair:
     response_model=Envelope[TokenPair],
     openapi_extra=_LOGIN_BODY,
     responses=errors(
-        400, 403, 422, s401="INVALID_CREDENTIALS", s403="ACCOUNT_LOCKED or deactivated"
+        400, 401, 403, 422, s401="INVALID_CREDENTIALS", s403="ACCOUNT_LOCKED or deactivated"
     ),
     summary="Sign in; other signed-in accounts stay signed in",
 )
