@@ -14,10 +14,10 @@ from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.core import openapi
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
-from carpet_shop.core import openapi
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
 from carpet_shop.health.router import router as health_router
 from carpet_shop.users.router import router as users_router

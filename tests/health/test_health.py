@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from alembic.script import ScriptDirectory
+from fastapi.testclient import TestClient
 
 from carpet_shop.core.migrations import alembic_config
+from carpet_shop.main import create_app
 from tests.factories import assert_error, assert_ok, auth_headers
 
 
@@ -35,3 +37,12 @@ def test_detailed_health_is_for_the_director(client, factory, clock, settings):
     head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
     assert details["migration_revision"] == head
     assert details["dialect"] in {"sqlite", "postgresql"}
+
+
+def test_health_reports_an_unreachable_database(settings, clock, tmp_path):
+    broken = settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"}
+    )
+    with TestClient(create_app(settings=broken, clock=clock)) as client:
+        body = assert_error(client.get("/health"), 503, "SERVICE_UNAVAILABLE")
+    assert body["error"]["details"] == {"database": False}
