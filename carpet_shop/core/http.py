@@ -38,6 +38,17 @@ _HTTP_CODES = {
 }
 
 
+class _BodyTooLarge(StarletteHTTPException):
+    """Raised while reading a streamed body past the limit.
+
+    An HTTPException, so that FastAPI's body parsing lets it through instead of turning it
+    into a 400; the middleware (or the HTTP error handler) answers 413.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="The request body is too large")
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
@@ -76,17 +87,32 @@ class RequestContextMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        too_large = error_envelope(
+            "PAYLOAD_TOO_LARGE",
+            f"The request body is larger than {self.max_body_bytes} bytes",
+            {"limit_bytes": self.max_body_bytes},
+        )
+        received = 0
+
+        async def receive_limited() -> Message:
+            # A body without Content-Length (chunked) is counted as it streams in.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
         try:
             length = headers.get(b"content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-                body = error_envelope(
-                    "PAYLOAD_TOO_LARGE",
-                    f"The request body is larger than {self.max_body_bytes} bytes",
-                    {"limit_bytes": self.max_body_bytes},
-                )
-                await JSONResponse(body, status_code=413)(scope, receive, send_with_id)
+                await JSONResponse(too_large, status_code=413)(scope, receive, send_with_id)
                 return
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_limited, send_with_id)
+        except _BodyTooLarge:
+            if not response_started:
+                await JSONResponse(too_large, status_code=413)(scope, receive, send_with_id)
         except Exception:
             error_log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not response_started:

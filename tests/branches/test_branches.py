@@ -209,3 +209,29 @@ def test_unknown_branch_is_not_found(client, factory):
         client.get("/api/branches/not-a-uuid", headers=director), 422, "VALIDATION_ERROR"
     )
     assert body["error"]["details"]["fields"][0]["field"] == "branch_id"
+
+
+def test_a_seller_of_a_deleted_branch_cannot_be_reactivated_there(client, factory):
+    branch = factory.branch()
+    seller = factory.seller(branch=branch)
+    new_home = factory.branch()
+    director = auth_headers(client, factory.admin())
+    assert_ok(client.put(f"/api/users/{seller.id}", json={"is_active": False}, headers=director))
+    assert_ok(client.delete(f"/api/branches/{branch.id}", headers=director))
+
+    body = assert_error(
+        client.put(f"/api/users/{seller.id}", json={"is_active": True}, headers=director),
+        422,
+        "VALIDATION_ERROR",
+    )
+    assert body["error"]["details"]["fields"][0]["field"] == "branch_id"
+    assert assert_ok(client.get(f"/api/users/{seller.id}", headers=director))["is_active"] is False
+    # Moved to a live branch, they can work again.
+    moved = assert_ok(
+        client.put(
+            f"/api/users/{seller.id}",
+            json={"is_active": True, "branch_id": str(new_home.id)},
+            headers=director,
+        )
+    )
+    assert moved["is_active"] is True

@@ -152,3 +152,29 @@ def test_every_response_has_a_request_id_and_a_given_one_is_echoed(client):
     # A value that could forge log lines is replaced, not echoed.
     forged = client.get("/health", headers={"X-Request-ID": "x\tinjected line"})
     assert forged.headers["x-request-id"] != "x\tinjected line"
+
+
+def test_a_chunked_body_over_the_limit_is_payload_too_large(client, factory, settings):
+    """Without a Content-Length the limit still holds, counted as the body streams in."""
+    director = auth_headers(client, factory.admin())
+    chunk = b"x" * 65536
+
+    def body():
+        yield b'{"name": "'
+        for _ in range(settings.max_request_bytes // len(chunk) + 1):
+            yield chunk
+        yield b'"}'
+
+    response = client.post(
+        "/api/branches",
+        content=body(),
+        headers={**director, "Content-Type": "application/json"},
+    )
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+    small = client.post(
+        "/api/branches",
+        content=iter([b'{"name": ', b'"Chunked"}']),
+        headers={**director, "Content-Type": "application/json"},
+    )
+    assert_ok(small, 201)
