@@ -115,6 +115,6 @@ class BranchScopedMixin:
         branch_id = scope.list_branch_id
         if branch_id is None:
             return statement
-        # Read from the class: on an instance, a mapped attribute's descriptor would try to
-        # load it from the repository object as if it were a row.
+        # Read from the class: through an instance, an ORM attribute would look for a mapped
+        # object and fail.
         return statement.where(type(self).branch_column == branch_id)
