@@ -24,6 +24,7 @@ from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.errors import AccountLocked, InvalidCredentials, NotFound, Unauthorized
+from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.security import token_digest
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import User
@@ -247,8 +248,11 @@ def authenticate(
     return _live_user(session, claims.user_id), auth_session.id
 
 
-def list_sessions(session: Session, clock: Clock, actor: Actor) -> Sequence[AuthSession]:
-    return AuthSessionRepository(session).live_of_user(actor.id, clock.now())
+def list_sessions(
+    session: Session, clock: Clock, actor: Actor, page: PageParams
+) -> tuple[Sequence[AuthSession], int]:
+    repo = AuthSessionRepository(session)
+    return repo.paginate(repo.live_of_user(actor.id, clock.now()), page)
 
 
 def end_session(session: Session, clock: Clock, actor: Actor, session_id: uuid.UUID) -> None:

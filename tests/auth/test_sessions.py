@@ -50,7 +50,9 @@ def test_sessions_lists_only_the_callers_live_sessions(client, factory):
     login(client, other.username)
     assert_ok(_logout(client, ended["refresh_token"]))
 
-    data = assert_ok(client.get("/api/auth/sessions", headers=bearer(second["access_token"])))
+    response = client.get("/api/auth/sessions", headers=bearer(second["access_token"]))
+    data = assert_ok(response)
+    assert response.json()["meta"] == {"page": 1, "page_size": 50, "total": 2}
     assert {s["id"] for s in data} == {first["session_id"], second["session_id"]}
     assert [s["id"] for s in data if s["current"]] == [second["session_id"]]
     assert all("refresh_token_hash" not in s for s in data)
