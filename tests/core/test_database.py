@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from carpet_shop.auth.dependencies import AdminActor
 from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.core.dependencies import AppClock, DbSession
 from carpet_shop.core.errors import Conflict
-from tests.factories import assert_ok, auth_headers
+from tests.factories import assert_error, assert_ok, auth_headers
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(db, backend):
@@ -83,3 +84,16 @@ def test_a_failed_request_writes_nothing(app, factory, error, status):
             client.get("/api/audit-logs", params={"entity_type": "branch"}, headers=director)
         )
         assert audit == []
+
+
+def test_a_broken_invariant_in_the_database_is_an_internal_error_not_a_conflict(app, factory):
+    """Only unique and foreign key races become a 409; other integrity errors are bugs."""
+
+    def broken(actor: AdminActor, session: DbSession) -> None:
+        session.add(Branch(name=None, code="NN"))
+        session.flush()
+
+    app.add_api_route("/api/test-broken", broken, methods=["POST"])
+    with TestClient(app, raise_server_exceptions=False) as client:
+        director = auth_headers(client, factory.admin())
+        assert_error(client.post("/api/test-broken", headers=director), 500, "INTERNAL_ERROR")
