@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.core.repository import Repository
@@ -81,3 +81,14 @@ class AuthSessionRepository(Repository[AuthSession]):
 
 class LoginAttemptRepository(Repository[LoginAttempt]):
     model = LoginAttempt
+
+    def failures_since(self, username: str, since: datetime) -> int:
+        """Failed attempts for this username after `since`."""
+        count = self.session.scalar(
+            select(func.count()).where(
+                LoginAttempt.username == username,
+                LoginAttempt.success.is_(False),
+                LoginAttempt.timestamp > since,
+            )
+        )
+        return int(count or 0)

@@ -51,6 +51,21 @@ def test_failures_outside_the_window_do_not_add_up(client, factory, clock):
     assert_ok(_login(client, seller.username))
 
 
+def test_the_lock_needs_five_failures_within_fifteen_minutes(client, factory, clock):
+    """Occasional typos spread over the day add up to nothing (specification: 5 in 15 minutes)."""
+    seller = factory.seller()
+    for _ in range(4):
+        assert_error(_login(client, seller.username, "wrong-password"), 401, "INVALID_CREDENTIALS")
+        clock.advance(timedelta(minutes=6))
+    # Failures at 0, 6, 12 and 18 minutes; now 24: only three fall in the last 15 minutes.
+    assert_error(_login(client, seller.username, "wrong-password"), 401, "INVALID_CREDENTIALS")
+    clock.advance(timedelta(minutes=1))
+    assert_error(_login(client, seller.username, "wrong-password"), 401, "INVALID_CREDENTIALS")
+    clock.advance(timedelta(minutes=1))
+    # 12, 18, 24, 25 and 26 minutes: five within fifteen.
+    assert_error(_login(client, seller.username, "wrong-password"), 403, "ACCOUNT_LOCKED")
+
+
 def test_the_director_unlocks_a_locked_account(client, factory):
     seller = factory.seller()
     director = auth_headers(client, factory.admin())
