@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, type_coerce
 from sqlalchemy.exc import StatementError
 
 from carpet_shop.core.database import Database
@@ -81,3 +81,33 @@ def test_known_amounts(db, money_table, amount):
 def test_more_than_two_places_is_refused(db, money_table):
     with db.engine.begin() as conn, pytest.raises(StatementError, match="two decimal places"):
         conn.execute(insert(money_table).values(id=1, amount=Decimal("1.005")))
+
+
+def test_sql_sums_of_money_read_back_exactly(db, money_table):
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(money_table),
+            [{"id": 1, "amount": Decimal("0.10")}, {"id": 2, "amount": Decimal("0.20")}],
+        )
+        assert conn.scalar(select(func.sum(money_table.c.amount))) == Decimal("0.30")
+        tripled = conn.scalar(
+            select(type_coerce(money_table.c.amount * 3, Hundredths())).where(money_table.c.id == 1)
+        )
+    assert tripled == Decimal("0.30")
+
+
+def test_literals_in_sql_arithmetic(db, money_table):
+    """A literal compared or added is money; a factor or divisor is a plain number."""
+    with db.engine.begin() as conn:
+        conn.execute(insert(money_table).values(id=1, amount=Decimal("350000.50")))
+        amount = money_table.c.amount
+
+        def read(expression):  # type: ignore[no-untyped-def]
+            return conn.scalar(select(type_coerce(expression, Hundredths())))
+
+        assert read(amount + Decimal("0.25")) == Decimal("350000.75")
+        assert read(amount - 50000) == Decimal("300000.50")
+        assert read(amount * 2) == Decimal("700001.00")
+        assert read(amount / 2) == Decimal("175000.25")
+        assert conn.scalar(select(func.count()).where(amount > 350000)) == 1
+        assert conn.scalar(select(func.count()).where(amount > Decimal("350000.50"))) == 0
