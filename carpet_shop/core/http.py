@@ -66,6 +66,14 @@ class RequestContextMiddleware:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
+    def _too_large(self) -> JSONResponse:
+        body = error_envelope(
+            "PAYLOAD_TOO_LARGE",
+            f"The request body is larger than {self.max_body_bytes} bytes",
+            {"limit_bytes": self.max_body_bytes},
+        )
+        return JSONResponse(body, status_code=413)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -87,11 +95,6 @@ class RequestContextMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        too_large = error_envelope(
-            "PAYLOAD_TOO_LARGE",
-            f"The request body is larger than {self.max_body_bytes} bytes",
-            {"limit_bytes": self.max_body_bytes},
-        )
         received = 0
 
         async def receive_limited() -> Message:
@@ -107,12 +110,12 @@ class RequestContextMiddleware:
         try:
             length = headers.get(b"content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-                await JSONResponse(too_large, status_code=413)(scope, receive, send_with_id)
+                await self._too_large()(scope, receive, send_with_id)
                 return
             await self.app(scope, receive_limited, send_with_id)
         except _BodyTooLarge:
             if not response_started:
-                await JSONResponse(too_large, status_code=413)(scope, receive, send_with_id)
+                await self._too_large()(scope, receive, send_with_id)
         except Exception:
             error_log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not response_started:
