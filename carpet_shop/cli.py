@@ -75,7 +75,7 @@ def seed(demo: Annotated[bool, typer.Option("--demo", help="Load the demo shop")
 def create_admin(
     username: Annotated[str, typer.Option(prompt=True)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-    full_name: Annotated[str, typer.Option(prompt="Full name")] = "",
+    full_name: Annotated[str, typer.Option(help="Shown in the app; optional")] = "",
 ) -> None:
     """Create a director (admin) account."""
     from pydantic import ValidationError

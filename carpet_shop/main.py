@@ -14,6 +14,7 @@ from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.core import openapi
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
@@ -116,4 +117,5 @@ def create_app(
         health_router,
     ):
         app.include_router(router)
+    openapi.install(app)
     return app

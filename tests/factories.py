@@ -178,8 +178,23 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     return data
 
 
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def auth_headers(client: TestClient, user: User, password: str = PASSWORD) -> dict[str, str]:
-    return {"Authorization": f"Bearer {login(client, user.username, password)['access_token']}"}
+    return bearer(login(client, user.username, password)["access_token"])
+
+
+def assert_ok(response: Any, status: int = 200) -> Any:
+    """The contract's success envelope, with this status; returns `data`."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["success"] is True
+    assert set(body) >= {"data", "message", "timestamp"}
+    assert isinstance(body["message"], str)
+    assert response.headers.get("x-request-id")
+    return body["data"]
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from carpet_shop.audit.repository import AuditLogRepository
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_midnight
 from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.core.errors import ValidationFailed
 from carpet_shop.core.pagination import PageParams
 
 # Never copied into the trail, only noted as changed.
@@ -96,6 +97,8 @@ def list_entries(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> tuple[Sequence[AuditLog], int]:
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed.field("date_to", "date_to is before date_from")
     repository = AuditLogRepository(session)
     # Dates are shop days, both ends inclusive.
     stmt = repository.search(

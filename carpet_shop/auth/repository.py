@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.core.repository import Repository
@@ -68,17 +67,28 @@ class AuthSessionRepository(Repository[AuthSession]):
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Sequence[AuthSession]:
-        return self.session.scalars(
+    def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Select[AuthSession]:
+        return (
             select(AuthSession)
             .where(
                 AuthSession.user_id == user_id,
                 AuthSession.revoked_at.is_(None),
                 AuthSession.expires_at > now,
             )
-            .order_by(AuthSession.last_used_at.desc())
-        ).all()
+            .order_by(AuthSession.last_used_at.desc(), AuthSession.id)
+        )
 
 
 class LoginAttemptRepository(Repository[LoginAttempt]):
     model = LoginAttempt
+
+    def failures_since(self, username: str, since: datetime) -> int:
+        """Failed attempts for this username after `since`."""
+        count = self.session.scalar(
+            select(func.count()).where(
+                LoginAttempt.username == username,
+                LoginAttempt.success.is_(False),
+                LoginAttempt.timestamp > since,
+            )
+        )
+        return int(count or 0)

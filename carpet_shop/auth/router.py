@@ -12,9 +12,10 @@ from carpet_shop.auth import service
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
 from carpet_shop.auth.schemas import LoginRequest, RefreshRequest, SessionRead, TokenPair
 from carpet_shop.core.dependencies import AppClock, DbSession, Meta
-from carpet_shop.core.envelope import Envelope, ok
+from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import BadRequest, ValidationFailed
 from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.pagination import Page
 from carpet_shop.users import service as users_service
 from carpet_shop.users.schemas import UserCreate, UserRead
 
@@ -73,7 +74,7 @@ def _pair(tokens: service.IssuedTokens) -> TokenPair:
     response_model=Envelope[TokenPair],
     openapi_extra=_LOGIN_BODY,
     responses=errors(
-        400, 403, 422, s401="INVALID_CREDENTIALS", s403="ACCOUNT_LOCKED or deactivated"
+        400, 401, 403, 422, s401="INVALID_CREDENTIALS", s403="ACCOUNT_LOCKED or deactivated"
     ),
     summary="Sign in; other signed-in accounts stay signed in",
 )
@@ -129,16 +130,23 @@ def register(
     return ok(UserRead.model_validate(user), "User created")
 
 
-@router.get("/sessions", response_model=Envelope[list[SessionRead]], responses=errors(401))
+@router.get(
+    "/sessions",
+    response_model=ListEnvelope[SessionRead],
+    responses=errors(*AUTHED),
+    summary="My signed-in sessions (devices and account slots), most recently used first",
+)
 def sessions(
-    actor: CurrentActor, session: DbSession, clock: AppClock
-) -> Envelope[list[SessionRead]]:
-    rows = service.list_sessions(session, clock, actor)
-    return ok(
+    actor: CurrentActor, session: DbSession, clock: AppClock, page: Page
+) -> ListEnvelope[SessionRead]:
+    rows, total = service.list_sessions(session, clock, actor, page)
+    return page_of(
         [
             SessionRead.model_validate(s).model_copy(update={"current": s.id == actor.session_id})
             for s in rows
-        ]
+        ],
+        page,
+        total,
     )
 
 

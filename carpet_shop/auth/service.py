@@ -24,6 +24,7 @@ from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.errors import AccountLocked, InvalidCredentials, NotFound, Unauthorized
+from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.security import token_digest
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import User
@@ -86,17 +87,18 @@ def _failed_login(
     reason: str,
 ) -> None:
     now = clock.now()
-    LoginAttemptRepository(session).add(
+    attempts = LoginAttemptRepository(session)
+    attempts.add(
         LoginAttempt(username=username, ip_address=meta.ip_address, success=False, timestamp=now)
     )
     if user is not None and reason == "wrong_password":
-        recent = (
-            user.last_failed_login_at is not None
-            and now - user.last_failed_login_at < policy.failure_window
-        )
-        user.failed_login_count = (user.failed_login_count if recent else 0) + 1
+        # Locked after `max_failures` failed attempts within one window (5 in 15 minutes),
+        # not counting those before the last success or unlock: both are suffixes of the same
+        # run of failures, so the smaller count is what falls in both.
+        user.failed_login_count += 1
         user.last_failed_login_at = now
-        if user.failed_login_count >= policy.max_failures:
+        in_window = attempts.failures_since(username, now - policy.failure_window)
+        if min(user.failed_login_count, in_window) >= policy.max_failures:
             user.locked_until = now + policy.lock_duration
         session.flush()
     audit.record(
@@ -247,8 +249,11 @@ def authenticate(
     return _live_user(session, claims.user_id), auth_session.id
 
 
-def list_sessions(session: Session, clock: Clock, actor: Actor) -> Sequence[AuthSession]:
-    return AuthSessionRepository(session).live_of_user(actor.id, clock.now())
+def list_sessions(
+    session: Session, clock: Clock, actor: Actor, page: PageParams
+) -> tuple[Sequence[AuthSession], int]:
+    repo = AuthSessionRepository(session)
+    return repo.paginate(repo.live_of_user(actor.id, clock.now()), page)
 
 
 def end_session(session: Session, clock: Clock, actor: Actor, session_id: uuid.UUID) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -24,15 +25,25 @@ def sqlite_path(database_url: str) -> Path:
 
 
 def _integrity(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
-        result = conn.execute("PRAGMA integrity_check").fetchone()
-        if not result or result[0] != "ok":
-            raise BackupError(f"integrity check of {path} failed: {result}")
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            result = conn.execute("PRAGMA integrity_check").fetchone()
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+    except sqlite3.DatabaseError as exc:
+        # Not an SQLite file at all, or one too damaged to be read.
+        raise BackupError(f"{path} is not a readable SQLite database: {exc}") from exc
+    if not result or result[0] != "ok":
+        raise BackupError(f"integrity check of {path} failed: {result}")
     if "alembic_version" not in tables:
         raise BackupError(f"{path} is not a Carpet Shop database (no alembic_version table)")
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while the source is being written."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 def backup(database_url: str, target: Path) -> Path:
@@ -43,8 +54,7 @@ def backup(database_url: str, target: Path) -> Path:
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    _copy(source, target)
     _integrity(target)
     return target
 
@@ -56,7 +66,6 @@ def restore(database_url: str, source: Path) -> Path:
         raise BackupError(f"no backup at {source}")
     _integrity(source)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    _copy(source, target)
     _integrity(target)
     return target

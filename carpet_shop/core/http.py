@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,6 +38,17 @@ _HTTP_CODES = {
 }
 
 
+class _BodyTooLarge(StarletteHTTPException):
+    """Raised while reading a streamed body past the limit.
+
+    An HTTPException, so that FastAPI's body parsing lets it through instead of turning it
+    into a 400; the middleware (or the HTTP error handler) answers 413.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="The request body is too large")
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
@@ -53,6 +65,14 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int):
         self.app = app
         self.max_body_bytes = max_body_bytes
+
+    def _too_large(self) -> JSONResponse:
+        body = error_envelope(
+            "PAYLOAD_TOO_LARGE",
+            f"The request body is larger than {self.max_body_bytes} bytes",
+            {"limit_bytes": self.max_body_bytes},
+        )
+        return JSONResponse(body, status_code=413)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,17 +95,27 @@ class RequestContextMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        received = 0
+
+        async def receive_limited() -> Message:
+            # A body without Content-Length (chunked) is counted as it streams in.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
         try:
             length = headers.get(b"content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-                body = error_envelope(
-                    "PAYLOAD_TOO_LARGE",
-                    f"The request body is larger than {self.max_body_bytes} bytes",
-                    {"limit_bytes": self.max_body_bytes},
-                )
-                await JSONResponse(body, status_code=413)(scope, receive, send_with_id)
+                await self._too_large()(scope, receive, send_with_id)
                 return
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_limited, send_with_id)
+        except _BodyTooLarge:
+            if not response_started:
+                await self._too_large()(scope, receive, send_with_id)
         except Exception:
             error_log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not response_started:
@@ -164,7 +194,38 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# A unique or foreign key violation the services' own checks could not see coming: two
+# requests that each found the value free and wrote it at the same time (PostgreSQL runs
+# writers concurrently). The one that lost gets the contract's 409, like a sequential request.
+_CONFLICT_SQLSTATES = frozenset({"23505", "23503"})  # unique_violation, foreign_key_violation
+_CONFLICT_SQLITE_ERRORS = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_FOREIGNKEY"})
+
+
+def _is_conflict(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    return (
+        getattr(orig, "sqlstate", None) in _CONFLICT_SQLSTATES
+        or getattr(orig, "sqlite_errorname", None) in _CONFLICT_SQLITE_ERRORS
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IntegrityError)
+    if not _is_conflict(exc):
+        raise exc  # a broken invariant, not a race: the 500 path logs it
+    error_log.warning(
+        "concurrent write conflict on %s %s: %s", request.method, request.url.path, exc.orig
+    )
+    return JSONResponse(
+        error_envelope(
+            "CONFLICT", "This conflicts with a change saved at the same moment; reload and retry"
+        ),
+        status_code=409,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

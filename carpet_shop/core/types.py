@@ -12,14 +12,20 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field, PlainSerializer
-from sqlalchemy import BigInteger, DateTime, Dialect
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, Numeric
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 HUNDREDTH = Decimal("0.01")
 
 
 class Hundredths(TypeDecorator[Decimal]):
-    """A two-place decimal kept as a whole number of hundredths."""
+    """A two-place decimal kept as a whole number of hundredths.
+
+    Caution: SQL arithmetic between columns (`a + b`, `a * quantity`) is typed as the BigInteger
+    underneath and comes back as raw hundredths; `func.sum(a)` and `-a` keep this type. Read a
+    computed sum of hundredths back with `type_coerce(expression, Hundredths())`.
+    """
 
     impl = BigInteger
     cache_ok = True
@@ -38,8 +44,15 @@ class Hundredths(TypeDecorator[Decimal]):
         return (Decimal(int(value)) / 100).quantize(HUNDREDTH)
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
-        # Comparisons and arithmetic with literals go through this type too.
+        # An amount compared with, added to or subtracted from a literal: the literal is money
+        # too (`price > 1000` means 1000 so'm, bound as 100000 hundredths). A factor or divisor
+        # is a plain number: `price * 3` must not bind 3 as 300.
+        if op in _SCALAR_OPERATORS:
+            return Integer() if isinstance(value, int) else Numeric(asdecimal=True)
         return self
+
+
+_SCALAR_OPERATORS = frozenset({operators.mul, operators.truediv, operators.floordiv, operators.mod})
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -33,7 +33,8 @@ class User(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     branch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("branches.id"), index=True)
     can_add_products: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Failed logins in a row within the lock window; reset by a success or an admin's unlock.
+    # Failed logins in a row since the last success or an admin's unlock (the lock also needs
+    # them within LOGIN_FAILURE_WINDOW_MINUTES, counted from login_attempts).
     failed_login_count: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[datetime | None] = mapped_column(default=None)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)

@@ -21,10 +21,14 @@ class UserRepository(SoftDeleteRepository[User]):
         return self.session.scalar(stmt.limit(1)) is not None
 
     def count_active_admins(self) -> int:
-        stmt = select(func.count()).where(
-            User.role == Role.ADMIN, User.is_active.is_(True), User.deleted_at.is_(None)
+        """Counted with the rows locked (PostgreSQL), so that two directors removing each
+        other at once are checked one after the other and one of them is refused."""
+        stmt = (
+            select(User.id)
+            .where(User.role == Role.ADMIN, User.is_active.is_(True), User.deleted_at.is_(None))
+            .with_for_update()
         )
-        return int(self.session.scalar(stmt) or 0)
+        return len(self.session.scalars(stmt).all())
 
     def count_active_in_branch(self, branch_id: uuid.UUID) -> int:
         stmt = select(func.count()).where(

@@ -157,7 +157,9 @@ def update_user(
     branch_id = changes.get("branch_id", user.branch_id)
     if role == Role.ADMIN and "branch_id" not in changes:
         branch_id = None  # promoting a seller to director detaches them from the branch
-    if role != user.role or branch_id != user.branch_id:
+    reactivated = changes.get("is_active") is True and not user.is_active
+    if role != user.role or branch_id != user.branch_id or reactivated:
+        # Reactivating is checked too: the seller's branch may have been deleted meanwhile.
         _check_role_and_branch(session, role, branch_id)
     if user.id == actor.id and (changes.get("is_active") is False or role != user.role):
         raise Conflict("You cannot deactivate or demote your own account")
