@@ -39,4 +39,7 @@ class LoginAttempt(IdMixin, Base):
     success: Mapped[bool]
     timestamp: Mapped[datetime]
 
-    __table_args__ = (Index("ix_login_attempts_username_timestamp", "username", "timestamp"),)
+    __table_args__ = (
+        Index("ix_login_attempts_username_timestamp", "username", "timestamp"),
+        Index("ix_login_attempts_ip_timestamp", "ip_address", "timestamp"),
+    )

@@ -18,6 +18,7 @@ class AuthPolicy:
     max_failures: int
     failure_window: timedelta
     lock_duration: timedelta
+    failed_logins_per_minute_per_ip: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthPolicy:
@@ -29,4 +30,5 @@ class AuthPolicy:
             max_failures=settings.login_max_failures,
             failure_window=timedelta(minutes=settings.login_failure_window_minutes),
             lock_duration=timedelta(minutes=settings.login_lock_minutes),
+            failed_logins_per_minute_per_ip=settings.failed_logins_per_minute_per_ip,
         )

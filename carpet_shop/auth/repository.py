@@ -92,3 +92,14 @@ class LoginAttemptRepository(Repository[LoginAttempt]):
             )
         )
         return int(count or 0)
+
+    def failures_from_ip(self, ip_address: str, since: datetime) -> tuple[int, datetime | None]:
+        """Failed attempts from this address after `since`, and the earliest of them."""
+        count, earliest = self.session.execute(
+            select(func.count(), func.min(LoginAttempt.timestamp)).where(
+                LoginAttempt.ip_address == ip_address,
+                LoginAttempt.success.is_(False),
+                LoginAttempt.timestamp > since,
+            )
+        ).one()
+        return int(count or 0), earliest

@@ -6,11 +6,12 @@ switching); each lives on its own, so signing into one never signs another out.
 
 from __future__ import annotations
 
+import math
 import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,13 @@ from carpet_shop.auth.repository import AuthSessionRepository, LoginAttemptRepos
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
-from carpet_shop.core.errors import AccountLocked, InvalidCredentials, NotFound, Unauthorized
+from carpet_shop.core.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.security import token_digest
 from carpet_shop.users import service as users_service
@@ -113,6 +120,25 @@ def _failed_login(
     )
 
 
+RATE_WINDOW = timedelta(minutes=1)
+
+
+def _check_rate(session: Session, policy: AuthPolicy, meta: RequestMeta, now: datetime) -> None:
+    """Slow down password guessing across accounts from one address (the lock covers one).
+
+    Only failures count: sellers sharing the shop's address sign in as often as they need.
+    """
+    limit = policy.failed_logins_per_minute_per_ip
+    if not limit or not meta.ip_address:
+        return
+    count, earliest = LoginAttemptRepository(session).failures_from_ip(
+        meta.ip_address, now - RATE_WINDOW
+    )
+    if count >= limit and earliest is not None:
+        wait = (earliest + RATE_WINDOW - now).total_seconds()
+        raise RateLimited(max(1, math.ceil(wait)), "Too many sign-in attempts; try again shortly")
+
+
 def login(
     session: Session,
     clock: Clock,
@@ -123,6 +149,7 @@ def login(
 ) -> IssuedTokens:
     username = username.strip().lower()
     now = clock.now()
+    _check_rate(session, policy, meta, now)
     user = users_service.find_for_login(session, username)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         _failed_login(session, clock, policy, meta, username, user, "locked")

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, gt=0)
     login_failure_window_minutes: int = Field(default=15, gt=0)
     login_lock_minutes: int = Field(default=15, gt=0)
+    # Failed logins per client address per minute, across usernames, before 429; 0 turns it
+    # off. Sellers of one branch often share the shop's address, so only failures count.
+    failed_logins_per_minute_per_ip: int = Field(default=30, ge=0)
 
     # How often each worker stores debt statuses and flags newly overdue debts; 0 turns the
     # job off. Reads never wait for it: they compute the true status themselves.
