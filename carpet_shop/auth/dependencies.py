@@ -19,7 +19,7 @@ from carpet_shop.core.repository import BranchScope
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
 
 
-def get_auth_policy(request: Request) -> AuthPolicy:
+async def get_auth_policy(request: Request) -> AuthPolicy:
     policy: AuthPolicy = request.app.state.auth_policy
     return policy
 
@@ -40,13 +40,13 @@ def get_actor(
     return Actor(user=user, meta=meta, session_id=session_id)
 
 
-def require_admin(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+async def require_admin(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
     if not actor.is_admin:
         raise Forbidden("Only the director (admin) may do this")
     return actor
 
 
-def get_branch_scope(
+async def get_branch_scope(
     actor: Annotated[Actor, Depends(get_actor)],
     branch_id: Annotated[
         uuid.UUID | None, Query(description="Only this branch (admins); sellers see their own")

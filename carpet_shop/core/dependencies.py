@@ -16,6 +16,9 @@ from carpet_shop.core.errors import AppError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# Dependencies that only read the request are `async def`: FastAPI runs sync ones in a thread
+# pool, and that hop costs more than they do. Those that touch the database stay sync.
+
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request's one transaction: committed after the route returns, before the answer."""
@@ -37,12 +40,12 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -53,7 +56,7 @@ class RequestMeta:
     user_agent: str | None
 
 
-def get_request_meta(request: Request) -> RequestMeta:
+async def get_request_meta(request: Request) -> RequestMeta:
     user_agent = request.headers.get("user-agent")
     return RequestMeta(
         ip_address=request.client.host if request.client else None,
