@@ -14,11 +14,15 @@ from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.commissions.router import router as commissions_router
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
+from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.health.router import router as health_router
+from carpet_shop.returns.router import router as returns_router
+from carpet_shop.sales.router import router as sales_router
 from carpet_shop.users.router import router as users_router
 
 DESCRIPTION = """
@@ -34,6 +38,14 @@ TAGS = [
     {"name": "auth", "description": "Signing in and out, token refresh, sessions"},
     {"name": "users", "description": "The director and the sellers"},
     {"name": "branches", "description": "The shop's branches"},
+    {
+        "name": "sales",
+        "description": "Receipts: stock taken atomically, frozen prices and profits, safe "
+        "retries with Idempotency-Key",
+    },
+    {"name": "returns", "description": "Return requests and the director's approval"},
+    {"name": "discounts", "description": "Promotions applied at sale time (director)"},
+    {"name": "commissions", "description": "Sellers' commissions on their sales"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -92,6 +104,16 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
-    for router in (auth_router, users_router, branches_router, audit_router, health_router):
+    for router in (
+        auth_router,
+        users_router,
+        branches_router,
+        sales_router,
+        returns_router,
+        discounts_router,
+        commissions_router,
+        audit_router,
+        health_router,
+    ):
         app.include_router(router)
     return app
