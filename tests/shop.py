@@ -47,6 +47,10 @@ class Shop:
         with self.db.transaction(write=False) as session:
             return session.scalar(stmt)
 
+    def scalars(self, stmt: Any) -> list[Any]:
+        with self.db.transaction(write=False) as session:
+            return list(session.scalars(stmt).all())
+
     def count(self, model: Any, *where: Any) -> int:
         return int(self.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 

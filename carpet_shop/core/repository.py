@@ -115,4 +115,7 @@ class BranchScopedMixin:
         branch_id = scope.list_branch_id
         if branch_id is None:
             return statement
-        return statement.where(self.branch_column == branch_id)
+        # Read from the class: through an instance, the mapped attribute's descriptor would
+        # take the repository for a mapped object and fail.
+        column = type(self).branch_column
+        return statement.where(column == branch_id)
