@@ -100,7 +100,7 @@ def create_app(
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 

@@ -129,6 +129,7 @@ class Factory:
         collection = collection or self.collection()
         meter = type == ProductType.METER
         price = Decimal(str(sell_price))
+        admin_id = self.admin().id  # before the transaction: SQLite has one writer at a time
         with self.db.transaction() as session:
             now = self.clock.now()
             product = Product(
@@ -159,7 +160,7 @@ class Factory:
                     [ledger.StockLine(product, amount)],
                     MovementKind.INITIAL,
                     ledger.Document("product", product.id),
-                    self.admin().id,
+                    admin_id,
                 )
             return product
 
