@@ -40,6 +40,7 @@ class CommissionRepository(BranchScopedMixin, Repository[Commission]):
             .where(Commission.sale_id == sale_id)
             .order_by(Commission.created_at, Commission.id)
             .with_for_update()
+            .execution_options(populate_existing=True)
         )
         return self.session.scalars(stmt).all()
 
