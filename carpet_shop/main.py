@@ -14,6 +14,7 @@ from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.commissions.router import router as commissions_router
 from carpet_shop.core import openapi
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
@@ -22,7 +23,10 @@ from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, ins
 from carpet_shop.customers.router import router as customers_router
 from carpet_shop.debts.jobs import StatusJob
 from carpet_shop.debts.router import router as debts_router
+from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.health.router import router as health_router
+from carpet_shop.returns.router import router as returns_router
+from carpet_shop.sales.router import router as sales_router
 from carpet_shop.users.router import router as users_router
 
 DESCRIPTION = """
@@ -40,6 +44,14 @@ TAGS = [
     {"name": "branches", "description": "The shop's branches"},
     {"name": "customers", "description": "The shop-wide customer registry"},
     {"name": "debts", "description": "Credit (nasiya): debts, payments, overdue tracking"},
+    {
+        "name": "sales",
+        "description": "Receipts: stock taken atomically, frozen prices and profits, safe "
+        "retries with Idempotency-Key",
+    },
+    {"name": "returns", "description": "Return requests and the director's approval"},
+    {"name": "discounts", "description": "Promotions applied at sale time (director)"},
+    {"name": "commissions", "description": "Sellers' commissions on their sales"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -103,7 +115,7 @@ def create_app(
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
@@ -113,6 +125,10 @@ def create_app(
         branches_router,
         customers_router,
         debts_router,
+        sales_router,
+        returns_router,
+        discounts_router,
+        commissions_router,
         audit_router,
         health_router,
     ):

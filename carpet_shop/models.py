@@ -4,10 +4,13 @@ from carpet_shop.audit.models import AuditLog
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Collection, Product, Size
+from carpet_shop.commissions.models import Commission
 from carpet_shop.core.models import Base
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
+from carpet_shop.discounts.models import Discount
 from carpet_shop.inventory.models import StockMovement
+from carpet_shop.returns.models import ReturnItem, SaleReturn
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
 
@@ -17,16 +20,20 @@ __all__ = [
     "Base",
     "Branch",
     "Collection",
+    "Commission",
     "Customer",
     "Debt",
+    "Discount",
     "IdempotencyRecord",
     "LoginAttempt",
     "Payment",
     "Product",
     "ReceiptCounter",
+    "ReturnItem",
     "Sale",
     "SaleItem",
     "SalePayment",
+    "SaleReturn",
     "Size",
     "StockMovement",
     "User",

@@ -15,6 +15,7 @@ from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
+from carpet_shop.catalog.models import Category, Collection, Product, ProductType
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import FrozenClock, shop_today
 from carpet_shop.core.database import Database
@@ -26,6 +27,14 @@ from carpet_shop.debts import service as debts_service
 from carpet_shop.debts.models import Debt, DebtPaymentType, Payment
 from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
 from carpet_shop.demo import ensure_admin
+from carpet_shop.discounts import service as discounts_service
+from carpet_shop.discounts.models import Discount, DiscountScope, DiscountType
+from carpet_shop.discounts.schemas import DiscountCreate
+from carpet_shop.inventory import ledger
+from carpet_shop.inventory.models import MovementKind
+from carpet_shop.sales import service as sales_service
+from carpet_shop.sales.schemas import SaleCreate
+from carpet_shop.sales.views import SaleView
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
@@ -169,6 +178,115 @@ class Factory:
                 tz=SHOP_TZ,
             )
             return outcome.payment
+
+    # Catalog: the catalog endpoints live on another branch (issue 3). These insert products
+    # through the ORM with zero stock and receive the stock through the ledger, so the ledger
+    # invariant holds; the integrator reconciles them with the catalog team's factory.
+
+    def collection(self, name: str | None = None) -> Collection:
+        with self.db.transaction() as session:
+            now = self.clock.now()
+            found = Collection(
+                name=name or f"Collection {next(_seq)}", icon=None, created_at=now, updated_at=now
+            )
+            session.add(found)
+            session.flush()
+            return found
+
+    def product(
+        self,
+        branch: Branch | None = None,
+        *,
+        type: ProductType = ProductType.UNIT,
+        stock: Decimal | int | str = 10,
+        buy_price: Decimal | int | str = 100_000,
+        sell_price: Decimal | int | str = 150_000,
+        category: Category | None = None,
+        collection: Collection | None = None,
+        name: str | None = None,
+        sizes: list[str] | None = None,
+        photo_thumb: str | None = None,
+    ) -> Product:
+        """A unit product (stock in pieces) or a meter roll (stock in metres; prices per metre)."""
+        branch = branch or self.branch()
+        collection = collection or self.collection()
+        meter = type == ProductType.METER
+        price = Decimal(str(sell_price))
+        admin_id = self.admin().id  # before the transaction: SQLite has one writer at a time
+        with self.db.transaction() as session:
+            now = self.clock.now()
+            product = Product(
+                name=name or f"Product {next(_seq)}",
+                category=category or (Category.METRAJLAR if meter else Category.GILAMLAR),
+                collection_id=collection.id,
+                type=type,
+                buy_price=Decimal(str(buy_price)),
+                sell_price=price,
+                sell_price_per_meter=price if meter else None,
+                quantity=0,
+                total_length=Decimal("0") if meter else None,
+                remaining_length=Decimal("0") if meter else None,
+                available_sizes=sizes if sizes is not None else ([] if meter else ["2×3"]),
+                photo=None,
+                photo_thumb=photo_thumb,
+                branch_id=branch.id,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(product)
+            session.flush()
+            amount = Decimal(str(stock))
+            if amount > 0:
+                ledger.put(
+                    session,
+                    self.clock,
+                    [ledger.StockLine(product, amount)],
+                    MovementKind.INITIAL,
+                    ledger.Document("product", product.id),
+                    admin_id,
+                )
+            return product
+
+    def discount(
+        self,
+        *,
+        value: Decimal | int | str,
+        kind: DiscountType = DiscountType.PERCENTAGE,
+        applicable_to: DiscountScope = DiscountScope.ALL,
+        start: datetime | None = None,
+        **fields: Any,
+    ) -> Discount:
+        with self.db.transaction() as session:
+            return discounts_service.create_discount(
+                session,
+                self.actor(),
+                self.clock,
+                DiscountCreate(
+                    name=fields.pop("name", f"Discount {next(_seq)}"),
+                    discount_type=kind,
+                    discount_value=Decimal(str(value)),
+                    applicable_to=applicable_to,
+                    start_date=start or self.clock.now(),
+                    **fields,
+                ),
+            )
+
+    def sale(self, seller: User, *items: tuple[Product, Any, Any], **fields: Any) -> SaleView:
+        """A sale by `seller` (through the service) of (product, quantity, amount) items."""
+        body = SaleCreate.model_validate(
+            {
+                "items": [
+                    {"product_id": str(p.id), "quantity": str(q), "amount": str(a)}
+                    for p, q, a in items
+                ],
+                "payment_type": fields.pop("payment_type", "cash"),
+                **fields,
+            }
+        )
+        with self.db.transaction() as session:
+            return sales_service.create_sale(
+                session, Actor(user=seller, meta=META), self.clock, body
+            )
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, Any]:

@@ -10,6 +10,7 @@ updates and row locks in the repositories, not from the isolation level.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class Database:
     """The engine and the two kinds of session the service hands out."""
 
     engine: Engine
+    # SQLite's writers take turns here, on the event loop (see core.dependencies).
+    write_turn: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
     _read: sessionmaker[Session] = field(init=False)
     _write: sessionmaker[Session] = field(init=False)
 

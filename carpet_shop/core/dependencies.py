@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -20,7 +20,29 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # pool, and that hop costs more than they do. Those that touch the database stay sync.
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def _sqlite_write_turn(request: Request) -> AsyncIterator[None]:
+    """On SQLite, a request that writes waits for its turn here, before it takes a worker thread
+    or a connection, and keeps it until its transaction has ended.
+
+    A write transaction takes SQLite's lock with its first statement (BEGIN IMMEDIATE), which
+    already happens while the caller is authenticated; the route then runs in another call
+    into the thread pool. If every pool thread were held by requests waiting for the lock,
+    the request holding it would wait for a thread: stuck until the busy timeout, then
+    "database is locked" for all. SQLite has one writer at a time anyway, so queueing them
+    here first costs nothing. Other processes (several workers) still meet at the busy timeout.
+    """
+    database: Database = request.app.state.database
+    if request.method in SAFE_METHODS or database.dialect != "sqlite":
+        yield
+        return
+    async with database.write_turn:
+        yield
+
+
+def get_session(
+    request: Request,
+    _turn: Annotated[None, Depends(_sqlite_write_turn, scope="function")],
+) -> Iterator[Session]:
     """The request's one transaction: committed after the route returns, before the answer."""
     database: Database = request.app.state.database
     session = database.session(write=request.method not in SAFE_METHODS)

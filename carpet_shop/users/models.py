@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,6 +40,8 @@ class User(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     last_failed_login_at: Mapped[datetime | None] = mapped_column(default=None)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Percent of each sale's amount paid to a seller (additions 3C); set by admins only.
+    commission_rate: Mapped[Decimal] = mapped_column(default=Decimal("0"), server_default="0")
 
     __table_args__ = (
         Index(

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from carpet_shop.core.schemas import ReadModel, RequestModel
+from carpet_shop.core.types import DecimalNumber
 from carpet_shop.users.models import Role
 
 Username = Annotated[
@@ -16,6 +18,10 @@ Username = Annotated[
 # Never trimmed: a space is part of a password.
 Password = Annotated[str, StringConstraints(min_length=6, max_length=128, strip_whitespace=False)]
 FullName = Annotated[str, StringConstraints(max_length=120)]
+# Percent of each sale paid to a seller as commission; set by admins, zero for admins.
+CommissionRate = Annotated[
+    Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)
+]
 
 
 class UserCreate(RequestModel):
@@ -26,6 +32,7 @@ class UserCreate(RequestModel):
     branch_id: uuid.UUID | None = None
     can_add_products: bool = False
     is_active: bool = True
+    commission_rate: CommissionRate = Field(default=Decimal("0"), examples=[2.5])
 
 
 class UserUpdate(RequestModel):
@@ -38,6 +45,7 @@ class UserUpdate(RequestModel):
     branch_id: uuid.UUID | None = None
     can_add_products: bool | None = None
     is_active: bool | None = None
+    commission_rate: CommissionRate | None = None
 
 
 SELF_EDITABLE_FIELDS = frozenset({"full_name", "password"})
@@ -51,6 +59,7 @@ class UserRead(ReadModel):
     branch_id: uuid.UUID | None
     can_add_products: bool
     is_active: bool
+    commission_rate: DecimalNumber
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ AUDITED_FIELDS = (
     "can_add_products",
     "is_active",
     "password_hash",
+    "commission_rate",
 )
 
 
@@ -41,6 +43,11 @@ def _check_role_and_branch(session: Session, role: Role, branch_id: uuid.UUID | 
             raise ValidationFailed.field("branch_id", f"Branch {branch_id} does not exist")
     elif branch_id is not None:
         raise ValidationFailed.field("branch_id", "An admin does not belong to a branch")
+
+
+def _check_commission_rate(role: Role, rate: Decimal) -> None:
+    if role == Role.ADMIN and rate != 0:
+        raise ValidationFailed.field("commission_rate", "Commissions are for sellers")
 
 
 def _check_username_free(
@@ -100,6 +107,7 @@ def create_user(
     repo = UserRepository(session)
     _check_username_free(repo, data.username)
     _check_role_and_branch(session, data.role, data.branch_id)
+    _check_commission_rate(data.role, data.commission_rate)
     now = clock.now()
     user = repo.add(
         User(
@@ -110,6 +118,7 @@ def create_user(
             branch_id=data.branch_id,
             can_add_products=data.can_add_products if data.role == Role.SELLER else False,
             is_active=data.is_active,
+            commission_rate=data.commission_rate,
             created_at=now,
             updated_at=now,
             password_changed_at=now,
@@ -148,7 +157,7 @@ def update_user(
     user = get_user(session, user_id)
     before = audit.snapshot(user, AUDITED_FIELDS)
 
-    for field in ("username", "role", "full_name", "is_active"):
+    for field in ("username", "role", "full_name", "is_active", "commission_rate"):
         if changes.get(field) is None:
             changes.pop(field, None)
     if "username" in changes:
@@ -165,6 +174,10 @@ def update_user(
         raise Conflict("You cannot deactivate or demote your own account")
     if (role != Role.ADMIN or changes.get("is_active") is False) and user.role == Role.ADMIN:
         _check_keeps_an_admin(repo, user, "demote or deactivate")
+    # A director earns no commission: promoting a seller clears their rate.
+    default_rate = Decimal("0") if role == Role.ADMIN else user.commission_rate
+    commission_rate = changes.get("commission_rate", default_rate)
+    _check_commission_rate(role, commission_rate)
 
     now = clock.now()
     password_changed = changes.get("password") is not None
@@ -177,6 +190,7 @@ def update_user(
     if role == Role.ADMIN:
         user.can_add_products = False
     user.is_active = changes.get("is_active", user.is_active)
+    user.commission_rate = commission_rate
     if password_changed:
         user.password_hash = hasher.hash(changes["password"])
         user.password_changed_at = now

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, or_, select
+
+from carpet_shop.catalog.models import Category, Collection, Product
+from carpet_shop.core.repository import SoftDeleteRepository
+from carpet_shop.discounts.models import Discount, DiscountScope
+
+
+def _running_at(at: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Discount.deleted_at.is_(None),
+        Discount.is_active.is_(True),
+        Discount.start_date <= at,
+        or_(Discount.end_date.is_(None), Discount.end_date > at),
+    )
+
+
+class DiscountRepository(SoftDeleteRepository[Discount]):
+    model = Discount
+
+    def search(
+        self,
+        *,
+        visible_branch_id: uuid.UUID | None,
+        branch_id: uuid.UUID | None,
+        applicable_to: DiscountScope | None,
+        active_at: datetime | None,
+        is_active: bool | None,
+    ) -> Select[Discount]:
+        stmt = self.statement()
+        if visible_branch_id is not None:
+            # A seller sees the discounts that can apply in their branch.
+            stmt = stmt.where(
+                or_(Discount.branch_id.is_(None), Discount.branch_id == visible_branch_id)
+            )
+        if branch_id is not None:
+            stmt = stmt.where(Discount.branch_id == branch_id)
+        if applicable_to is not None:
+            stmt = stmt.where(Discount.applicable_to == applicable_to)
+        if active_at is not None:
+            stmt = stmt.where(*_running_at(active_at))
+        if is_active is not None:
+            stmt = stmt.where(Discount.is_active.is_(is_active))
+        return stmt.order_by(Discount.start_date.desc(), Discount.id)
+
+    def running_for(
+        self,
+        *,
+        at: datetime,
+        branch_id: uuid.UUID,
+        product_ids: Iterable[uuid.UUID],
+        collection_ids: Iterable[uuid.UUID],
+        categories: Iterable[Category],
+    ) -> Sequence[Discount]:
+        """Every discount running at `at` that could apply to one of these products."""
+        targets = [Discount.applicable_to == DiscountScope.ALL]
+        if product_ids := list(product_ids):
+            targets.append(
+                (Discount.applicable_to == DiscountScope.PRODUCT)
+                & Discount.target_id.in_(product_ids)
+            )
+        if collection_ids := list(collection_ids):
+            targets.append(
+                (Discount.applicable_to == DiscountScope.COLLECTION)
+                & Discount.target_id.in_(collection_ids)
+            )
+        if categories := list(categories):
+            targets.append(
+                (Discount.applicable_to == DiscountScope.CATEGORY)
+                & Discount.target_category.in_(categories)
+            )
+        stmt = select(Discount).where(
+            *_running_at(at),
+            or_(Discount.branch_id.is_(None), Discount.branch_id == branch_id),
+            or_(*targets),
+        )
+        return self.session.scalars(stmt).all()
+
+    def collection_exists(self, collection_id: uuid.UUID) -> bool:
+        stmt = select(Collection.id).where(Collection.id == collection_id)
+        return self.session.scalar(stmt) is not None
+
+    def product_exists(self, product_id: uuid.UUID) -> bool:
+        stmt = select(Product.id).where(Product.id == product_id, Product.deleted_at.is_(None))
+        return self.session.scalar(stmt) is not None

@@ -1,0 +1,233 @@
+"""The sales domain's queries: sales with their items and payments, receipt counters and
+idempotency records."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from carpet_shop.branches.models import Branch
+from carpet_shop.catalog.models import Collection, Product, ProductType
+from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.repository import Repository
+from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
+from carpet_shop.users.models import User
+
+
+def _insert(session: Session, model: type[Any]) -> Any:
+    """INSERT with ON CONFLICT support for the database in use (both have it, spelled alike)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def _seller_name() -> ColumnElement[str]:
+    return func.coalesce(func.nullif(User.full_name, ""), User.username)
+
+
+class SaleRepository(Repository[Sale]):
+    model = Sale
+
+    def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> Sequence[Row[Product, str]]:
+        """Live products with their collection's name."""
+        stmt = (
+            select(Product, Collection.name.label("collection_name"))
+            .join(Collection, Collection.id == Product.collection_id)
+            .where(Product.id.in_(set(product_ids)), Product.deleted_at.is_(None))
+        )
+        return self.session.execute(stmt).all()
+
+    def _headers(self) -> Select[Sale, str, str]:
+        return (
+            select(Sale, Branch.name.label("branch_name"), _seller_name().label("seller_name"))
+            .join(Branch, Branch.id == Sale.branch_id)
+            .join(User, User.id == Sale.seller_id)
+        )
+
+    def page(
+        self, conditions: Sequence[ColumnElement[bool]], page: PageParams
+    ) -> tuple[Sequence[Row[Sale, str, str]], int]:
+        total = self.session.scalar(select(func.count(Sale.id)).where(*conditions))
+        stmt = (
+            self._headers()
+            .where(*conditions)
+            .order_by(Sale.date.desc(), Sale.created_at.desc(), Sale.id.desc())
+            .limit(page.page_size)
+            .offset(page.offset)
+        )
+        return self.session.execute(stmt).all(), int(total or 0)
+
+    def header(self, sale_id: uuid.UUID) -> Row[Sale, str, str] | None:
+        return self.session.execute(self._headers().where(Sale.id == sale_id)).first()
+
+    def items_with_products(
+        self, sale_ids: Sequence[uuid.UUID]
+    ) -> Sequence[Row[SaleItem, str, ProductType, list[str], str | None, str]]:
+        """Every item of these sales with what the card shows of its product (one query)."""
+        stmt = (
+            select(
+                SaleItem,
+                Product.name.label("product_name"),
+                Product.type.label("product_type"),
+                Product.available_sizes.label("sizes"),
+                Product.photo_thumb.label("photo_thumb"),
+                Collection.name.label("collection_name"),
+            )
+            .join(Product, Product.id == SaleItem.product_id)
+            .join(Collection, Collection.id == Product.collection_id)
+            .where(SaleItem.sale_id.in_(sale_ids))
+            .order_by(SaleItem.sale_id, SaleItem.position)
+        )
+        return self.session.execute(stmt).all()
+
+    def payments_of(self, sale_ids: Sequence[uuid.UUID]) -> Sequence[SalePayment]:
+        stmt = (
+            select(SalePayment)
+            .where(SalePayment.sale_id.in_(sale_ids))
+            .order_by(SalePayment.sale_id, SalePayment.position)
+        )
+        return self.session.scalars(stmt).all()
+
+    def lock(self, sale_id: uuid.UUID) -> Sale | None:
+        """The sale, locked against concurrent returns (a row lock on PostgreSQL; SQLite's
+        write transaction already excludes other writers)."""
+        return self.session.scalar(
+            select(Sale)
+            .where(Sale.id == sale_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    def items_of(self, sale_id: uuid.UUID) -> Sequence[SaleItem]:
+        stmt = (
+            select(SaleItem)
+            .where(SaleItem.sale_id == sale_id)
+            .order_by(SaleItem.position)
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalars(stmt).all()
+
+    def record_return(self, item_id: uuid.UUID, quantity: Decimal, refund: Decimal) -> bool:
+        """Add a return to an item in one conditional UPDATE: never more back than sold, never
+        more refunded than paid."""
+        result = self.session.execute(
+            update(SaleItem)
+            .where(
+                SaleItem.id == item_id,
+                SaleItem.returned_quantity + quantity <= SaleItem.quantity,
+                SaleItem.refunded_amount + refund <= SaleItem.amount,
+            )
+            .values(
+                returned_quantity=SaleItem.returned_quantity + quantity,
+                refunded_amount=SaleItem.refunded_amount + refund,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def record_refund(self, sale: Sale, refund: Decimal) -> Decimal | None:
+        """Add to the sale's refunded amount; its new value, or None if it would pass the
+        amount."""
+        refunded: Decimal | None = self.session.execute(
+            update(Sale)
+            .where(Sale.id == sale.id, Sale.refunded_amount + refund <= Sale.amount)
+            .values(refunded_amount=Sale.refunded_amount + refund)
+            .returning(Sale.refunded_amount)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+        if refunded is not None:
+            # The loaded sale follows the row without being marked changed.
+            set_committed_value(sale, "refunded_amount", refunded)
+        return refunded
+
+
+class ReceiptRepository(Repository[ReceiptCounter]):
+    model = ReceiptCounter
+
+    def bump(self, branch_id: uuid.UUID) -> int:
+        """The branch's next receipt number, in one atomic statement.
+
+        The counter row stays locked (PostgreSQL) or the database stays locked (SQLite) until
+        the sale's transaction ends, so numbers are handed out one at a time; an aborted sale
+        rolls its bump back and leaves no gap. The first sale of a branch creates the row.
+        """
+        stmt = (
+            _insert(self.session, ReceiptCounter)
+            .values(branch_id=branch_id, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[ReceiptCounter.branch_id],
+                set_={"last_number": ReceiptCounter.last_number + 1},
+            )
+            .returning(ReceiptCounter.last_number)
+        )
+        return int(self.session.execute(stmt).scalar_one())
+
+    def set_last(self, branch_id: uuid.UUID, number: int) -> None:
+        self.session.execute(
+            update(ReceiptCounter)
+            .where(ReceiptCounter.branch_id == branch_id)
+            .values(last_number=number)
+            .execution_options(synchronize_session=False)
+        )
+
+    def number_used(self, receipt_number: str) -> bool:
+        stmt = select(Sale.id).where(Sale.receipt_number == receipt_number).limit(1)
+        return self.session.scalar(stmt) is not None
+
+    def numbers_with_prefix(self, prefix: str) -> Sequence[str]:
+        stmt = select(Sale.receipt_number).where(Sale.receipt_number.startswith(prefix))
+        return self.session.scalars(stmt).all()
+
+
+class IdempotencyRepository(Repository[IdempotencyRecord]):
+    model = IdempotencyRecord
+
+    def claim(self, user_id: uuid.UUID, key: str, request_hash: str, now: datetime) -> bool:
+        """Insert the key's record unless it exists; False when it does.
+
+        On PostgreSQL, when another transaction has inserted the same key and not finished,
+        this waits for it: its commit makes this a conflict (the caller replays its answer),
+        its rollback lets this one through. SQLite runs writers one at a time.
+        """
+        stmt = (
+            _insert(self.session, IdempotencyRecord)
+            .values(
+                id=uuid.uuid4(),
+                user_id=user_id,
+                key=key,
+                request_hash=request_hash,
+                status_code=0,
+                response={},
+                created_at=now,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[IdempotencyRecord.user_id, IdempotencyRecord.key]
+            )
+            .returning(IdempotencyRecord.id)
+        )
+        return self.session.execute(stmt).scalar() is not None
+
+    def find(self, user_id: uuid.UUID, key: str) -> IdempotencyRecord | None:
+        stmt = (
+            select(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(stmt)
+
+    def complete(
+        self, user_id: uuid.UUID, key: str, status_code: int, response: dict[str, Any]
+    ) -> None:
+        self.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .values(status_code=status_code, response=response)
+            .execution_options(synchronize_session=False)
+        )

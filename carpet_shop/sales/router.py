@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, status
+from fastapi.responses import JSONResponse
+
+from carpet_shop.auth.dependencies import CurrentActor
+from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
+from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.pagination import Page
+from carpet_shop.sales import idempotency, service
+from carpet_shop.sales.filters import SaleQuery
+from carpet_shop.sales.schemas import SaleAdminRead, SaleCreate, SaleRead
+from carpet_shop.sales.views import read_for
+
+router = APIRouter(prefix="/api/sales", tags=["sales"])
+
+CREATE_SALE = "POST /api/sales"
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        description="Any unique string per sale the app rings up; a retry with the same key "
+        "gets the first answer and sells nothing twice",
+    ),
+]
+
+
+@router.post(
+    "",
+    response_model=Envelope[SaleAdminRead | SaleRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(
+        *AUTHED,
+        403,
+        404,
+        409,
+        s409="INSUFFICIENT_STOCK (details.products: each short product and what is available), "
+        "or CONFLICT: the Idempotency-Key was used for another request",
+        s422="VALIDATION_ERROR, or PRICE_BELOW_COST for a seller below the buy price",
+    ),
+    summary="Ring up a sale: one product, or a receipt of several items and payments",
+)
+def create_sale(
+    body: SaleCreate,
+    actor: CurrentActor,
+    session: DbSession,
+    clock: AppClock,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    claim = None
+    if idempotency_key is not None:
+        outcome = idempotency.begin(session, clock, actor.id, idempotency_key, CREATE_SALE, body)
+        if isinstance(outcome, idempotency.Replay):
+            return JSONResponse(
+                outcome.body,
+                status_code=outcome.status_code,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        claim = outcome
+    view = service.create_sale(session, actor, clock, body)
+    payload = ok(read_for(view, admin=actor.is_admin), "Sale created").model_dump(mode="json")
+    if claim is not None:
+        idempotency.finish(session, claim, status.HTTP_201_CREATED, payload)
+    return JSONResponse(payload, status_code=status.HTTP_201_CREATED)
+
+
+@router.get(
+    "",
+    response_model=ListEnvelope[SaleAdminRead | SaleRead],
+    responses=errors(*AUTHED, 403),
+    summary="Sales, newest first, each with its items and payments",
+)
+def list_sales(
+    actor: CurrentActor, filters: SaleQuery, session: DbSession, page: Page
+) -> ListEnvelope[SaleAdminRead | SaleRead]:
+    views, total = service.list_sales(session, filters, page)
+    return page_of([read_for(v, admin=actor.is_admin) for v in views], page, total)
+
+
+@router.get(
+    "/{sale_id:uuid}",
+    response_model=Envelope[SaleAdminRead | SaleRead],
+    responses=errors(*AUTHED, 403, 404),
+)
+def read_sale(
+    sale_id: uuid.UUID, actor: CurrentActor, session: DbSession
+) -> Envelope[SaleAdminRead | SaleRead]:
+    view = service.get_sale(session, actor.scope(), sale_id)
+    return ok(read_for(view, admin=actor.is_admin))

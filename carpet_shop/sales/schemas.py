@@ -1,0 +1,162 @@
+"""Sale bodies and the two read shapes: the seller's (no buy price, cost or director's profit)
+and the director's. The seller's is a separate class, never a blanked copy of the other."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+
+from carpet_shop.catalog.models import ProductType
+from carpet_shop.core.schemas import Phone, ReadModel, RequestModel
+from carpet_shop.core.types import DecimalNumber, PositiveMoney
+from carpet_shop.sales.models import PaymentType
+
+# Pieces for unit products, metres to the centimetre for meter products.
+Quantity = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=9, decimal_places=2, allow_inf_nan=False, examples=[1, 2.5]),
+]
+CustomerName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Note = Annotated[str, StringConstraints(max_length=500)]
+MAX_ITEMS = 100
+MAX_PAYMENTS = 10
+
+
+class SaleItemIn(RequestModel):
+    product_id: uuid.UUID
+    quantity: Quantity
+    amount: PositiveMoney = Field(description="What the customer pays for this line, in so'm")
+
+
+class PaymentIn(RequestModel):
+    payment_type: PaymentType
+    amount: PositiveMoney
+
+
+class SaleCreate(RequestModel):
+    """Either the specification's one-product body (`product_id`, `quantity`, `amount`,
+    `payment_type`) or a receipt (`items` and `payments`, or `items` and one `payment_type`
+    for the whole receipt)."""
+
+    items: list[SaleItemIn] | None = Field(default=None, min_length=1, max_length=MAX_ITEMS)
+    payments: list[PaymentIn] | None = Field(default=None, min_length=1, max_length=MAX_PAYMENTS)
+    product_id: uuid.UUID | None = None
+    quantity: Quantity | None = None
+    amount: PositiveMoney | None = None
+    payment_type: PaymentType | None = Field(
+        default=None, description="cash, card or transfer (debt: with the debts module)"
+    )
+    customer_name: CustomerName | None = None
+    customer_phone: Phone | None = None
+    note: Note | None = None
+    date: AwareDatetime | None = Field(
+        default=None, description="When it was sold (admin only, for back-filling); now if left out"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "product_id": "3f2c1a9e-1f7e-4c5e-9d51-0b8a3c2f1e44",
+                    "quantity": 1,
+                    "amount": 1500000,
+                    "payment_type": "cash",
+                },
+                {
+                    "items": [
+                        {
+                            "product_id": "3f2c1a9e-1f7e-4c5e-9d51-0b8a3c2f1e44",
+                            "quantity": 1,
+                            "amount": 1500000,
+                        },
+                        {
+                            "product_id": "8d7c6b5a-2e3f-4a1b-9c8d-7e6f5a4b3c2d",
+                            "quantity": 2.5,
+                            "amount": 450000,
+                        },
+                    ],
+                    "payments": [
+                        {"payment_type": "cash", "amount": 1000000},
+                        {"payment_type": "card", "amount": 950000},
+                    ],
+                    "customer_name": "Aziza",
+                    "customer_phone": "+998901234567",
+                },
+            ]
+        }
+    )
+
+
+class PaymentRead(ReadModel):
+    payment_type: PaymentType
+    amount: DecimalNumber
+
+
+class SaleItemRead(ReadModel):
+    id: uuid.UUID
+    position: int
+    product_id: uuid.UUID
+    product_name: str
+    collection_name: str
+    product_type: ProductType
+    size: str | None
+    photo_thumb: str | None
+    quantity: DecimalNumber
+    amount: DecimalNumber
+    list_price: DecimalNumber = Field(description="Per piece or metre, before any discount")
+    standard_price: DecimalNumber = Field(description="Per piece or metre, after the discount")
+    discount_id: uuid.UUID | None
+    discount_amount: DecimalNumber = Field(description="The line's whole discount")
+    extra_profit: DecimalNumber = Field(description="amount − standard price × quantity")
+    returned_quantity: DecimalNumber
+    refunded_amount: DecimalNumber
+
+
+class SaleItemAdminRead(SaleItemRead):
+    buy_price: DecimalNumber
+    cost: DecimalNumber
+    director_profit: DecimalNumber
+
+
+class _SaleFields(ReadModel):
+    id: uuid.UUID
+    receipt_number: str
+    branch_id: uuid.UUID
+    branch_name: str
+    seller_id: uuid.UUID
+    seller_name: str
+    customer_name: str | None
+    customer_phone: str | None
+    note: str | None
+    date: datetime
+    created_at: datetime
+    amount: DecimalNumber
+    profit: DecimalNumber = Field(description="Extra profit: charged above the standard price")
+    refunded_amount: DecimalNumber
+    net_amount: DecimalNumber = Field(description="amount − refunded_amount")
+    item_count: int
+    # The specification's sales-table fields, for a one-item sale (null for several items).
+    product_id: uuid.UUID | None
+    quantity: DecimalNumber | None
+    payment_type: PaymentType | Literal["mixed"] = Field(
+        description="The payment type, or 'mixed' when paid several ways"
+    )
+    payments: list[PaymentRead]
+
+
+class SaleRead(_SaleFields):
+    """What a seller sees."""
+
+    items: list[SaleItemRead]
+
+
+class SaleAdminRead(_SaleFields):
+    """What the director sees: also the buy prices, the cost and the director's profit."""
+
+    cost: DecimalNumber
+    director_profit: DecimalNumber
+    items: list[SaleItemAdminRead]

@@ -1,0 +1,320 @@
+"""Sales: ringing up a receipt and reading receipts back.
+
+A sale is one transaction: stock taken through the ledger (all items or none), the branch's
+receipt number, the sale with its items and payments, the seller's commission and the audit
+entry. Any error rolls all of it back: no sale, no movement, no number used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit import service as audit
+from carpet_shop.audit.models import AuditAction
+from carpet_shop.branches import service as branches_service
+from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.commissions import service as commissions_service
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PriceBelowCost,
+    ValidationFailed,
+)
+from carpet_shop.core.money import ZERO
+from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.discounts import service as discounts_service
+from carpet_shop.inventory import ledger
+from carpet_shop.inventory.models import MovementKind
+from carpet_shop.sales import payments as sale_payments
+from carpet_shop.sales import receipts
+from carpet_shop.sales.filters import SaleFilters
+from carpet_shop.sales.lines import ItemLine, receipt_of
+from carpet_shop.sales.models import Sale, SaleItem, SalePayment
+from carpet_shop.sales.pricing import LinePrice, price_line
+from carpet_shop.sales.repository import SaleRepository
+from carpet_shop.sales.schemas import SaleCreate
+from carpet_shop.sales.views import ItemView, SaleView
+
+ENTITY = "sale"
+
+
+def _load_products(
+    repo: SaleRepository, items: Sequence[ItemLine]
+) -> dict[uuid.UUID, tuple[Product, str]]:
+    found = {
+        row.Product.id: (row.Product, row.collection_name)
+        for row in repo.products_for_sale(i.product_id for i in items)
+    }
+    for item in items:
+        if item.product_id not in found:
+            raise NotFound(
+                f"Product {item.product_id} not found",
+                details={
+                    "entity": "Product",
+                    "id": str(item.product_id),
+                    "field": item.at("product_id"),
+                },
+            )
+        product = found[item.product_id][0]
+        if product.type == ProductType.UNIT and item.quantity != item.quantity.to_integral_value():
+            raise ValidationFailed.field(
+                item.at("quantity"), f"{product.name} is sold by whole pieces"
+            )
+    return found
+
+
+def _branch_of(
+    actor: Actor, items: Sequence[ItemLine], products: dict[uuid.UUID, Any]
+) -> uuid.UUID:
+    branches = {products[i.product_id][0].branch_id for i in items}
+    if len(branches) > 1:
+        raise ValidationFailed.field("items", "All items of a receipt come from one branch")
+    branch_id: uuid.UUID = branches.pop()
+    if not actor.is_admin and branch_id != actor.branch_id:
+        raise Forbidden("Sellers sell from their own branch only")
+    return branch_id
+
+
+def _price(
+    session: Session,
+    actor: Actor,
+    items: Sequence[ItemLine],
+    products: dict[uuid.UUID, tuple[Product, str]],
+    branch_id: uuid.UUID,
+    when: datetime,
+) -> list[tuple[LinePrice, uuid.UUID | None]]:
+    unique = list({p.id: p for p, _ in products.values()}.values())
+    discounts = discounts_service.best_for(session, unique, branch_id, when)
+    priced: list[tuple[LinePrice, uuid.UUID | None]] = []
+    below: list[dict[str, str]] = []
+    for item in items:
+        product = products[item.product_id][0]
+        applied = discounts.get(product.id)
+        line = price_line(
+            quantity=item.quantity,
+            amount=item.amount,
+            list_price=product.standard_price,
+            standard_price=applied.price if applied else product.standard_price,
+            buy_price=product.buy_price,
+        )
+        if line.below_cost:
+            # Which lines, never the buy price itself: a seller does not see it.
+            below.append({"field": item.at("amount"), "message": f"Too low for {product.name}"})
+        priced.append((line, applied.discount_id if applied else None))
+    if below and not actor.is_admin:
+        raise PriceBelowCost("A seller cannot sell below the buy price", details={"fields": below})
+    return priced
+
+
+def create_sale(session: Session, actor: Actor, clock: Clock, body: SaleCreate) -> SaleView:
+    receipt = receipt_of(body)
+    now = clock.now()
+    if body.date is not None and not actor.is_admin:
+        raise Forbidden("Only the director may set the date of a sale")
+    # Instants are kept and answered in UTC, whatever offset the back-filled date came with.
+    when = body.date.astimezone(UTC) if body.date is not None else now
+    if when > now:
+        raise ValidationFailed.field("date", "A sale cannot be dated in the future")
+    repo = SaleRepository(session)
+    products = _load_products(repo, receipt.items)
+    branch_id = _branch_of(actor, receipt.items, products)
+    branch = branches_service.get_branch(session, branch_id)
+    priced = _price(session, actor, receipt.items, products, branch_id, when)
+    total = sum((line.amount for line, _ in priced), ZERO)
+    sale_payments.check(receipt.payments, total)
+
+    # Stock first, in product order so concurrent multi-item sales lock rows in one order;
+    # the receipt number after, so a sale refused for stock never touches the counter.
+    sale_id = uuid.uuid4()
+    order = sorted(range(len(receipt.items)), key=lambda n: (str(receipt.items[n].product_id), n))
+    ledger.take(
+        session,
+        clock,
+        [
+            ledger.StockLine(products[receipt.items[n].product_id][0], receipt.items[n].quantity)
+            for n in order
+        ],
+        MovementKind.SALE,
+        ledger.Document(ENTITY, sale_id),
+        actor.id,
+    )
+    sale = repo.add(
+        Sale(
+            id=sale_id,
+            receipt_number=receipts.next_number(session, branch),
+            branch_id=branch_id,
+            seller_id=actor.id,
+            customer_name=body.customer_name,
+            customer_phone=body.customer_phone,
+            note=body.note,
+            date=when,
+            created_at=now,
+            amount=total,
+            profit=sum((line.extra_profit for line, _ in priced), ZERO),
+            director_profit=sum((line.director_profit for line, _ in priced), ZERO),
+            cost=sum((line.cost for line, _ in priced), ZERO),
+        )
+    )
+    items = [
+        SaleItem(
+            sale_id=sale.id,
+            position=n,
+            product_id=receipt.items[n].product_id,
+            quantity=line.quantity,
+            amount=line.amount,
+            list_price=line.list_price,
+            standard_price=line.standard_price,
+            buy_price=line.buy_price,
+            discount_id=discount_id,
+            discount_amount=line.discount_amount,
+            extra_profit=line.extra_profit,
+            director_profit=line.director_profit,
+        )
+        for n, (line, discount_id) in enumerate(priced)
+    ]
+    paid = [
+        SalePayment(sale_id=sale.id, position=n, payment_type=p.payment_type, amount=p.amount)
+        for n, p in enumerate(receipt.payments)
+    ]
+    session.add_all([*items, *paid])
+    session.flush()
+    sale_payments.record_credit(session, actor, clock, sale, receipt.payments)
+    commissions_service.record_for_sale(
+        session,
+        clock,
+        sale_id=sale.id,
+        seller_id=actor.id,
+        branch_id=branch_id,
+        rate=actor.user.commission_rate if not actor.is_admin else ZERO,
+        amount=total,
+    )
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.CREATE,
+        ENTITY,
+        sale.id,
+        audit.created(
+            {
+                "receipt_number": sale.receipt_number,
+                "branch_id": branch_id,
+                "date": when,
+                "amount": total,
+                "items": [
+                    {"product_id": i.product_id, "quantity": i.quantity, "amount": i.amount}
+                    for i in items
+                ],
+                "payments": [{"payment_type": p.payment_type, "amount": p.amount} for p in paid],
+            }
+        ),
+    )
+    return SaleView(
+        sale=sale,
+        branch_name=branch.name,
+        seller_name=actor.user.full_name or actor.user.username,
+        items=[
+            ItemView(
+                item=item,
+                product_name=products[item.product_id][0].name,
+                collection_name=products[item.product_id][1],
+                product_type=products[item.product_id][0].type,
+                sizes=products[item.product_id][0].available_sizes or [],
+                photo_thumb=products[item.product_id][0].photo_thumb,
+            )
+            for item in items
+        ],
+        payments=paid,
+    )
+
+
+def _views(repo: SaleRepository, headers: Sequence[Any]) -> list[SaleView]:
+    """Items and payments of a page of sales: two queries for the whole page."""
+    ids = [h.Sale.id for h in headers]
+    if not ids:
+        return []
+    items: dict[uuid.UUID, list[ItemView]] = defaultdict(list)
+    for row in repo.items_with_products(ids):
+        items[row.SaleItem.sale_id].append(
+            ItemView(
+                item=row.SaleItem,
+                product_name=row.product_name,
+                collection_name=row.collection_name,
+                product_type=row.product_type,
+                sizes=row.sizes or [],
+                photo_thumb=row.photo_thumb,
+            )
+        )
+    payments: dict[uuid.UUID, list[SalePayment]] = defaultdict(list)
+    for payment in repo.payments_of(ids):
+        payments[payment.sale_id].append(payment)
+    return [
+        SaleView(
+            sale=h.Sale,
+            branch_name=h.branch_name,
+            seller_name=h.seller_name,
+            items=items[h.Sale.id],
+            payments=payments[h.Sale.id],
+        )
+        for h in headers
+    ]
+
+
+def list_sales(
+    session: Session, filters: SaleFilters, page: PageParams
+) -> tuple[list[SaleView], int]:
+    """Newest first (by the sale's date), with items and payments, in four queries."""
+    repo = SaleRepository(session)
+    headers, total = repo.page(filters.conditions(), page)
+    return _views(repo, headers), total
+
+
+def get_sale(session: Session, scope: BranchScope, sale_id: uuid.UUID) -> SaleView:
+    repo = SaleRepository(session)
+    header = repo.header(sale_id)
+    if header is None:
+        raise NotFound.of("Sale", sale_id)
+    scope.check(header.Sale.branch_id)
+    return _views(repo, [header])[0]
+
+
+# What the returns module needs of a sale.
+
+
+def lock_sale(session: Session, sale_id: uuid.UUID) -> Sale:
+    sale = SaleRepository(session).lock(sale_id)
+    if sale is None:
+        raise NotFound.of("Sale", sale_id)
+    return sale
+
+
+def items_of(session: Session, sale_id: uuid.UUID) -> Sequence[SaleItem]:
+    return SaleRepository(session).items_of(sale_id)
+
+
+def record_return(
+    session: Session, sale: Sale, lines: Sequence[tuple[uuid.UUID, Decimal, Decimal]]
+) -> Decimal:
+    """Count approved returned quantities and refunds on the items and the sale; the sale's
+    amount net of refunds. Each update re-checks its bound, so nothing passes what was sold."""
+    repo = SaleRepository(session)
+    refund = ZERO
+    for item_id, quantity, amount in lines:
+        if not repo.record_return(item_id, quantity, amount):
+            raise Conflict("This return takes back more than is left of the sale")
+        refund += amount
+    refunded = repo.record_refund(sale, refund)
+    if refunded is None:
+        raise Conflict("This return refunds more than the sale was paid")
+    return sale.amount - refunded

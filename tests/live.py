@@ -1,0 +1,88 @@
+"""A real server in a subprocess, for tests that need true concurrency over HTTP.
+
+`uvicorn --factory carpet_shop.main:create_app` on 127.0.0.1, on a socket the test binds to
+port 0 and hands over (`--fd`), so no other process can take the port in between. Bounded in
+time and always stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2 as httpx
+
+from tests.conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+
+
+@contextmanager
+def live_server(database_url: str, workdir: Path) -> Iterator[str]:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "ENVIRONMENT": "test",
+        "UPLOADS_DIR": str(workdir / "uploads"),
+        # The code under test, whatever the working directory (which keeps a .env out).
+        "PYTHONPATH": str(ROOT),
+    }
+    log = (workdir / "server.log").open("wb")
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "carpet_shop.main:create_app",
+        "--fd",
+        str(listener.fileno()),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        command,
+        env=env,
+        cwd=workdir,
+        pass_fds=(listener.fileno(),),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    listener.close()
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited: {(workdir / 'server.log').read_text()}")
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start in time")
+            time.sleep(0.05)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT_S)
+        log.close()

@@ -1,0 +1,3 @@
+from tests.shop import shop
+
+__all__ = ["shop"]
