@@ -88,7 +88,7 @@ def _decimal_to_json_number(value: Decimal) -> int | float:
 
 # Response fields: exact decimals written as JSON numbers, as CONTRACT.md asks.
 DecimalNumber = Annotated[
-    Decimal, PlainSerializer(_decimal_to_json_number, return_type=float, when_used="json")
+    Decimal, PlainSerializer(_decimal_to_json_number, return_type=int | float, when_used="json")
 ]
 
 # Request fields. 15 significant digits keep every accepted value exactly representable.
