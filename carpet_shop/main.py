@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from carpet_shop import __version__
+from carpet_shop.analytics.router import router as analytics_router
 from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
@@ -34,6 +35,7 @@ TAGS = [
     {"name": "auth", "description": "Signing in and out, token refresh, sessions"},
     {"name": "users", "description": "The director and the sellers"},
     {"name": "branches", "description": "The shop's branches"},
+    {"name": "analytics", "description": "Sales analytics, the director's profit, dashboard"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -92,6 +94,14 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
-    for router in (auth_router, users_router, branches_router, audit_router, health_router):
+    # analytics before sales: /api/sales/analytics and /profit must not reach /api/sales/{id}.
+    for router in (
+        auth_router,
+        users_router,
+        branches_router,
+        analytics_router,
+        audit_router,
+        health_router,
+    ):
         app.include_router(router)
     return app

@@ -1,5 +1,6 @@
 """Every table of the service, imported in one place for Alembic and the test suite."""
 
+from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, SalesDaily
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
@@ -17,11 +18,14 @@ __all__ = [
     "Collection",
     "IdempotencyRecord",
     "LoginAttempt",
+    "PaymentsDaily",
     "Product",
+    "ProductsDaily",
     "ReceiptCounter",
     "Sale",
     "SaleItem",
     "SalePayment",
+    "SalesDaily",
     "Size",
     "StockMovement",
     "User",

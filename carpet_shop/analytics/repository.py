@@ -1,0 +1,446 @@
+"""The analytics' queries: upkeep of the daily rollups, and two sources of the same figures.
+
+`RollupSource` reads the daily rollups (a month is a few thousand rows however many receipts
+it had); `ReceiptSource` adds up the receipts themselves, for the filters the rollups do not
+carry (payment type, product, customer, seller) and for hour-by-hour series. Both return
+the same rows, net of approved returns by the rules of `figures.py`, and the tests hold them
+to the same expected figures.
+
+Both join branch, user, product and collection rows only for their names: this is a read
+model over other domains' tables, and never writes them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Subquery,
+    Table,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from carpet_shop.analytics.figures import Figures
+from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, SalesDaily
+from carpet_shop.audit.models import AuditAction, AuditLog
+from carpet_shop.branches.models import Branch
+from carpet_shop.catalog.models import Category, Collection, Product, ProductType
+from carpet_shop.core.clock import shop_midnight
+from carpet_shop.core.models import Base
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.core.types import Hundredths
+from carpet_shop.sales.filters import SaleFilters
+from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
+from carpet_shop.users.models import User
+
+# Receipts are bucketed by quarter hours of UTC: every time zone's offset is a whole number
+# of quarter hours, so each bucket lies within one shop hour (and one shop day).
+BUCKET_SECONDS = 900
+
+
+class EpochBucket(FunctionElement[int]):
+    """floor(seconds since 1970 UTC / width): the time bucket of an instant, on both databases."""
+
+    type = BigInteger()
+    name = "epoch_bucket"
+    inherit_cache = True
+
+
+@compiles(EpochBucket, "sqlite")
+def _epoch_bucket_sqlite(element: EpochBucket, compiler: SQLCompiler, **kw: Any) -> str:
+    column, width = list(element.clauses)
+    # Instants are stored as UTC text; strftime('%s') reads them as UTC seconds.
+    return (
+        f"(CAST(strftime('%s', {compiler.process(column, **kw)}) AS INTEGER)"
+        f" / {compiler.process(width, literal_binds=True)})"
+    )
+
+
+@compiles(EpochBucket, "postgresql")
+def _epoch_bucket_postgresql(element: EpochBucket, compiler: SQLCompiler, **kw: Any) -> str:
+    column, width = list(element.clauses)
+    return (
+        f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(column, **kw)})"
+        f" / {compiler.process(width, literal_binds=True)}) AS BIGINT)"
+    )
+
+
+def _int(column: Any) -> ColumnElement[int]:
+    """A hundredths column as the integer it is stored as, for exact SQL arithmetic."""
+    return type_coerce(column, BigInteger)
+
+
+def _money(expression: ColumnElement[Any]) -> ColumnElement[Decimal]:
+    """A sum of hundredths, read back as an exact Decimal (0 when there were no rows)."""
+    return type_coerce(func.coalesce(expression, 0), Hundredths())
+
+
+def _scaled_by_kept(column: Any) -> ColumnElement[int]:
+    """figures.scale_cents in SQL: value × (quantity − returned) / quantity, integer division
+    (truncates toward zero on SQLite and PostgreSQL). Untouched items skip the arithmetic."""
+    quantity, returned = _int(SaleItem.quantity), _int(SaleItem.returned_quantity)
+    value = _int(column)
+    kept_share = (value * (quantity - returned)).op("/", return_type=BigInteger)(quantity)
+    return case((returned == 0, value), else_=kept_share)
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product_id: uuid.UUID
+    name: str
+    category: Category
+    type: ProductType
+    collection_id: uuid.UUID
+    collection_name: str
+    quantity: Decimal
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment_type: PaymentType
+    sale_count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    id: uuid.UUID
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class SellerRow:
+    id: uuid.UUID
+    name: str
+    branch_id: uuid.UUID | None
+    figures: Figures
+
+
+def _figures(row: Any) -> Figures:
+    return Figures(
+        sale_count=int(row.sale_count or 0),
+        item_count=int(row.item_count or 0),
+        revenue=row.revenue,
+        refunded=row.refunded,
+        extra_profit=row.extra_profit,
+        director_profit=row.director_profit,
+    )
+
+
+def _named_by_branch(session: Session, grouped: Subquery) -> list[NamedRow]:
+    stmt = (
+        select(grouped, Branch.name.label("branch_name"))
+        .join(Branch, Branch.id == grouped.c.branch_id)
+        .order_by(Branch.name, Branch.id)
+    )
+    return [NamedRow(r.branch_id, r.branch_name, _figures(r)) for r in session.execute(stmt)]
+
+
+def _named_by_seller(session: Session, grouped: Subquery) -> list[SellerRow]:
+    stmt = (
+        select(grouped, User.full_name, User.username, User.branch_id.label("user_branch_id"))
+        .join(User, User.id == grouped.c.seller_id)
+        .order_by(User.full_name, User.username, User.id)
+    )
+    return [
+        SellerRow(r.seller_id, r.full_name or r.username, r.user_branch_id, _figures(r))
+        for r in session.execute(stmt)
+    ]
+
+
+def _named_products(session: Session, grouped: Subquery) -> list[ProductRow]:
+    stmt = (
+        select(
+            grouped,
+            Product.name,
+            Product.category,
+            Product.type,
+            Product.collection_id,
+            Collection.name.label("collection_name"),
+        )
+        .join(Product, Product.id == grouped.c.product_id)
+        .join(Collection, Collection.id == Product.collection_id)
+    )
+    return [
+        ProductRow(
+            product_id=r.product_id,
+            name=r.name,
+            category=r.category,
+            type=r.type,
+            collection_id=r.collection_id,
+            collection_name=r.collection_name,
+            quantity=r.quantity,
+            figures=_figures(r),
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+class RollupSource:
+    """Figures from the daily rollups: for windows of whole shop days, filtered by branch."""
+
+    def __init__(self, session: Session, filters: SaleFilters):
+        self.session = session
+        self.filters = filters
+
+    @staticmethod
+    def usable(filters: SaleFilters) -> bool:
+        return (
+            filters.seller_id is None
+            and filters.payment_type is None
+            and filters.product_id is None
+            and filters.customer_phone is None
+        )
+
+    def _where(self, table: Any) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        branch_id = self.filters.scope.list_branch_id
+        if branch_id is not None:
+            conds.append(table.branch_id == branch_id)
+        window = self.filters.window
+        if window is not None:
+            conds.append(table.shop_day >= window.first_day)
+            conds.append(table.shop_day <= window.last_day)
+        return conds
+
+    @staticmethod
+    def _sums(table: Any) -> list[ColumnElement[Any]]:
+        return [
+            func.sum(table.sale_count).label("sale_count"),
+            func.sum(table.item_count).label("item_count"),
+            _money(func.sum(_int(table.revenue))).label("revenue"),
+            _money(func.sum(_int(table.refunded))).label("refunded"),
+            _money(func.sum(_int(table.extra_profit))).label("extra_profit"),
+            _money(func.sum(_int(table.director_profit))).label("director_profit"),
+        ]
+
+    def by_branch(self) -> list[NamedRow]:
+        t = SalesDaily
+        grouped = (
+            select(t.branch_id, *self._sums(t))
+            .where(*self._where(t))
+            .group_by(t.branch_id)
+            .subquery()
+        )
+        return _named_by_branch(self.session, grouped)
+
+    def by_seller(self) -> list[SellerRow]:
+        t = SalesDaily
+        grouped = (
+            select(t.seller_id, *self._sums(t))
+            .where(*self._where(t))
+            .group_by(t.seller_id)
+            .subquery()
+        )
+        return _named_by_seller(self.session, grouped)
+
+    def series(self, tz: Any) -> list[tuple[datetime, Figures]]:
+        """Rows per shop day, each keyed by the instant the day begins."""
+        t = SalesDaily
+        stmt = (
+            select(t.shop_day, *self._sums(t))
+            .where(*self._where(t))
+            .group_by(t.shop_day)
+            .order_by(t.shop_day)
+        )
+        return [(shop_midnight(r.shop_day, tz), _figures(r)) for r in self.session.execute(stmt)]
+
+    def by_payment(self) -> list[PaymentRow]:
+        t = PaymentsDaily
+        stmt = (
+            select(
+                t.payment_type,
+                func.sum(t.sale_count).label("sale_count"),
+                _money(func.sum(_int(t.amount))).label("amount"),
+            )
+            .where(*self._where(t))
+            .group_by(t.payment_type)
+        )
+        return [
+            PaymentRow(r.payment_type, int(r.sale_count), r.amount)
+            for r in self.session.execute(stmt)
+        ]
+
+    def by_product(self) -> list[ProductRow]:
+        t = ProductsDaily
+        grouped = (
+            select(
+                t.product_id,
+                literal(0).label("sale_count"),
+                func.sum(t.item_count).label("item_count"),
+                _money(func.sum(_int(t.quantity))).label("quantity"),
+                _money(func.sum(_int(t.revenue))).label("revenue"),
+                _money(func.sum(_int(t.refunded))).label("refunded"),
+                _money(func.sum(_int(t.extra_profit))).label("extra_profit"),
+                _money(func.sum(_int(t.director_profit))).label("director_profit"),
+            )
+            .where(*self._where(t))
+            .group_by(t.product_id)
+            .subquery()
+        )
+        return _named_products(self.session, grouped)
+
+
+class ReceiptSource:
+    """Figures added up from the receipts: any filter of the sales list, any window."""
+
+    def __init__(self, session: Session, filters: SaleFilters):
+        self.session = session
+        self.filters = filters
+
+    def _sales(self) -> Subquery:
+        # The filters' EXISTS clauses must correlate to `sales` alone, so the filtered sales
+        # are a subquery of their own before items or payments are joined to them.
+        return (
+            select(Sale.id, Sale.branch_id, Sale.seller_id, Sale.date)
+            .where(*self.filters.conditions())
+            .subquery("filtered_sales")
+        )
+
+    @staticmethod
+    def _sums(sales: Subquery) -> list[ColumnElement[Any]]:
+        return [
+            func.count(func.distinct(sales.c.id)).label("sale_count"),
+            func.count(SaleItem.id).label("item_count"),
+            _money(func.sum(_int(SaleItem.amount))).label("revenue"),
+            _money(func.sum(_int(SaleItem.refunded_amount))).label("refunded"),
+            _money(func.sum(_scaled_by_kept(SaleItem.extra_profit))).label("extra_profit"),
+            _money(func.sum(_scaled_by_kept(SaleItem.director_profit))).label("director_profit"),
+        ]
+
+    def _items(self, sales: Subquery, *columns: Any) -> Select[Any]:
+        return (
+            select(*columns, *self._sums(sales))
+            .select_from(SaleItem)
+            .join(sales, sales.c.id == SaleItem.sale_id)
+        )
+
+    def by_branch(self) -> list[NamedRow]:
+        sales = self._sales()
+        grouped = self._items(sales, sales.c.branch_id).group_by(sales.c.branch_id).subquery()
+        return _named_by_branch(self.session, grouped)
+
+    def by_seller(self) -> list[SellerRow]:
+        sales = self._sales()
+        grouped = self._items(sales, sales.c.seller_id).group_by(sales.c.seller_id).subquery()
+        return _named_by_seller(self.session, grouped)
+
+    def series(self, tz: Any) -> list[tuple[datetime, Figures]]:
+        """Rows per quarter hour (UTC), each keyed by the instant the quarter hour begins."""
+        sales = self._sales()
+        bucket = EpochBucket(sales.c.date, literal(BUCKET_SECONDS)).label("bucket")
+        stmt = self._items(sales, bucket).group_by(bucket).order_by(bucket)
+        return [
+            (datetime.fromtimestamp(int(r.bucket) * BUCKET_SECONDS, tz), _figures(r))
+            for r in self.session.execute(stmt)
+        ]
+
+    def by_payment(self) -> list[PaymentRow]:
+        sales = self._sales()
+        stmt = (
+            select(
+                SalePayment.payment_type,
+                func.count(func.distinct(sales.c.id)).label("sale_count"),
+                _money(func.sum(_int(SalePayment.amount))).label("amount"),
+            )
+            .select_from(SalePayment)
+            .join(sales, sales.c.id == SalePayment.sale_id)
+            .group_by(SalePayment.payment_type)
+        )
+        return [
+            PaymentRow(r.payment_type, int(r.sale_count), r.amount)
+            for r in self.session.execute(stmt)
+        ]
+
+    def by_product(self) -> list[ProductRow]:
+        sales = self._sales()
+        kept = _int(SaleItem.quantity) - _int(SaleItem.returned_quantity)
+        grouped = (
+            self._items(sales, SaleItem.product_id, _money(func.sum(kept)).label("quantity"))
+            .group_by(SaleItem.product_id)
+            .subquery()
+        )
+        return _named_products(self.session, grouped)
+
+
+def upsert_add(
+    session: Session, model: type[Base], keys: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Add each row's figures to the row with the same key, creating it if need be.
+
+    One INSERT … ON CONFLICT DO UPDATE: atomic under concurrent sales on PostgreSQL, and
+    SQLite's writers are serialised anyway. Rows must have distinct keys (merge them first).
+    """
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).values(list(rows))
+    added = [name for name in rows[0] if name not in keys]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + stmt.excluded[name] for name in added},
+    )
+    session.execute(stmt)
+
+
+def low_stock_count(session: Session, scope: BranchScope, default_threshold: Decimal) -> int:
+    """Live products with stock at or below their threshold (or the default one).
+
+    Pieces are whole numbers and lengths hundredths, so both sides are compared in
+    hundredths.
+    """
+    stock = case(
+        (Product.type == ProductType.METER, func.coalesce(_int(Product.remaining_length), 0)),
+        else_=_int(Product.quantity) * 100,
+    )
+    threshold = func.coalesce(_int(Product.low_stock_threshold), int(default_threshold.scaleb(2)))
+    stmt = (
+        select(func.count())
+        .select_from(Product)
+        .where(Product.deleted_at.is_(None), stock <= threshold)
+    )
+    branch_id = scope.list_branch_id
+    if branch_id is not None:
+        stmt = stmt.where(Product.branch_id == branch_id)
+    return int(session.scalar(stmt) or 0)
+
+
+# Sign-ins are not business activity; the widget shows what was done.
+QUIET_ACTIONS = (AuditAction.LOGIN, AuditAction.LOGOUT)
+
+
+def recent_activity(
+    session: Session, branch_id: uuid.UUID | None, limit: int
+) -> list[tuple[AuditLog, str | None]]:
+    """The latest audit entries, with who made them; for one branch: its users' entries."""
+    stmt = (
+        select(AuditLog, User.username)
+        .outerjoin(User, User.id == AuditLog.user_id)
+        .where(AuditLog.action.not_in(QUIET_ACTIONS))
+        .order_by(AuditLog.timestamp.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    if branch_id is not None:
+        stmt = stmt.where(User.branch_id == branch_id)
+    return [(entry, username) for entry, username in session.execute(stmt).tuples()]

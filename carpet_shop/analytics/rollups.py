@@ -1,0 +1,168 @@
+"""Keeping the daily rollups in step with the receipts, in the receipt's own transaction.
+
+The sales service calls `record_sale` once a sale and its items and payments are flushed,
+and `record_return` for each item when a return is approved, after it has added the returned
+quantity and refund to the item. Both only add to rows (INSERT … ON CONFLICT DO UPDATE), so
+concurrent sales never overwrite each other's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.analytics.figures import ZERO, ItemNet, item_net
+from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, SalesDaily
+from carpet_shop.analytics.repository import upsert_add
+from carpet_shop.sales.models import Sale, SaleItem, SalePayment
+
+SALES_KEY = ("shop_day", "branch_id", "seller_id")
+PAYMENTS_KEY = ("shop_day", "branch_id", "seller_id", "payment_type")
+PRODUCTS_KEY = ("shop_day", "product_id")
+
+
+def shop_day(sale: Sale, tz: ZoneInfo) -> date:
+    return sale.date.astimezone(tz).date()
+
+
+def _net(item: SaleItem, returned: Decimal, refunded: Decimal) -> ItemNet:
+    return item_net(
+        quantity=item.quantity,
+        amount=item.amount,
+        extra_profit=item.extra_profit,
+        director_profit=item.director_profit,
+        returned_quantity=returned,
+        refunded_amount=refunded,
+    )
+
+
+def sale_rows(
+    sale: Sale, items: Sequence[SaleItem], payments: Sequence[SalePayment], tz: ZoneInfo
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rollup rows one sale adds: (sales row, payment rows, product rows), keys merged."""
+    day = shop_day(sale, tz)
+    nets = [(item, _net(item, item.returned_quantity, item.refunded_amount)) for item in items]
+    sales_row = {
+        "shop_day": day,
+        "branch_id": sale.branch_id,
+        "seller_id": sale.seller_id,
+        "sale_count": 1,
+        "item_count": len(items),
+        "revenue": sum((n.revenue for _, n in nets), ZERO),
+        "refunded": sum((n.refunded for _, n in nets), ZERO),
+        "extra_profit": sum((n.extra_profit for _, n in nets), ZERO),
+        "director_profit": sum((n.director_profit for _, n in nets), ZERO),
+    }
+    by_type: dict[str, Decimal] = {}
+    for payment in payments:
+        by_type[payment.payment_type] = by_type.get(payment.payment_type, ZERO) + payment.amount
+    payment_rows = [
+        {
+            "shop_day": day,
+            "branch_id": sale.branch_id,
+            "seller_id": sale.seller_id,
+            "payment_type": payment_type,
+            "sale_count": 1,
+            "amount": amount,
+        }
+        for payment_type, amount in by_type.items()
+    ]
+    by_product: dict[Any, dict[str, Any]] = {}
+    for item, net in nets:
+        row = by_product.setdefault(
+            item.product_id,
+            {
+                "shop_day": day,
+                "product_id": item.product_id,
+                "branch_id": sale.branch_id,
+                "item_count": 0,
+                "quantity": ZERO,
+                "revenue": ZERO,
+                "refunded": ZERO,
+                "extra_profit": ZERO,
+                "director_profit": ZERO,
+            },
+        )
+        row["item_count"] += 1
+        row["quantity"] += net.quantity
+        row["revenue"] += net.revenue
+        row["refunded"] += net.refunded
+        row["extra_profit"] += net.extra_profit
+        row["director_profit"] += net.director_profit
+    return sales_row, payment_rows, list(by_product.values())
+
+
+def record_sale(
+    session: Session,
+    sale: Sale,
+    items: Sequence[SaleItem],
+    payments: Sequence[SalePayment],
+    tz: ZoneInfo,
+) -> None:
+    """Add a new sale to the rollups. Call it in the sale's transaction, after the flush."""
+    sales_row, payment_rows, product_rows = sale_rows(sale, items, payments, tz)
+    upsert_add(session, SalesDaily, SALES_KEY, [sales_row])
+    upsert_add(session, PaymentsDaily, PAYMENTS_KEY, payment_rows)
+    upsert_add(session, ProductsDaily, PRODUCTS_KEY, product_rows)
+
+
+def record_return(
+    session: Session,
+    sale: Sale,
+    item: SaleItem,
+    *,
+    quantity: Decimal,
+    refund: Decimal,
+    tz: ZoneInfo,
+) -> None:
+    """Take an approved return of `quantity` (refunding `refund`) of one item off the rollups.
+
+    Call it after adding `quantity` and `refund` to the item's returned_quantity and
+    refunded_amount, in the approval's transaction. The return counts against the day of
+    the sale, as the receipts' figures do.
+    """
+    after = _net(item, item.returned_quantity, item.refunded_amount)
+    before = _net(item, item.returned_quantity - quantity, item.refunded_amount - refund)
+    change = after.minus(before)
+    day = shop_day(sale, tz)
+    figures = {
+        "revenue": change.revenue,
+        "refunded": change.refunded,
+        "extra_profit": change.extra_profit,
+        "director_profit": change.director_profit,
+    }
+    upsert_add(
+        session,
+        SalesDaily,
+        SALES_KEY,
+        [
+            {
+                "shop_day": day,
+                "branch_id": sale.branch_id,
+                "seller_id": sale.seller_id,
+                "sale_count": 0,
+                "item_count": 0,
+                **figures,
+            }
+        ],
+    )
+    upsert_add(
+        session,
+        ProductsDaily,
+        PRODUCTS_KEY,
+        [
+            {
+                "shop_day": day,
+                "product_id": item.product_id,
+                "branch_id": sale.branch_id,
+                "item_count": 0,
+                "quantity": change.quantity,
+                **figures,
+            }
+        ],
+    )
