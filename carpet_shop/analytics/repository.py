@@ -383,9 +383,16 @@ class ReceiptSource:
 
 
 def upsert_add(
-    session: Session, model: type[Base], keys: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    session: Session,
+    model: type[Base],
+    keys: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    fixed: Sequence[str] = (),
 ) -> None:
     """Add each row's figures to the row with the same key, creating it if need be.
+
+    `fixed` columns follow from the key (a product's branch) and are written only once.
 
     One INSERT … ON CONFLICT DO UPDATE: atomic under concurrent sales on PostgreSQL, and
     SQLite's writers are serialised anyway. Rows must have distinct keys (merge them first).
@@ -396,7 +403,7 @@ def upsert_add(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(table).values(list(rows))
-    added = [name for name in rows[0] if name not in keys]
+    added = [name for name in rows[0] if name not in keys and name not in fixed]
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + stmt.excluded[name] for name in added},

@@ -24,6 +24,7 @@ from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 SALES_KEY = ("shop_day", "branch_id", "seller_id")
 PAYMENTS_KEY = ("shop_day", "branch_id", "seller_id", "payment_type")
 PRODUCTS_KEY = ("shop_day", "product_id")
+PRODUCT_FIXED = ("branch_id",)
 
 
 def shop_day(sale: Sale, tz: ZoneInfo) -> date:
@@ -108,7 +109,7 @@ def record_sale(
     sales_row, payment_rows, product_rows = sale_rows(sale, items, payments, tz)
     upsert_add(session, SalesDaily, SALES_KEY, [sales_row])
     upsert_add(session, PaymentsDaily, PAYMENTS_KEY, payment_rows)
-    upsert_add(session, ProductsDaily, PRODUCTS_KEY, product_rows)
+    upsert_add(session, ProductsDaily, PRODUCTS_KEY, product_rows, fixed=PRODUCT_FIXED)
 
 
 def record_return(
@@ -165,4 +166,5 @@ def record_return(
                 **figures,
             }
         ],
+        fixed=PRODUCT_FIXED,
     )
