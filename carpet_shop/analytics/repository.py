@@ -450,4 +450,4 @@ def recent_activity(
     )
     if branch_id is not None:
         stmt = stmt.where(User.branch_id == branch_id)
-    return [(entry, username) for entry, username in session.execute(stmt).tuples()]
+    return [(entry, username) for entry, username in session.execute(stmt)]
