@@ -114,18 +114,17 @@ SALES_DAILY = (
     ),
 )
 PAYMENTS_DAILY = ("shop_day", "branch_id", "seller_id", "payment_type"), ("sale_count", "amount")
-PRODUCTS_DAILY = (
-    ("shop_day", "product_id"),
-    (
-        "branch_id",
-        "item_count",
-        "quantity",
-        "revenue",
-        "refunded",
-        "extra_profit",
-        "director_profit",
-    ),
+PRODUCT_FIGURES = (
+    "branch_id",
+    "item_count",
+    "quantity",
+    "revenue",
+    "refunded",
+    "extra_profit",
+    "director_profit",
 )
+PRODUCTS_DAILY = ("shop_day", "product_id"), PRODUCT_FIGURES
+PRODUCTS_MONTHLY = ("shop_month", "product_id"), PRODUCT_FIGURES
 
 
 @dataclass(frozen=True)
@@ -450,6 +449,16 @@ class _Rollups:
             "analytics_products_daily",
             *PRODUCTS_DAILY,
             [(*k, *v) for k, v in self.products.items()],
+        )
+        monthly: dict[tuple[str, str], list[Any]] = {}
+        for (day, product_id), (branch_id, *figures) in self.products.items():
+            row = monthly.setdefault((day[:8] + "01", product_id), [branch_id, 0, 0, 0, 0, 0, 0])
+            for i, value in enumerate(figures, start=1):
+                row[i] += value
+        writer.add(
+            "analytics_products_monthly",
+            *PRODUCTS_MONTHLY,
+            [(*k, *v) for k, v in monthly.items()],
         )
 
 

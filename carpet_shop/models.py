@@ -1,6 +1,11 @@
 """Every table of the service, imported in one place for Alembic and the test suite."""
 
-from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, SalesDaily
+from carpet_shop.analytics.models import (
+    PaymentsDaily,
+    ProductsDaily,
+    ProductsMonthly,
+    SalesDaily,
+)
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
@@ -21,6 +26,7 @@ __all__ = [
     "PaymentsDaily",
     "Product",
     "ProductsDaily",
+    "ProductsMonthly",
     "ReceiptCounter",
     "Sale",
     "SaleItem",

@@ -67,7 +67,19 @@ class PaymentsDaily(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-class ProductsDaily(Base):
+class ProductFigures:
+    """What is kept per product: sold, net of returns."""
+
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
+    item_count: Mapped[int] = mapped_column(default=0)
+    quantity: Mapped[Decimal] = mapped_column(default=ZERO)
+    revenue: Mapped[Decimal] = mapped_column(default=ZERO)
+    refunded: Mapped[Decimal] = mapped_column(default=ZERO)
+    extra_profit: Mapped[Decimal] = mapped_column(default=ZERO)
+    director_profit: Mapped[Decimal] = mapped_column(default=ZERO)
+
+
+class ProductsDaily(ProductFigures, Base):
     """Per shop day and product (so per branch): what was sold of it, net of returns.
 
     No seller here: it would multiply the rows several times, and analytics filtered by a
@@ -78,12 +90,20 @@ class ProductsDaily(Base):
 
     shop_day: Mapped[date] = mapped_column(primary_key=True)
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), primary_key=True)
-    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
-    item_count: Mapped[int] = mapped_column(default=0)
-    quantity: Mapped[Decimal] = mapped_column(default=ZERO)
-    revenue: Mapped[Decimal] = mapped_column(default=ZERO)
-    refunded: Mapped[Decimal] = mapped_column(default=ZERO)
-    extra_profit: Mapped[Decimal] = mapped_column(default=ZERO)
-    director_profit: Mapped[Decimal] = mapped_column(default=ZERO)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class ProductsMonthly(ProductFigures, Base):
+    """The same per shop month (`shop_month` is its first day).
+
+    A shop sells most of its products every day, so a month of daily product rows is
+    products × days; whole months of a window are read here instead, one row per product.
+    """
+
+    __tablename__ = "analytics_products_monthly"
+
+    shop_month: Mapped[date] = mapped_column(primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), primary_key=True)
 
     __table_args__ = ({"sqlite_with_rowid": False},)

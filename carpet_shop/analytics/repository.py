@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -28,8 +28,10 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
@@ -38,7 +40,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from carpet_shop.analytics.figures import Figures
-from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, SalesDaily
+from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
 from carpet_shop.audit.models import AuditAction, AuditLog
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Category, Collection, Product, ProductType
@@ -280,24 +282,81 @@ class RollupSource:
             for r in self.session.execute(stmt)
         ]
 
+    def _product_rows(
+        self, table: Any, column: Any, ranges: Sequence[tuple[date, date]]
+    ) -> Select[Any]:
+        stmt: Select[Any] = select(
+            table.product_id,
+            table.item_count,
+            table.quantity,
+            table.revenue,
+            table.refunded,
+            table.extra_profit,
+            table.director_profit,
+        )
+        if ranges:
+            stmt = stmt.where(or_(*(column.between(a, b) for a, b in ranges)))
+        branch_id = self.filters.scope.list_branch_id
+        if branch_id is not None:
+            stmt = stmt.where(table.branch_id == branch_id)
+        return stmt
+
     def by_product(self) -> list[ProductRow]:
-        t = ProductsDaily
+        """Whole months of the window from the monthly rollup, the days around them from
+        the daily one: a month is one row per product, not one per product and day."""
+        window = self.filters.window
+        if window is None:
+            parts = [self._product_rows(ProductsMonthly, None, [])]
+        else:
+            day_ranges, months = split_months(window.first_day, window.last_day)
+            parts = []
+            if day_ranges:
+                parts.append(self._product_rows(ProductsDaily, ProductsDaily.shop_day, day_ranges))
+            if months:
+                parts.append(
+                    self._product_rows(ProductsMonthly, ProductsMonthly.shop_month, [months])
+                )
+        rows = union_all(*parts).subquery()
         grouped = (
             select(
-                t.product_id,
+                rows.c.product_id,
                 literal(0).label("sale_count"),
-                func.sum(t.item_count).label("item_count"),
-                _money(func.sum(_int(t.quantity))).label("quantity"),
-                _money(func.sum(_int(t.revenue))).label("revenue"),
-                _money(func.sum(_int(t.refunded))).label("refunded"),
-                _money(func.sum(_int(t.extra_profit))).label("extra_profit"),
-                _money(func.sum(_int(t.director_profit))).label("director_profit"),
+                func.sum(rows.c.item_count).label("item_count"),
+                _money(func.sum(_int(rows.c.quantity))).label("quantity"),
+                _money(func.sum(_int(rows.c.revenue))).label("revenue"),
+                _money(func.sum(_int(rows.c.refunded))).label("refunded"),
+                _money(func.sum(_int(rows.c.extra_profit))).label("extra_profit"),
+                _money(func.sum(_int(rows.c.director_profit))).label("director_profit"),
             )
-            .where(*self._where(t))
-            .group_by(t.product_id)
+            .group_by(rows.c.product_id)
             .subquery()
         )
         return _named_products(self.session, grouped)
+
+
+def split_months(
+    first: date, last: date
+) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:
+    """[first, last] as the ranges of days outside whole months, and the whole months
+    (as the range of their first days), if any."""
+    start = first if first.day == 1 else _next_month(first)
+    end_month = (
+        _next_month(last) if _next_month(last) - timedelta(days=1) == last else last.replace(day=1)
+    )
+    # Whole months are those from `start` up to (not including) `end_month`.
+    if start >= end_month:
+        return [(first, last)], None
+    days = []
+    if first < start:
+        days.append((first, start - timedelta(days=1)))
+    if end_month <= last:
+        days.append((end_month, last))
+    last_whole = (end_month - timedelta(days=1)).replace(day=1)
+    return days, (start, last_whole)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 class ReceiptSource:

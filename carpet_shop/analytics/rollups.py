@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from carpet_shop.analytics.figures import ZERO, ItemNet, item_net
-from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, SalesDaily
+from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
 from carpet_shop.analytics.repository import upsert_add
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 
 SALES_KEY = ("shop_day", "branch_id", "seller_id")
 PAYMENTS_KEY = ("shop_day", "branch_id", "seller_id", "payment_type")
 PRODUCTS_KEY = ("shop_day", "product_id")
+PRODUCTS_MONTH_KEY = ("shop_month", "product_id")
 PRODUCT_FIXED = ("branch_id",)
 
 
@@ -98,6 +99,19 @@ def sale_rows(
     return sales_row, payment_rows, list(by_product.values())
 
 
+def _add_products(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Product rows of shop days, added to the daily and the monthly rollup."""
+    upsert_add(session, ProductsDaily, PRODUCTS_KEY, rows, fixed=PRODUCT_FIXED)
+    monthly = [
+        {
+            "shop_month": row["shop_day"].replace(day=1),
+            **{k: v for k, v in row.items() if k != "shop_day"},
+        }
+        for row in rows
+    ]
+    upsert_add(session, ProductsMonthly, PRODUCTS_MONTH_KEY, monthly, fixed=PRODUCT_FIXED)
+
+
 def record_sale(
     session: Session,
     sale: Sale,
@@ -109,7 +123,7 @@ def record_sale(
     sales_row, payment_rows, product_rows = sale_rows(sale, items, payments, tz)
     upsert_add(session, SalesDaily, SALES_KEY, [sales_row])
     upsert_add(session, PaymentsDaily, PAYMENTS_KEY, payment_rows)
-    upsert_add(session, ProductsDaily, PRODUCTS_KEY, product_rows, fixed=PRODUCT_FIXED)
+    _add_products(session, product_rows)
 
 
 def record_return(
@@ -152,10 +166,8 @@ def record_return(
             }
         ],
     )
-    upsert_add(
+    _add_products(
         session,
-        ProductsDaily,
-        PRODUCTS_KEY,
         [
             {
                 "shop_day": day,
@@ -166,5 +178,4 @@ def record_return(
                 **figures,
             }
         ],
-        fixed=PRODUCT_FIXED,
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
+from carpet_shop.analytics.repository import split_months
 from carpet_shop.catalog.models import Category, ProductType
 from carpet_shop.sales.models import PaymentType
 from tests.analytics.shop import local, money
@@ -140,3 +143,26 @@ def test_series_fills_every_day_of_the_month_and_the_all_time_view_has_days_with
     everything = _analytics(client, headers)
     assert [p["start"][:10] for p in everything["series"]] == ["2026-01-15", "2026-03-10"]
     assert everything["date_from"] is None
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "days", "months"),
+    [
+        ("2026-03-10", "2026-03-10", [("2026-03-10", "2026-03-10")], None),
+        ("2026-03-01", "2026-03-31", [], ("2026-03-01", "2026-03-01")),
+        ("2026-03-01", "2026-03-30", [("2026-03-01", "2026-03-30")], None),
+        (
+            "2026-01-25",
+            "2026-04-02",
+            [("2026-01-25", "2026-01-31"), ("2026-04-01", "2026-04-02")],
+            ("2026-02-01", "2026-03-01"),
+        ),
+        ("2025-12-01", "2026-02-28", [], ("2025-12-01", "2026-02-01")),
+        ("2026-02-02", "2026-03-01", [("2026-02-02", "2026-03-01")], None),
+    ],
+)
+def test_windows_split_into_whole_months_and_the_days_around_them(first, last, days, months):
+    parse = date.fromisoformat
+    got_days, got_months = split_months(parse(first), parse(last))
+    assert got_days == [(parse(a), parse(b)) for a, b in days]
+    assert got_months == (tuple(map(parse, months)) if months else None)

@@ -1,8 +1,10 @@
-"""Analytics: daily rollups of sales, payments and products, kept with each sale and return.
+"""Analytics: daily rollups of sales, payments and products, and monthly ones of products.
 
-Revision ID: e45175c4bb15
+Kept in the same transaction as each sale and approved return (analytics/rollups.py).
+
+Revision ID: a49c94e18074
 Revises: e35b7e71e8f0
-Create Date: 2026-11-22 01:26:26.563787
+Create Date: 2026-11-22 01:56:00.606418
 """
 
 from collections.abc import Sequence
@@ -12,7 +14,7 @@ from alembic import op
 
 import carpet_shop.core.types
 
-revision: str = "e45175c4bb15"
+revision: str = "a49c94e18074"
 down_revision: str | None = "e35b7e71e8f0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -102,9 +104,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("shop_day", "product_id", name=op.f("pk_analytics_products_daily")),
         sqlite_with_rowid=False,
     )
+    op.create_table(
+        "analytics_products_monthly",
+        sa.Column("shop_month", sa.Date(), nullable=False),
+        sa.Column("product_id", sa.Uuid(), nullable=False),
+        sa.Column("branch_id", sa.Uuid(), nullable=False),
+        sa.Column("item_count", sa.Integer(), nullable=False),
+        sa.Column("quantity", carpet_shop.core.types.Hundredths(), nullable=False),
+        sa.Column("revenue", carpet_shop.core.types.Hundredths(), nullable=False),
+        sa.Column("refunded", carpet_shop.core.types.Hundredths(), nullable=False),
+        sa.Column("extra_profit", carpet_shop.core.types.Hundredths(), nullable=False),
+        sa.Column("director_profit", carpet_shop.core.types.Hundredths(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["branch_id"],
+            ["branches.id"],
+            name=op.f("fk_analytics_products_monthly_branch_id_branches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"],
+            ["products.id"],
+            name=op.f("fk_analytics_products_monthly_product_id_products"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "shop_month", "product_id", name=op.f("pk_analytics_products_monthly")
+        ),
+        sqlite_with_rowid=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("analytics_products_monthly")
     op.drop_table("analytics_products_daily")
     op.drop_table("analytics_sales_daily")
     op.drop_table("analytics_payments_daily")
