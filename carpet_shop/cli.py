@@ -76,6 +76,9 @@ def demo_data(
     sales: Annotated[int, typer.Option(min=0, help="How many sales to add")] = 10_000,
     days: Annotated[int, typer.Option(min=1, help="Spread over this many days up to today")] = 365,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data")] = 7,
+    products: Annotated[
+        int, typer.Option(min=1, help="Products made in each branch that has none")
+    ] = 40,
 ) -> None:
     """Generate a large, realistic sales history (and the shop it needs) quickly."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -104,6 +107,7 @@ def demo_data(
                 sales=sales,
                 days=days,
                 seed=seed,
+                products_per_branch=products,
                 on_progress=lambda n: progress.advance(task, n),
             )
     finally:

@@ -1,21 +1,22 @@
 """`carpet-shop demo-data --sales N`: a large, realistic sales history, generated fast.
 
-The shop (the demo branches and sellers, a seller more per branch, the collections and
-40 products per branch without any) is made through the services and the ORM; the sales are
-written straight through the database driver in chunks (executemany on SQLite, COPY on
-PostgreSQL), since building a million ORM objects would take many minutes.
+The shop (the demo branches and sellers, three sellers per branch, the collections, and
+`--products` products in each branch that has none, 40 by default) is made through the
+services and the ORM. The sales are written straight through the database driver in chunks
+(executemany on SQLite, COPY on PostgreSQL): a million ORM objects would take many minutes.
 
 What is generated, so benchmarks can say what they measured:
 - `sales` receipts spread over the `days` shop days up to today: busier at weekends,
   between 09:00 and 21:00 shop time, in the three branches 45% / 35% / 20%;
-- 1 item (80%), 2 (15%) or 3 (5%) per receipt; pieces for carpets, 1–6 m cut from rolls;
-  mostly at the standard price, some above it, some with a discount down to the buy price;
+- 1 item (80%), 2 (15%) or 3 (5%) per receipt, any of the branch's products alike; pieces
+  of carpets, or 1–6 m cut from a roll (3 products in 10 are rolls); mostly at the
+  standard price, some above it, some with a discount down to the buy price;
 - one payment (cash 55%, card 30%, transfer 15%), or cash and card split (8%);
-- a customer phone on 30% of receipts; 1.5% of items returned (approved) and refunded;
+- a customer phone on 30% of receipts; 1.5% of items returned in full (approved);
 - frozen figures by the issue's formulas: extra = amount − standard × quantity,
   director = (standard − buy) × quantity + min(extra, 0), products rounded half up to the
-  tiyin; the daily rollups filled from the same rows (`analytics.figures`), chunk by chunk
-  in the chunk's own transaction, so the rollups always match what was committed.
+  tiyin; the rollups filled from the same rows, each chunk (sales, rollups and receipt
+  counters) in one transaction, so the rollups always match what was committed.
 
 Ids are time-ordered (UUID version 7 layout), so every index grows at its right-hand edge
 instead of being written all over: that is what keeps a million inserts fast on SQLite.
@@ -57,6 +58,7 @@ EXTRA_SELLER_PASSWORD = "seller123"
 COLLECTIONS = ["Lara", "Emili", "Melord", "Mashad", "Izmir", "Isfahan", "Prestige", "Sultan"]
 SIZES = ["1.5×2.25", "2×3", "2.5×3.5", "3×4", "3×5", "4×6"]
 UNIT_CATEGORIES = [
+    Category.GILAMLAR,
     Category.GILAMLAR,
     Category.GILAMLAR,
     Category.PALOSLAR,
@@ -300,7 +302,7 @@ def _ensure_collections(session: Session) -> list[Collection]:
 
 
 def _ensure_products(
-    session: Session, clock: Clock, rnd: random.Random, branch: Branch, admin_id: Any
+    session: Session, clock: Clock, rnd: random.Random, branch: Branch, admin_id: Any, count: int
 ) -> None:
     live = session.scalar(
         select(func.count())
@@ -310,9 +312,9 @@ def _ensure_products(
     if live:
         return
     collections = _ensure_collections(session)
-    for n in range(PRODUCTS_PER_BRANCH):
+    for n in range(count):
         collection = collections[n % len(collections)]
-        meter = n % 10 >= 7  # 12 rolls of 40
+        meter = n % 10 >= 7  # 3 rolls in 10
         size = SIZES[n % len(SIZES)]
         if meter:
             per_metre = rnd.randrange(90, 250) * 1000
@@ -334,7 +336,7 @@ def _ensure_products(
         else:
             price = rnd.randrange(8, 60) * 100_000
             product = Product(
-                name=f"{collection.name} {size}",
+                name=f"{collection.name} {size} #{n + 1}",
                 category=UNIT_CATEGORIES[n % len(UNIT_CATEGORIES)],
                 collection_id=collection.id,
                 type=ProductType.UNIT,
@@ -359,7 +361,13 @@ def _ensure_products(
             )
 
 
-def prepare_shop(database: Database, clock: Clock, policy: AuthPolicy, seed: int) -> Shop:
+def prepare_shop(
+    database: Database,
+    clock: Clock,
+    policy: AuthPolicy,
+    seed: int,
+    products_per_branch: int = PRODUCTS_PER_BRANCH,
+) -> Shop:
     """Branches, sellers and products, made once (idempotent), and what the sales need."""
     rnd = random.Random(seed)  # noqa: S311 (demo data, reproducible)
     with database.transaction() as session:
@@ -367,7 +375,7 @@ def prepare_shop(database: Database, clock: Clock, policy: AuthPolicy, seed: int
         _ensure_sellers(session, clock, policy, foundation.admin)
         branches = sorted(foundation.branches.values(), key=lambda b: b.name)[:3]
         for branch in branches:
-            _ensure_products(session, clock, rnd, branch, foundation.admin.id)
+            _ensure_products(session, clock, rnd, branch, foundation.admin.id, products_per_branch)
         sellers = [
             [
                 _uuid_hex(u.id)
@@ -696,12 +704,13 @@ def generate(
     sales: int,
     days: int = 365,
     seed: int = 7,
+    products_per_branch: int = PRODUCTS_PER_BRANCH,
     on_progress: Callable[[int], None] = lambda n: None,
 ) -> Summary:
     """Add `sales` receipts over the `days` shop days ending today (see the module's notes)."""
     if sales < 0 or days < 1:
         raise ValueError("sales must be >= 0 and days >= 1")
-    shop = prepare_shop(database, clock, policy, seed)
+    shop = prepare_shop(database, clock, policy, seed, products_per_branch)
     rnd = random.Random(seed * 7919 + sales)  # noqa: S311 (demo data, reproducible)
     today = shop_today(clock, tz)
     calendar = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
