@@ -123,7 +123,8 @@ Source = RollupSource | ReceiptSource
 
 
 def choose_source(session: Session, filters: SaleFilters, *, hourly: bool) -> Source:
-    """The rollups hold days, branches and sellers; other filters, and hours, need receipts."""
+    """The rollups answer for branches and whole shop days; a seller, payment type, product
+    or customer filter, and hourly series, are added up from the receipts."""
     if not hourly and RollupSource.usable(filters):
         return RollupSource(session, filters)
     return ReceiptSource(session, filters)
