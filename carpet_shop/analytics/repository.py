@@ -116,6 +116,16 @@ class ProductRow:
 
 
 @dataclass(frozen=True)
+class GroupFigures:
+    """Figures of the products of one category in one collection."""
+
+    category: Category
+    collection_id: uuid.UUID
+    collection_name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
 class PaymentRow:
     payment_type: PaymentType
     sale_count: int
@@ -169,7 +179,8 @@ def _named_by_seller(session: Session, grouped: Subquery) -> list[SellerRow]:
     ]
 
 
-def _named_products(session: Session, grouped: Subquery) -> list[ProductRow]:
+def _top_products(session: Session, grouped: Subquery, limit: int) -> list[ProductRow]:
+    """The products with the most net revenue (then by name), with their names."""
     stmt = (
         select(
             grouped,
@@ -181,6 +192,10 @@ def _named_products(session: Session, grouped: Subquery) -> list[ProductRow]:
         )
         .join(Product, Product.id == grouped.c.product_id)
         .join(Collection, Collection.id == Product.collection_id)
+        .order_by(
+            (_int(grouped.c.revenue) - _int(grouped.c.refunded)).desc(), Product.name, Product.id
+        )
+        .limit(limit)
     )
     return [
         ProductRow(
@@ -193,6 +208,31 @@ def _named_products(session: Session, grouped: Subquery) -> list[ProductRow]:
             quantity=r.quantity,
             figures=_figures(r),
         )
+        for r in session.execute(stmt)
+    ]
+
+
+def _by_category_and_collection(session: Session, grouped: Subquery) -> list[GroupFigures]:
+    """Product figures added up per (category, collection): a few dozen rows at most."""
+    stmt = (
+        select(
+            Product.category,
+            Product.collection_id,
+            Collection.name.label("collection_name"),
+            literal(0).label("sale_count"),
+            func.sum(grouped.c.item_count).label("item_count"),
+            _money(func.sum(_int(grouped.c.revenue))).label("revenue"),
+            _money(func.sum(_int(grouped.c.refunded))).label("refunded"),
+            _money(func.sum(_int(grouped.c.extra_profit))).label("extra_profit"),
+            _money(func.sum(_int(grouped.c.director_profit))).label("director_profit"),
+        )
+        .select_from(grouped)
+        .join(Product, Product.id == grouped.c.product_id)
+        .join(Collection, Collection.id == Product.collection_id)
+        .group_by(Product.category, Product.collection_id, Collection.name)
+    )
+    return [
+        GroupFigures(r.category, r.collection_id, r.collection_name, _figures(r))
         for r in session.execute(stmt)
     ]
 
@@ -301,9 +341,9 @@ class RollupSource:
             stmt = stmt.where(table.branch_id == branch_id)
         return stmt
 
-    def by_product(self) -> list[ProductRow]:
-        """Whole months of the window from the monthly rollup, the days around them from
-        the daily one: a month is one row per product, not one per product and day."""
+    def _products(self) -> Subquery:
+        """Per product, over the window: whole months from the monthly rollup and the days
+        around them from the daily one (a month is one row per product, not one per day)."""
         window = self.filters.window
         if window is None:
             parts = [self._product_rows(ProductsMonthly, None, [])]
@@ -317,7 +357,7 @@ class RollupSource:
                     self._product_rows(ProductsMonthly, ProductsMonthly.shop_month, [months])
                 )
         rows = union_all(*parts).subquery()
-        grouped = (
+        return (
             select(
                 rows.c.product_id,
                 literal(0).label("sale_count"),
@@ -331,7 +371,12 @@ class RollupSource:
             .group_by(rows.c.product_id)
             .subquery()
         )
-        return _named_products(self.session, grouped)
+
+    def top_products(self, limit: int) -> list[ProductRow]:
+        return _top_products(self.session, self._products(), limit)
+
+    def by_category_and_collection(self) -> list[GroupFigures]:
+        return _by_category_and_collection(self.session, self._products())
 
 
 def split_months(
@@ -430,15 +475,20 @@ class ReceiptSource:
             for r in self.session.execute(stmt)
         ]
 
-    def by_product(self) -> list[ProductRow]:
+    def _products(self) -> Subquery:
         sales = self._sales()
         kept = _int(SaleItem.quantity) - _int(SaleItem.returned_quantity)
-        grouped = (
+        return (
             self._items(sales, SaleItem.product_id, _money(func.sum(kept)).label("quantity"))
             .group_by(SaleItem.product_id)
             .subquery()
         )
-        return _named_products(self.session, grouped)
+
+    def top_products(self, limit: int) -> list[ProductRow]:
+        return _top_products(self.session, self._products(), limit)
+
+    def by_category_and_collection(self) -> list[GroupFigures]:
+        return _by_category_and_collection(self.session, self._products())
 
 
 def upsert_add(

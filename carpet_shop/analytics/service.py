@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.analytics import widgets
 from carpet_shop.analytics.figures import Figures, shares_percent
 from carpet_shop.analytics.repository import (
+    GroupFigures,
     NamedRow,
     PaymentRow,
     ProductRow,
@@ -213,13 +214,14 @@ def _by_net_revenue(figures: Figures, name: str) -> tuple[Decimal, str]:
 
 
 def _groups(
-    products: Sequence[ProductRow], key: Callable[[ProductRow], tuple[str, str]]
+    rows: Sequence[GroupFigures], key: Callable[[GroupFigures], tuple[str, str]]
 ) -> list[GroupRow]:
+    """Categories or collections, from the (category, collection) rows: a few dozen."""
     groups: dict[tuple[str, str], Figures] = {}
-    for product in products:
-        groups.setdefault(key(product), Figures()).add(product.figures)
-    rows = [GroupRow(k, name, figures) for (k, name), figures in groups.items()]
-    return sorted(rows, key=lambda r: _by_net_revenue(r.figures, r.name))
+    for row in rows:
+        groups.setdefault(key(row), Figures()).add(row.figures)
+    out = [GroupRow(k, name, figures) for (k, name), figures in groups.items()]
+    return sorted(out, key=lambda r: _by_net_revenue(r.figures, r.name))
 
 
 def _payments(rows: Sequence[PaymentRow]) -> list[PaymentRow]:
@@ -239,7 +241,7 @@ def sales_report(
     hourly = _is_one_day(filters.window)
     source = choose_source(session, filters, hourly=hourly)
     branches = source.by_branch()
-    products = source.by_product()
+    groups = source.by_category_and_collection()
     return SalesReport(
         window=filters.window,
         granularity=Granularity.HOUR if hourly else Granularity.DAY,
@@ -247,9 +249,9 @@ def sales_report(
         by_payment_type=_payments(source.by_payment()),
         by_branch=branches,
         by_seller=sorted(source.by_seller(), key=lambda r: _by_net_revenue(r.figures, r.name)),
-        by_category=_groups(products, lambda p: (p.category.value, p.category.value)),
-        by_collection=_groups(products, lambda p: (str(p.collection_id), p.collection_name)),
-        top_products=sorted(products, key=lambda p: _by_net_revenue(p.figures, p.name))[:top],
+        by_category=_groups(groups, lambda g: (g.category.value, g.category.value)),
+        by_collection=_groups(groups, lambda g: (str(g.collection_id), g.collection_name)),
+        top_products=source.top_products(top),
         series=_series(source, filters.window, tz, hourly, GroupBy.DAY),
     )
 
@@ -287,14 +289,12 @@ def dashboard(
     today_filters = SaleFilters(scope=scope, window=days_window(today, today, tz))
     today_total = _total(RollupSource(session, today_filters).by_branch())
     month = days_window(today.replace(day=1), today, tz)
-    products = RollupSource(session, SaleFilters(scope=scope, window=month)).by_product()
+    top = RollupSource(session, SaleFilters(scope=scope, window=month)).top_products(DASHBOARD_TOP)
     return Dashboard(
         total_sales_today=today_total.net_revenue,
         sales_count_today=today_total.sale_count,
         low_stock_count=widgets.low_stock_count(session, scope, low_stock_threshold),
         pending_transfers=widgets.pending_transfers_count(session, scope),
-        top_selling_products=sorted(products, key=lambda p: _by_net_revenue(p.figures, p.name))[
-            :DASHBOARD_TOP
-        ],
+        top_selling_products=top,
         recent_activities=widgets.recent_activities(session, scope, DASHBOARD_ACTIVITY),
     )
