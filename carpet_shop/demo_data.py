@@ -51,7 +51,7 @@ from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
 
-CHUNK = 20_000
+CHUNK = 50_000  # sales per transaction: fewer commits, and bounded memory
 PRODUCTS_PER_BRANCH = 40
 SELLERS_PER_BRANCH = 3
 EXTRA_SELLER_PASSWORD = "seller123"
