@@ -118,6 +118,22 @@ def demo_data(
     )
 
 
+@app.command("analytics-rebuild")
+def analytics_rebuild() -> None:
+    """Recompute the analytics rollups from the receipts (stop the service first)."""
+    from carpet_shop.analytics import service as analytics_service
+    from carpet_shop.core.database import Database
+
+    settings = get_settings()
+    database = Database.from_settings(settings)
+    try:
+        with database.transaction() as session:
+            sales = analytics_service.rebuild(session, settings.tz)
+    finally:
+        database.dispose()
+    typer.echo(f"Rollups rebuilt from {sales} sales")
+
+
 @app.command("create-admin")
 def create_admin(
     username: Annotated[str, typer.Option(prompt=True)],

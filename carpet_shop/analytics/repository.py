@@ -1,7 +1,7 @@
-"""The analytics' queries: upkeep of the daily rollups, and two sources of the same figures.
+"""The analytics' queries: two sources of the same figures, and the dashboard's counts.
 
-`RollupSource` reads the daily rollups (a month is a few thousand rows however many receipts
-it had); `ReceiptSource` adds up the receipts themselves, for the filters the rollups do not
+`RollupSource` reads the rollups (a month is a few hundred rows however many receipts it
+had); `ReceiptSource` adds up the receipts themselves, for the filters the rollups do not
 carry (payment type, product, customer, seller) and for hour-by-hour series. Both return
 the same rows, net of approved returns by the rules of `figures.py`, and the tests hold them
 to the same expected figures.
@@ -13,94 +13,42 @@ model over other domains' tables, and never writes them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Select,
     Subquery,
-    Table,
     case,
     func,
     literal,
     or_,
     select,
-    type_coerce,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from carpet_shop.analytics.figures import Figures
 from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
+from carpet_shop.analytics.sql import (
+    BUCKET_SECONDS,
+    EpochBucket,
+    as_int,
+    as_money,
+    scaled_by_kept,
+)
 from carpet_shop.audit.models import AuditAction, AuditLog
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Category, Collection, Product, ProductType
 from carpet_shop.core.clock import shop_midnight
-from carpet_shop.core.models import Base
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.core.types import Hundredths
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
-
-# Receipts are bucketed by quarter hours of UTC: every time zone's offset is a whole number
-# of quarter hours, so each bucket lies within one shop hour (and one shop day).
-BUCKET_SECONDS = 900
-
-
-class EpochBucket(FunctionElement[int]):
-    """floor(seconds since 1970 UTC / width): the time bucket of an instant, on both databases."""
-
-    type = BigInteger()
-    name = "epoch_bucket"
-    inherit_cache = True
-
-
-@compiles(EpochBucket, "sqlite")
-def _epoch_bucket_sqlite(element: EpochBucket, compiler: SQLCompiler, **kw: Any) -> str:
-    column, width = list(element.clauses)
-    # Instants are stored as UTC text; strftime('%s') reads them as UTC seconds.
-    return (
-        f"(CAST(strftime('%s', {compiler.process(column, **kw)}) AS INTEGER)"
-        f" / {compiler.process(width, literal_binds=True)})"
-    )
-
-
-@compiles(EpochBucket, "postgresql")
-def _epoch_bucket_postgresql(element: EpochBucket, compiler: SQLCompiler, **kw: Any) -> str:
-    column, width = list(element.clauses)
-    return (
-        f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(column, **kw)})"
-        f" / {compiler.process(width, literal_binds=True)}) AS BIGINT)"
-    )
-
-
-def _int(column: Any) -> ColumnElement[int]:
-    """A hundredths column as the integer it is stored as, for exact SQL arithmetic."""
-    return type_coerce(column, BigInteger)
-
-
-def _money(expression: ColumnElement[Any]) -> ColumnElement[Decimal]:
-    """A sum of hundredths, read back as an exact Decimal (0 when there were no rows)."""
-    return type_coerce(func.coalesce(expression, 0), Hundredths())
-
-
-def _scaled_by_kept(column: Any) -> ColumnElement[int]:
-    """figures.scale_cents in SQL: value × (quantity − returned) / quantity, integer division
-    (truncates toward zero on SQLite and PostgreSQL). Untouched items skip the arithmetic."""
-    quantity, returned = _int(SaleItem.quantity), _int(SaleItem.returned_quantity)
-    value = _int(column)
-    kept_share = (value * (quantity - returned)).op("/", return_type=BigInteger)(quantity)
-    return case((returned == 0, value), else_=kept_share)
 
 
 @dataclass(frozen=True)
@@ -193,7 +141,9 @@ def _top_products(session: Session, grouped: Subquery, limit: int) -> list[Produ
         .join(Product, Product.id == grouped.c.product_id)
         .join(Collection, Collection.id == Product.collection_id)
         .order_by(
-            (_int(grouped.c.revenue) - _int(grouped.c.refunded)).desc(), Product.name, Product.id
+            (as_int(grouped.c.revenue) - as_int(grouped.c.refunded)).desc(),
+            Product.name,
+            Product.id,
         )
         .limit(limit)
     )
@@ -221,10 +171,10 @@ def _by_category_and_collection(session: Session, grouped: Subquery) -> list[Gro
             Collection.name.label("collection_name"),
             literal(0).label("sale_count"),
             func.sum(grouped.c.item_count).label("item_count"),
-            _money(func.sum(_int(grouped.c.revenue))).label("revenue"),
-            _money(func.sum(_int(grouped.c.refunded))).label("refunded"),
-            _money(func.sum(_int(grouped.c.extra_profit))).label("extra_profit"),
-            _money(func.sum(_int(grouped.c.director_profit))).label("director_profit"),
+            as_money(func.sum(as_int(grouped.c.revenue))).label("revenue"),
+            as_money(func.sum(as_int(grouped.c.refunded))).label("refunded"),
+            as_money(func.sum(as_int(grouped.c.extra_profit))).label("extra_profit"),
+            as_money(func.sum(as_int(grouped.c.director_profit))).label("director_profit"),
         )
         .select_from(grouped)
         .join(Product, Product.id == grouped.c.product_id)
@@ -269,10 +219,10 @@ class RollupSource:
         return [
             func.sum(table.sale_count).label("sale_count"),
             func.sum(table.item_count).label("item_count"),
-            _money(func.sum(_int(table.revenue))).label("revenue"),
-            _money(func.sum(_int(table.refunded))).label("refunded"),
-            _money(func.sum(_int(table.extra_profit))).label("extra_profit"),
-            _money(func.sum(_int(table.director_profit))).label("director_profit"),
+            as_money(func.sum(as_int(table.revenue))).label("revenue"),
+            as_money(func.sum(as_int(table.refunded))).label("refunded"),
+            as_money(func.sum(as_int(table.extra_profit))).label("extra_profit"),
+            as_money(func.sum(as_int(table.director_profit))).label("director_profit"),
         ]
 
     def by_branch(self) -> list[NamedRow]:
@@ -312,7 +262,7 @@ class RollupSource:
             select(
                 t.payment_type,
                 func.sum(t.sale_count).label("sale_count"),
-                _money(func.sum(_int(t.amount))).label("amount"),
+                as_money(func.sum(as_int(t.amount))).label("amount"),
             )
             .where(*self._where(t))
             .group_by(t.payment_type)
@@ -362,11 +312,11 @@ class RollupSource:
                 rows.c.product_id,
                 literal(0).label("sale_count"),
                 func.sum(rows.c.item_count).label("item_count"),
-                _money(func.sum(_int(rows.c.quantity))).label("quantity"),
-                _money(func.sum(_int(rows.c.revenue))).label("revenue"),
-                _money(func.sum(_int(rows.c.refunded))).label("refunded"),
-                _money(func.sum(_int(rows.c.extra_profit))).label("extra_profit"),
-                _money(func.sum(_int(rows.c.director_profit))).label("director_profit"),
+                as_money(func.sum(as_int(rows.c.quantity))).label("quantity"),
+                as_money(func.sum(as_int(rows.c.revenue))).label("revenue"),
+                as_money(func.sum(as_int(rows.c.refunded))).label("refunded"),
+                as_money(func.sum(as_int(rows.c.extra_profit))).label("extra_profit"),
+                as_money(func.sum(as_int(rows.c.director_profit))).label("director_profit"),
             )
             .group_by(rows.c.product_id)
             .subquery()
@@ -425,10 +375,10 @@ class ReceiptSource:
         return [
             func.count(func.distinct(sales.c.id)).label("sale_count"),
             func.count(SaleItem.id).label("item_count"),
-            _money(func.sum(_int(SaleItem.amount))).label("revenue"),
-            _money(func.sum(_int(SaleItem.refunded_amount))).label("refunded"),
-            _money(func.sum(_scaled_by_kept(SaleItem.extra_profit))).label("extra_profit"),
-            _money(func.sum(_scaled_by_kept(SaleItem.director_profit))).label("director_profit"),
+            as_money(func.sum(as_int(SaleItem.amount))).label("revenue"),
+            as_money(func.sum(as_int(SaleItem.refunded_amount))).label("refunded"),
+            as_money(func.sum(scaled_by_kept(SaleItem.extra_profit))).label("extra_profit"),
+            as_money(func.sum(scaled_by_kept(SaleItem.director_profit))).label("director_profit"),
         ]
 
     def _items(self, sales: Subquery, *columns: Any) -> Select[Any]:
@@ -464,7 +414,7 @@ class ReceiptSource:
             select(
                 SalePayment.payment_type,
                 func.count(func.distinct(sales.c.id)).label("sale_count"),
-                _money(func.sum(_int(SalePayment.amount))).label("amount"),
+                as_money(func.sum(as_int(SalePayment.amount))).label("amount"),
             )
             .select_from(SalePayment)
             .join(sales, sales.c.id == SalePayment.sale_id)
@@ -477,9 +427,9 @@ class ReceiptSource:
 
     def _products(self) -> Subquery:
         sales = self._sales()
-        kept = _int(SaleItem.quantity) - _int(SaleItem.returned_quantity)
+        kept = as_int(SaleItem.quantity) - as_int(SaleItem.returned_quantity)
         return (
-            self._items(sales, SaleItem.product_id, _money(func.sum(kept)).label("quantity"))
+            self._items(sales, SaleItem.product_id, as_money(func.sum(kept)).label("quantity"))
             .group_by(SaleItem.product_id)
             .subquery()
         )
@@ -491,35 +441,6 @@ class ReceiptSource:
         return _by_category_and_collection(self.session, self._products())
 
 
-def upsert_add(
-    session: Session,
-    model: type[Base],
-    keys: Sequence[str],
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    fixed: Sequence[str] = (),
-) -> None:
-    """Add each row's figures to the row with the same key, creating it if need be.
-
-    `fixed` columns follow from the key (a product's branch) and are written only once.
-
-    One INSERT … ON CONFLICT DO UPDATE: atomic under concurrent sales on PostgreSQL, and
-    SQLite's writers are serialised anyway. Rows must have distinct keys (merge them first).
-    """
-    if not rows:
-        return
-    table = cast(Table, model.__table__)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(list(rows))
-    added = [name for name in rows[0] if name not in keys and name not in fixed]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + stmt.excluded[name] for name in added},
-    )
-    session.execute(stmt)
-
-
 def low_stock_count(session: Session, scope: BranchScope, default_threshold: Decimal) -> int:
     """Live products with stock at or below their threshold (or the default one).
 
@@ -527,10 +448,10 @@ def low_stock_count(session: Session, scope: BranchScope, default_threshold: Dec
     hundredths.
     """
     stock = case(
-        (Product.type == ProductType.METER, func.coalesce(_int(Product.remaining_length), 0)),
-        else_=_int(Product.quantity) * 100,
+        (Product.type == ProductType.METER, func.coalesce(as_int(Product.remaining_length), 0)),
+        else_=as_int(Product.quantity) * 100,
     )
-    threshold = func.coalesce(_int(Product.low_stock_threshold), int(default_threshold.scaleb(2)))
+    threshold = func.coalesce(as_int(Product.low_stock_threshold), int(default_threshold.scaleb(2)))
     stmt = (
         select(func.count())
         .select_from(Product)
@@ -560,3 +481,51 @@ def recent_activity(
     if branch_id is not None:
         stmt = stmt.where(User.branch_id == branch_id)
     return [(entry, username) for entry, username in session.execute(stmt)]
+
+
+def receipt_buckets(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
+    """Every receipt's figures per quarter hour, for rebuilding the rollups: rows by
+    (bucket, branch, seller), by (bucket, branch, seller, payment type), and by
+    (bucket, product, branch)."""
+    bucket = EpochBucket(Sale.date, literal(BUCKET_SECONDS)).label("bucket")
+    kept = as_int(SaleItem.quantity) - as_int(SaleItem.returned_quantity)
+    sums: list[ColumnElement[Any]] = [
+        func.count(SaleItem.id).label("item_count"),
+        as_money(func.sum(as_int(SaleItem.amount))).label("revenue"),
+        as_money(func.sum(as_int(SaleItem.refunded_amount))).label("refunded"),
+        as_money(func.sum(scaled_by_kept(SaleItem.extra_profit))).label("extra_profit"),
+        as_money(func.sum(scaled_by_kept(SaleItem.director_profit))).label("director_profit"),
+    ]
+    items = select().select_from(SaleItem).join(Sale, Sale.id == SaleItem.sale_id)
+    sales = items.add_columns(
+        bucket,
+        Sale.branch_id,
+        Sale.seller_id,
+        func.count(func.distinct(Sale.id)).label("sale_count"),
+        *sums,
+    ).group_by(bucket, Sale.branch_id, Sale.seller_id)
+    payments = (
+        select(
+            bucket,
+            Sale.branch_id,
+            Sale.seller_id,
+            SalePayment.payment_type,
+            func.count(func.distinct(Sale.id)).label("sale_count"),
+            as_money(func.sum(as_int(SalePayment.amount))).label("amount"),
+        )
+        .select_from(SalePayment)
+        .join(Sale, Sale.id == SalePayment.sale_id)
+        .group_by(bucket, Sale.branch_id, Sale.seller_id, SalePayment.payment_type)
+    )
+    products = items.add_columns(
+        bucket,
+        SaleItem.product_id,
+        Sale.branch_id,
+        as_money(func.sum(kept)).label("quantity"),
+        *sums,
+    ).group_by(bucket, SaleItem.product_id, Sale.branch_id)
+    return (
+        list(session.execute(sales)),
+        list(session.execute(payments)),
+        list(session.execute(products)),
+    )

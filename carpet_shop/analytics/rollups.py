@@ -9,16 +9,18 @@ concurrent sales never overwrite each other's figures.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from carpet_shop.analytics.figures import ZERO, ItemNet, item_net
 from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
-from carpet_shop.analytics.repository import upsert_add
+from carpet_shop.analytics.repository import receipt_buckets
+from carpet_shop.analytics.sql import BUCKET_SECONDS, upsert_add
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 
 SALES_KEY = ("shop_day", "branch_id", "seller_id")
@@ -179,3 +181,85 @@ def record_return(
             }
         ],
     )
+
+
+def _fold(
+    rows: Sequence[Any], key: Any, figures: Sequence[str], tz: ZoneInfo
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Quarter-hour rows added up into shop days; `key(row, day)` gives the rollup key."""
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        day = datetime.fromtimestamp(int(row.bucket) * BUCKET_SECONDS, tz).date()
+        k, fixed = key(row, day)
+        target = out.setdefault(k, {**fixed, **{f: 0 for f in figures}})
+        for f in figures:
+            target[f] += getattr(row, f)
+    return out
+
+
+def _in_batches(
+    session: Session, model: Any, keys: Sequence[str], rows: list[dict[str, Any]], **kw: Any
+) -> None:
+    # SQLite allows some thousands of bound values per statement.
+    for start in range(0, len(rows), 500):
+        upsert_add(session, model, keys, rows[start : start + 500], **kw)
+
+
+def rebuild(session: Session, tz: ZoneInfo) -> int:
+    """Recompute every rollup from the receipts (after a restore, a bulk import, or to check
+    them); returns the number of sales. Writes the whole tables: run it with the service
+    stopped or quiet."""
+    sales, payments, products = receipt_buckets(session)
+    for model in (SalesDaily, PaymentsDaily, ProductsDaily, ProductsMonthly):
+        session.execute(delete(model))
+    figures = ("item_count", "revenue", "refunded", "extra_profit", "director_profit")
+    by_day = _fold(
+        sales,
+        lambda r, d: (
+            (d, r.branch_id, r.seller_id),
+            {"shop_day": d, "branch_id": r.branch_id, "seller_id": r.seller_id},
+        ),
+        ("sale_count", *figures),
+        tz,
+    )
+    _in_batches(session, SalesDaily, SALES_KEY, list(by_day.values()))
+    paid = _fold(
+        payments,
+        lambda r, d: (
+            (d, r.branch_id, r.seller_id, r.payment_type),
+            {
+                "shop_day": d,
+                "branch_id": r.branch_id,
+                "seller_id": r.seller_id,
+                "payment_type": r.payment_type,
+            },
+        ),
+        ("sale_count", "amount"),
+        tz,
+    )
+    _in_batches(session, PaymentsDaily, PAYMENTS_KEY, list(paid.values()))
+    sold = _fold(
+        products,
+        lambda r, d: (
+            (d, r.product_id),
+            {"shop_day": d, "product_id": r.product_id, "branch_id": r.branch_id},
+        ),
+        ("quantity", *figures),
+        tz,
+    )
+    _in_batches(session, ProductsDaily, PRODUCTS_KEY, list(sold.values()), fixed=PRODUCT_FIXED)
+    monthly: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (day, product_id), row in sold.items():
+        month = day.replace(day=1)
+        target = monthly.setdefault(
+            (month, product_id),
+            {"shop_month": month, "product_id": product_id, "branch_id": row["branch_id"]}
+            | {f: 0 for f in ("quantity", *figures)},
+        )
+        for f in ("quantity", *figures):
+            target[f] += row[f]
+    _in_batches(
+        session, ProductsMonthly, PRODUCTS_MONTH_KEY, list(monthly.values()), fixed=PRODUCT_FIXED
+    )
+    session.flush()
+    return sum(int(row["sale_count"]) for row in by_day.values())

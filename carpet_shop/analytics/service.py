@@ -27,7 +27,7 @@ from carpet_shop.analytics.repository import (
     RollupSource,
     SellerRow,
 )
-from carpet_shop.analytics.rollups import record_return, record_sale
+from carpet_shop.analytics.rollups import rebuild, record_return, record_sale
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.periods import Window, days_window
@@ -42,6 +42,7 @@ __all__ = [
     "SalesReport",
     "dashboard",
     "profit_report",
+    "rebuild",
     "record_return",
     "record_sale",
     "sales_report",

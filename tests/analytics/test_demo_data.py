@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from carpet_shop import cli
+from carpet_shop.analytics.service import rebuild
 from carpet_shop.sales.models import ReceiptCounter, Sale, SaleItem, SalePayment
 from tests.analytics.shop import kept_share, money, shop_day
+from tests.analytics.test_rollups import rollup_rows
 from tests.factories import login
 
 
@@ -32,6 +34,11 @@ def test_demo_data_and_its_analytics(client, db, settings, clock, monkeypatch):
             session.execute(select(Sale.branch_id, func.count()).group_by(Sale.branch_id)).all()
         )
     assert len(sales) == 2000
+    # The generator's rollups are the ones the receipts give.
+    generated = rollup_rows(db)
+    with db.transaction() as session:
+        rebuild(session, settings.tz)
+    assert rollup_rows(db) == generated
     assert counters == per_branch  # receipts numbered 1…n in each branch
     # Each sale sums its items and is paid in full.
     by_sale: dict[object, list[SaleItem]] = defaultdict(list)
