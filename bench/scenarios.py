@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 
@@ -73,9 +74,12 @@ class Scenario:
 
 
 def _sale_body(ctx: Context, connection: int, n: int) -> dict[str, Any]:
+    """One piece of one of the seller's branch's products, at its price (a JSON number)."""
     _, products = ctx.sellers[connection % len(ctx.sellers)]
     product_id, price = products[n % len(products)]
-    return {"product_id": product_id, "quantity": 1, "amount": price, "payment_type": "cash"}
+    amount = Decimal(price)
+    number = int(amount) if amount == amount.to_integral_value() else float(amount)
+    return {"product_id": product_id, "quantity": 1, "amount": number, "payment_type": "cash"}
 
 
 def _month(ctx: Context) -> dict[str, Any]:
