@@ -83,13 +83,16 @@ def upsert_add(
 
     One INSERT … ON CONFLICT DO UPDATE: atomic under concurrent sales on PostgreSQL, and
     SQLite's writers are serialised anyway. Rows must have distinct keys (merge them first).
+    They are written in key order, so two receipts with the same products in another order
+    lock the rows in the same order and wait for each other instead of deadlocking.
     """
     if not rows:
         return
     table = cast(Table, model.__table__)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(list(rows))
+    ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
+    stmt = insert(table).values(ordered)
     added = [name for name in rows[0] if name not in keys and name not in fixed]
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
