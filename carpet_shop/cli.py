@@ -71,6 +71,69 @@ def seed(demo: Annotated[bool, typer.Option("--demo", help="Load the demo shop")
     typer.echo("Demo data ready: admin/admin123, seller1/seller123, seller2/seller123")
 
 
+@app.command("demo-data")
+def demo_data(
+    sales: Annotated[int, typer.Option(min=0, help="How many sales to add")] = 10_000,
+    days: Annotated[int, typer.Option(min=1, help="Spread over this many days up to today")] = 365,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data")] = 7,
+    products: Annotated[
+        int, typer.Option(min=1, help="Products made in each branch that has none")
+    ] = 40,
+) -> None:
+    """Generate a large, realistic sales history (and the shop it needs) quickly."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from carpet_shop import demo_data as generator
+    from carpet_shop.auth.policy import AuthPolicy
+    from carpet_shop.core.clock import SystemClock
+    from carpet_shop.core.database import Database
+
+    settings = get_settings()
+    database = Database.from_settings(settings)
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns) as progress:
+            task = progress.add_task("Sales", total=sales)
+            summary = generator.generate(
+                database,
+                SystemClock(),
+                AuthPolicy.from_settings(settings),
+                settings.tz,
+                sales=sales,
+                days=days,
+                seed=seed,
+                products_per_branch=products,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Added {summary.sales} sales ({summary.items} items, {summary.payments} payments) "
+        f"from {summary.first_day} to {summary.last_day}"
+    )
+
+
+@app.command("analytics-rebuild")
+def analytics_rebuild() -> None:
+    """Recompute the analytics rollups from the receipts (stop the service first)."""
+    from carpet_shop.analytics import service as analytics_service
+    from carpet_shop.core.database import Database
+
+    settings = get_settings()
+    database = Database.from_settings(settings)
+    try:
+        with database.transaction() as session:
+            sales = analytics_service.rebuild(session, settings.tz)
+    finally:
+        database.dispose()
+    typer.echo(f"Rollups rebuilt from {sales} sales")
+
+
 @app.command("create-admin")
 def create_admin(
     username: Annotated[str, typer.Option(prompt=True)],

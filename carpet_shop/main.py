@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from carpet_shop import __version__
+from carpet_shop.analytics.router import router as analytics_router
 from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
@@ -52,6 +53,7 @@ TAGS = [
     {"name": "returns", "description": "Return requests and the director's approval"},
     {"name": "discounts", "description": "Promotions applied at sale time (director)"},
     {"name": "commissions", "description": "Sellers' commissions on their sales"},
+    {"name": "analytics", "description": "Sales analytics, the director's profit, dashboard"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -119,12 +121,14 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
+    # analytics before sales: /api/sales/analytics and /profit must not reach /api/sales/{id}.
     for router in (
         auth_router,
         users_router,
         branches_router,
         customers_router,
         debts_router,
+        analytics_router,
         sales_router,
         returns_router,
         discounts_router,

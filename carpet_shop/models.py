@@ -1,5 +1,11 @@
 """Every table of the service, imported in one place for Alembic and the test suite."""
 
+from carpet_shop.analytics.models import (
+    PaymentsDaily,
+    ProductsDaily,
+    ProductsMonthly,
+    SalesDaily,
+)
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
@@ -27,13 +33,17 @@ __all__ = [
     "IdempotencyRecord",
     "LoginAttempt",
     "Payment",
+    "PaymentsDaily",
     "Product",
+    "ProductsDaily",
+    "ProductsMonthly",
     "ReceiptCounter",
     "ReturnItem",
     "Sale",
     "SaleItem",
     "SalePayment",
     "SaleReturn",
+    "SalesDaily",
     "Size",
     "StockMovement",
     "User",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
+from carpet_shop.analytics import service as analytics_service
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
@@ -33,6 +35,7 @@ from carpet_shop.discounts.schemas import DiscountCreate
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.sales import service as sales_service
+from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.sales.schemas import SaleCreate
 from carpet_shop.sales.views import SaleView
 from carpet_shop.users import service as users_service
@@ -41,6 +44,17 @@ from carpet_shop.users.schemas import UserCreate
 
 PASSWORD = "secret123"
 SHOP_TZ = ZoneInfo("Asia/Tashkent")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A sale with its rows (Sale.items is lazy="raise" once its session is closed)."""
+
+    sale: Sale
+    items: list[SaleItem]
+    payments: list[SalePayment]
+
+
 META = RequestMeta(ip_address="127.0.0.1", user_agent="factory")
 _seq = itertools.count(1)
 
@@ -50,6 +64,7 @@ class Factory:
     db: Database
     clock: FrozenClock
     policy: AuthPolicy
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tashkent"))
     _admin: User | None = field(default=None, init=False)
 
     def admin(self, username: str = "director") -> User:
@@ -206,6 +221,7 @@ class Factory:
         name: str | None = None,
         sizes: list[str] | None = None,
         photo_thumb: str | None = None,
+        low_stock_threshold: Decimal | int | str | None = None,
     ) -> Product:
         """A unit product (stock in pieces) or a meter roll (stock in metres; prices per metre)."""
         branch = branch or self.branch()
@@ -229,6 +245,9 @@ class Factory:
                 available_sizes=sizes if sizes is not None else ([] if meter else ["2×3"]),
                 photo=None,
                 photo_thumb=photo_thumb,
+                low_stock_threshold=None
+                if low_stock_threshold is None
+                else Decimal(str(low_stock_threshold)),
                 branch_id=branch.id,
                 created_at=now,
                 updated_at=now,
@@ -285,8 +304,99 @@ class Factory:
         )
         with self.db.transaction() as session:
             return sales_service.create_sale(
-                session, Actor(user=seller, meta=META), self.clock, body
+                session, Actor(user=seller, meta=META), self.clock, body, self.tz
             )
+
+    def receipt(
+        self,
+        seller: User,
+        items: Sequence[tuple[Product, Decimal | int | str, Decimal | int | str]],
+        payments: Sequence[tuple[PaymentType, Decimal | int | str]] | None = None,
+        *,
+        date: datetime | None = None,
+        customer_phone: str | None = None,
+        branch: Branch | None = None,
+    ) -> Receipt:
+        """A sale with the frozen figures of the issue's formulas (standard price = list
+        price, no discount), added to the analytics rollups as the sales service will."""
+        branch_id = branch.id if branch else seller.branch_id
+        assert branch_id is not None
+        when = date or self.clock.now()
+        lines = [(p, Decimal(str(q)), Decimal(str(a))) for p, q, a in items]
+        paid = [(t, Decimal(str(a))) for t, a in payments or []] or [
+            (PaymentType.CASH, sum((a for _, _, a in lines), Decimal("0")))
+        ]
+        sale_items = []
+        for position, (product, quantity, amount) in enumerate(lines):
+            standard = product.standard_price
+            extra = amount - _cents(standard * quantity)
+            sale_items.append(
+                SaleItem(
+                    position=position,
+                    product_id=product.id,
+                    quantity=quantity,
+                    amount=amount,
+                    list_price=standard,
+                    standard_price=standard,
+                    buy_price=product.buy_price,
+                    extra_profit=extra,
+                    director_profit=_cents((standard - product.buy_price) * quantity)
+                    + min(extra, Decimal("0")),
+                )
+            )
+        n = next(_seq)
+        with self.db.transaction() as session:
+            sale = Sale(
+                receipt_number=f"T-{n:08d}",
+                branch_id=branch_id,
+                seller_id=seller.id,
+                customer_phone=customer_phone,
+                date=when,
+                created_at=when,
+                amount=sum((i.amount for i in sale_items), Decimal("0")),
+                profit=sum((i.extra_profit for i in sale_items), Decimal("0")),
+                director_profit=sum((i.director_profit for i in sale_items), Decimal("0")),
+                cost=sum((_cents(i.buy_price * i.quantity) for i in sale_items), Decimal("0")),
+            )
+            session.add(sale)
+            session.flush()
+            for item in sale_items:
+                item.sale_id = sale.id
+            sale_payments = [
+                SalePayment(sale_id=sale.id, position=i, payment_type=t, amount=a)
+                for i, (t, a) in enumerate(paid)
+            ]
+            session.add_all([*sale_items, *sale_payments])
+            session.flush()
+            analytics_service.record_sale(session, sale, sale_items, sale_payments, self.tz)
+        return Receipt(sale, sale_items, sale_payments)
+
+    def approve_return(
+        self,
+        receipt: Receipt,
+        item: SaleItem,
+        quantity: Decimal | int | str,
+        refund: Decimal | int | str,
+    ) -> None:
+        """An approved return of part of an item, as the returns service will record it."""
+        quantity, refund = Decimal(str(quantity)), Decimal(str(refund))
+        with self.db.transaction() as session:
+            row = session.get(SaleItem, item.id)
+            sale_row = session.get(Sale, receipt.sale.id)
+            assert row is not None and sale_row is not None
+            row.returned_quantity += quantity
+            row.refunded_amount += refund
+            sale_row.refunded_amount += refund
+            session.flush()
+            analytics_service.record_return(
+                session, sale_row, row, quantity=quantity, refund=refund, tz=self.tz
+            )
+        item.returned_quantity += quantity
+        item.refunded_amount += refund
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Tashkent"
 
     uploads_dir: str = "uploads"
+    # Pieces or metres at or below which a product counts as low on stock, unless the product
+    # sets its own threshold.
+    low_stock_threshold: Decimal = Field(default=Decimal("3"), ge=0, max_digits=9, decimal_places=2)
     max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
 
     login_max_failures: int = Field(default=5, gt=0)

@@ -112,10 +112,11 @@ def approve_return(
     actor: AdminActor,
     session: DbSession,
     clock: AppClock,
+    settings: AppSettings,
     body: ReturnDecision | None = None,
 ) -> Envelope[ReturnRead]:
     note = body.note if body else None
-    view = service.approve_return(session, actor, clock, return_id, note)
+    view = service.approve_return(session, actor, clock, return_id, settings.tz, note)
     return ok(_read(view), "Return approved")
 
 

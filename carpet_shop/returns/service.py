@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -222,7 +223,12 @@ def _decide(
 
 
 def approve_return(
-    session: Session, actor: Actor, clock: Clock, return_id: uuid.UUID, note: str | None = None
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    return_id: uuid.UUID,
+    tz: ZoneInfo,
+    note: str | None = None,
 ) -> ReturnView:
     sale_return = _decide(session, actor, clock, return_id, ReturnStatus.APPROVED, note)
     repo = ReturnRepository(session)
@@ -230,7 +236,7 @@ def approve_return(
     items = sorted((item for item, _ in view.items), key=lambda i: (str(i.product_id), i.position))
     sale = sales_service.lock_sale(session, sale_return.sale_id)
     net_amount = sales_service.record_return(
-        session, sale, [(i.sale_item_id, i.quantity, i.refund_amount) for i in items]
+        session, sale, [(i.sale_item_id, i.quantity, i.refund_amount) for i in items], tz
     )
     products = repo.products(i.product_id for i in items)
     ledger.put(

@@ -119,6 +119,7 @@ def seed_sales(
             Actor(user=user, meta=SEED_META),
             FrozenClock(at),
             SaleCreate.model_validate(body),
+            tz,
         )
         made += 1
     return made

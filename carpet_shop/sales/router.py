@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
 
 from carpet_shop.auth.dependencies import CurrentActor
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
@@ -50,6 +50,7 @@ def create_sale(
     actor: CurrentActor,
     session: DbSession,
     clock: AppClock,
+    settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     claim = None
@@ -62,7 +63,7 @@ def create_sale(
                 headers={"Idempotent-Replayed": "true"},
             )
         claim = outcome
-    view = service.create_sale(session, actor, clock, body)
+    view = service.create_sale(session, actor, clock, body, settings.tz)
     payload = ok(read_for(view, admin=actor.is_admin), "Sale created").model_dump(mode="json")
     if claim is not None:
         idempotency.finish(session, claim, status.HTTP_201_CREATED, payload)

@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from carpet_shop.analytics import service as analytics_service
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
@@ -117,7 +119,9 @@ def _price(
     return priced
 
 
-def create_sale(session: Session, actor: Actor, clock: Clock, body: SaleCreate) -> SaleView:
+def create_sale(
+    session: Session, actor: Actor, clock: Clock, body: SaleCreate, tz: ZoneInfo
+) -> SaleView:
     receipt = receipt_of(body)
     now = clock.now()
     if body.date is not None and not actor.is_admin:
@@ -189,6 +193,7 @@ def create_sale(session: Session, actor: Actor, clock: Clock, body: SaleCreate) 
     ]
     session.add_all([*items, *paid])
     session.flush()
+    analytics_service.record_sale(session, sale, items, paid, tz)
     sale_payments.record_credit(session, actor, clock, sale, receipt.payments)
     commissions_service.record_for_sale(
         session,
@@ -304,7 +309,10 @@ def items_of(session: Session, sale_id: uuid.UUID) -> Sequence[SaleItem]:
 
 
 def record_return(
-    session: Session, sale: Sale, lines: Sequence[tuple[uuid.UUID, Decimal, Decimal]]
+    session: Session,
+    sale: Sale,
+    lines: Sequence[tuple[uuid.UUID, Decimal, Decimal]],
+    tz: ZoneInfo,
 ) -> Decimal:
     """Count approved returned quantities and refunds on the items and the sale; the sale's
     amount net of refunds. Each update re-checks its bound, so nothing passes what was sold."""
@@ -313,6 +321,11 @@ def record_return(
     for item_id, quantity, amount in lines:
         if not repo.record_return(item_id, quantity, amount):
             raise Conflict("This return takes back more than is left of the sale")
+        item = session.get(SaleItem, item_id, populate_existing=True)
+        assert item is not None
+        analytics_service.record_return(
+            session, sale, item, quantity=quantity, refund=amount, tz=tz
+        )
         refund += amount
     refunded = repo.record_refund(sale, refund)
     if refunded is None:

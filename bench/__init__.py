@@ -1,0 +1,1 @@
+"""The benchmark: `python -m bench` (or `scripts/bench`). See README.md, "Benchmark"."""

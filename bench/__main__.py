@@ -1,0 +1,277 @@
+"""`python -m bench`: the whole benchmark in one command (see README.md, "Benchmark").
+
+1. A fresh SQLite file, migrated and filled by `carpet-shop demo-data` (1,000,000 sales in
+   three branches by default), plus stock and sixteen sellers for the sale scenario.
+2. The bare FastAPI endpoint, then the shop, each served by uvicorn with one worker on a
+   free loopback port; the load comes from a separate process (bench/load.py).
+3. Per scenario: requests per second, p50/p95/p99 latency, and the rate as a share of the
+   bare endpoint's, measured in the same run; a scenario whose route is missing in this
+   build (404/405) is skipped and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import httpx2
+
+from bench import data
+from bench.scenarios import SCENARIOS, Context, Result, Scenario
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _server(command: list[str], env: dict[str, str], log: Path, port: int) -> Iterator[str]:
+    """A server on 127.0.0.1:port until the block ends; always stopped."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited; see {log}")
+                try:
+                    httpx2.get(base + "/", timeout=1)
+                    break
+                except httpx2.TransportError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"server did not start in 60 s; see {log}") from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _login(base: str, username: str, password: str) -> str:
+    response = httpx2.post(
+        base + "/api/auth/login", json={"username": username, "password": password}, timeout=30
+    )
+    response.raise_for_status()
+    return str(response.json()["data"]["access_token"])
+
+
+def _requests(scenario: Scenario, ctx: Context, connection: int) -> list[dict[str, Any]]:
+    headers: dict[str, str] = {}
+    if scenario.token == "admin":
+        headers["Authorization"] = f"Bearer {ctx.admin_token}"
+    elif scenario.token == "seller":
+        headers["Authorization"] = f"Bearer {ctx.seller_token}"
+    elif scenario.token == "sellers":
+        token, _ = ctx.sellers[connection % len(ctx.sellers)]
+        headers["Authorization"] = f"Bearer {token}"
+    query = urlencode(scenario.params(ctx))
+    target = scenario.path + (f"?{query}" if query else "")
+    return [
+        {
+            "method": scenario.method,
+            "target": target,
+            "headers": headers,
+            "body": json.dumps(scenario.body(ctx, connection, n)) if scenario.body else None,
+        }
+        for n in range(scenario.variants)
+    ]
+
+
+def _probe(base: str, request: dict[str, Any]) -> tuple[int, str]:
+    response = httpx2.request(
+        request["method"],
+        base + request["target"],
+        headers={**request["headers"], "Content-Type": "application/json"},
+        content=request["body"],
+        timeout=60,
+    )
+    return response.status_code, response.text[:300]
+
+
+def _drive(base: str, scenario: Scenario, ctx: Context, seconds: float, warmup: float) -> Result:
+    port = int(base.rsplit(":", 1)[1])
+    spec = {
+        "host": "127.0.0.1",
+        "port": port,
+        "duration": seconds,
+        "warmup": warmup,
+        "connections": [_requests(scenario, ctx, c) for c in range(scenario.concurrency)],
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=seconds + warmup + 120,
+        check=True,
+    )
+    out = json.loads(done.stdout)
+    return Result(
+        out["count"] / out["seconds"], out["p50"], out["p95"], out["p99"], out["statuses"]
+    )
+
+
+@dataclass
+class Row:
+    scenario: Scenario
+    result: Result | None
+    note: str
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}; load average {load[0]:.2f}"
+    )
+
+
+def _print(rows: list[Row], bare: Result | None, sales: int) -> None:
+    print()
+    print(f"Carpet Shop benchmark: {sales:,} generated sales; one uvicorn worker, SQLite")
+    print(_machine())
+    columns = ("conc", "req/s", "p50 ms", "p95 ms", "p99 ms", "of bare")
+    header = f"{'scenario':<50} {columns[0]:>4} " + " ".join(f"{c:>8}" for c in columns[1:])
+    header += "  target"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        s, r = row.scenario, row.result
+        if r is None:
+            print(f"{s.name:<50} {s.concurrency:>4}  skipped: {row.note}")
+            continue
+        share = f"{r.rps / bare.rps:.1%}" if bare and bare.rps else "-"
+        print(
+            f"{s.name:<50} {s.concurrency:>4} {r.rps:>8.0f} {r.p50:>8.1f} {r.p95:>8.1f} "
+            f"{r.p99:>8.1f} {share:>8}  {row.note}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sales", type=int, default=1_000_000, help="sales to generate")
+    parser.add_argument("--products", type=int, default=200, help="products per branch")
+    parser.add_argument("--seconds", type=float, default=8.0, help="measured time per scenario")
+    parser.add_argument("--warmup", type=float, default=1.5, help="warm-up per scenario")
+    parser.add_argument("--db", type=Path, help="reuse this database file (made by a prior run)")
+    parser.add_argument("--keep", action="store_true", help="keep the database file")
+    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="carpet-bench-"))
+    db_path = args.db or workdir / "bench.db"
+    url = f"sqlite:///{db_path}"
+    try:
+        if args.db is None:
+            started = time.monotonic()
+            data.generate(url, args.sales, args.products)
+            print(f"Generated {args.sales:,} sales in {time.monotonic() - started:.0f} s")
+        data.prepare_load(url)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "ENVIRONMENT": "development",
+        }
+        chosen = [
+            s for s in SCENARIOS if not args.only or args.only in s.name or s.server == "bare"
+        ]
+        rows: list[Row] = []
+        bare: Result | None = None
+        port = _free_port()
+        bare_cmd = [
+            str(BIN / "uvicorn"), "bench.bare:app", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1", "--no-access-log", "--log-level", "warning",
+        ]  # fmt: skip
+        with _server(bare_cmd, env, workdir / "bare.log", port) as base:
+            for s in chosen:
+                if s.server == "bare":
+                    empty = Context("", "", [], _shop_today())
+                    bare = _drive(base, s, empty, args.seconds, args.warmup)
+                    rows.append(Row(s, bare, "the yardstick"))
+        port = _free_port()
+        shop_cmd = [
+            str(BIN / "carpet-shop"), "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1",
+        ]  # fmt: skip
+        with _server(shop_cmd, env, workdir / "shop.log", port) as base:
+            products = data.seller_products(url)
+            ctx = Context(
+                admin_token=_login(base, "admin", "admin123"),
+                seller_token=_login(base, "seller1", "seller123"),
+                sellers=[
+                    (_login(base, name, data.BENCH_PASSWORD), p) for name, p in products.items()
+                ],
+                today=_shop_today(),
+            )
+            for s in chosen:
+                if s.server != "shop":
+                    continue
+                status, text = _probe(base, _requests(s, ctx, 0)[0])
+                if status in (404, 405):
+                    rows.append(Row(s, None, f"{s.method} {s.path} answers {status} in this build"))
+                    continue
+                if status >= 400:
+                    rows.append(Row(s, None, f"probe answered {status}: {text}"))
+                    continue
+                result = _drive(base, s, ctx, args.seconds, args.warmup)
+                note = ""
+                if s.check and bare:
+                    passed, wanted = s.check(result, bare)
+                    note = f"{wanted}: {'met' if passed else 'NOT MET'}"
+                bad = {k: v for k, v in result.statuses.items() if not k.startswith("2")}
+                if bad:
+                    note += f" (non-2xx: {bad})"
+                rows.append(Row(s, result, note))
+                print(f"  {s.name}: {result.rps:.0f} req/s, p50 {result.p50:.1f} ms", flush=True)
+        _print(rows, bare, args.sales)
+    finally:
+        if args.keep or args.db:
+            print(f"Database kept at {db_path}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _shop_today() -> date:
+    tz = ZoneInfo(os.environ.get("TIMEZONE", "Asia/Tashkent"))
+    return datetime.now(tz).date()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Keeping the daily rollups in step with the receipts, in the receipt's own transaction.
+
+The sales service calls `record_sale` once a sale and its items and payments are flushed,
+and `record_return` for each item when a return is approved, after it has added the returned
+quantity and refund to the item. Both only add to rows (INSERT … ON CONFLICT DO UPDATE), so
+concurrent sales never overwrite each other's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from carpet_shop.analytics.figures import ZERO, ItemNet, item_net
+from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
+from carpet_shop.analytics.repository import receipt_buckets
+from carpet_shop.analytics.sql import BUCKET_SECONDS, upsert_add
+from carpet_shop.sales.models import Sale, SaleItem, SalePayment
+
+SALES_KEY = ("shop_day", "branch_id", "seller_id")
+PAYMENTS_KEY = ("shop_day", "branch_id", "seller_id", "payment_type")
+PRODUCTS_KEY = ("shop_day", "product_id")
+PRODUCTS_MONTH_KEY = ("shop_month", "product_id")
+PRODUCT_FIXED = ("branch_id",)
+
+
+def shop_day(sale: Sale, tz: ZoneInfo) -> date:
+    return sale.date.astimezone(tz).date()
+
+
+def _net(item: SaleItem, returned: Decimal, refunded: Decimal) -> ItemNet:
+    return item_net(
+        quantity=item.quantity,
+        amount=item.amount,
+        extra_profit=item.extra_profit,
+        director_profit=item.director_profit,
+        returned_quantity=returned,
+        refunded_amount=refunded,
+    )
+
+
+def sale_rows(
+    sale: Sale, items: Sequence[SaleItem], payments: Sequence[SalePayment], tz: ZoneInfo
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rollup rows one sale adds: (sales row, payment rows, product rows), keys merged."""
+    day = shop_day(sale, tz)
+    nets = [(item, _net(item, item.returned_quantity, item.refunded_amount)) for item in items]
+    sales_row = {
+        "shop_day": day,
+        "branch_id": sale.branch_id,
+        "seller_id": sale.seller_id,
+        "sale_count": 1,
+        "item_count": len(items),
+        "revenue": sum((n.revenue for _, n in nets), ZERO),
+        "refunded": sum((n.refunded for _, n in nets), ZERO),
+        "extra_profit": sum((n.extra_profit for _, n in nets), ZERO),
+        "director_profit": sum((n.director_profit for _, n in nets), ZERO),
+    }
+    by_type: dict[str, Decimal] = {}
+    for payment in payments:
+        by_type[payment.payment_type] = by_type.get(payment.payment_type, ZERO) + payment.amount
+    payment_rows = [
+        {
+            "shop_day": day,
+            "branch_id": sale.branch_id,
+            "seller_id": sale.seller_id,
+            "payment_type": payment_type,
+            "sale_count": 1,
+            "amount": amount,
+        }
+        for payment_type, amount in by_type.items()
+    ]
+    by_product: dict[Any, dict[str, Any]] = {}
+    for item, net in nets:
+        row = by_product.setdefault(
+            item.product_id,
+            {
+                "shop_day": day,
+                "product_id": item.product_id,
+                "branch_id": sale.branch_id,
+                "item_count": 0,
+                "quantity": ZERO,
+                "revenue": ZERO,
+                "refunded": ZERO,
+                "extra_profit": ZERO,
+                "director_profit": ZERO,
+            },
+        )
+        row["item_count"] += 1
+        row["quantity"] += net.quantity
+        row["revenue"] += net.revenue
+        row["refunded"] += net.refunded
+        row["extra_profit"] += net.extra_profit
+        row["director_profit"] += net.director_profit
+    return sales_row, payment_rows, list(by_product.values())
+
+
+def _add_products(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Product rows of shop days, added to the daily and the monthly rollup."""
+    upsert_add(session, ProductsDaily, PRODUCTS_KEY, rows, fixed=PRODUCT_FIXED)
+    monthly = [
+        {
+            "shop_month": row["shop_day"].replace(day=1),
+            **{k: v for k, v in row.items() if k != "shop_day"},
+        }
+        for row in rows
+    ]
+    upsert_add(session, ProductsMonthly, PRODUCTS_MONTH_KEY, monthly, fixed=PRODUCT_FIXED)
+
+
+def record_sale(
+    session: Session,
+    sale: Sale,
+    items: Sequence[SaleItem],
+    payments: Sequence[SalePayment],
+    tz: ZoneInfo,
+) -> None:
+    """Add a new sale to the rollups. Call it in the sale's transaction, after the flush."""
+    sales_row, payment_rows, product_rows = sale_rows(sale, items, payments, tz)
+    upsert_add(session, SalesDaily, SALES_KEY, [sales_row])
+    upsert_add(session, PaymentsDaily, PAYMENTS_KEY, payment_rows)
+    _add_products(session, product_rows)
+
+
+def record_return(
+    session: Session,
+    sale: Sale,
+    item: SaleItem,
+    *,
+    quantity: Decimal,
+    refund: Decimal,
+    tz: ZoneInfo,
+) -> None:
+    """Take an approved return of `quantity` (refunding `refund`) of one item off the rollups.
+
+    Call it after adding `quantity` and `refund` to the item's returned_quantity and
+    refunded_amount, in the approval's transaction. The return counts against the day of
+    the sale, as the receipts' figures do.
+    """
+    after = _net(item, item.returned_quantity, item.refunded_amount)
+    before = _net(item, item.returned_quantity - quantity, item.refunded_amount - refund)
+    change = after.minus(before)
+    day = shop_day(sale, tz)
+    figures = {
+        "revenue": change.revenue,
+        "refunded": change.refunded,
+        "extra_profit": change.extra_profit,
+        "director_profit": change.director_profit,
+    }
+    upsert_add(
+        session,
+        SalesDaily,
+        SALES_KEY,
+        [
+            {
+                "shop_day": day,
+                "branch_id": sale.branch_id,
+                "seller_id": sale.seller_id,
+                "sale_count": 0,
+                "item_count": 0,
+                **figures,
+            }
+        ],
+    )
+    _add_products(
+        session,
+        [
+            {
+                "shop_day": day,
+                "product_id": item.product_id,
+                "branch_id": sale.branch_id,
+                "item_count": 0,
+                "quantity": change.quantity,
+                **figures,
+            }
+        ],
+    )
+
+
+def _fold(
+    rows: Sequence[Any], key: Any, figures: Sequence[str], tz: ZoneInfo
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Quarter-hour rows added up into shop days; `key(row, day)` gives the rollup key."""
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        day = datetime.fromtimestamp(int(row.bucket) * BUCKET_SECONDS, tz).date()
+        k, fixed = key(row, day)
+        target = out.setdefault(k, {**fixed, **{f: 0 for f in figures}})
+        for f in figures:
+            target[f] += getattr(row, f)
+    return out
+
+
+def _in_batches(
+    session: Session, model: Any, keys: Sequence[str], rows: list[dict[str, Any]], **kw: Any
+) -> None:
+    # SQLite allows some thousands of bound values per statement.
+    for start in range(0, len(rows), 500):
+        upsert_add(session, model, keys, rows[start : start + 500], **kw)
+
+
+def rebuild(session: Session, tz: ZoneInfo) -> int:
+    """Recompute every rollup from the receipts (after a restore, a bulk import, or to check
+    them); returns the number of sales. Writes the whole tables: run it with the service
+    stopped or quiet."""
+    sales, payments, products = receipt_buckets(session)
+    for model in (SalesDaily, PaymentsDaily, ProductsDaily, ProductsMonthly):
+        session.execute(delete(model))
+    figures = ("item_count", "revenue", "refunded", "extra_profit", "director_profit")
+    by_day = _fold(
+        sales,
+        lambda r, d: (
+            (d, r.branch_id, r.seller_id),
+            {"shop_day": d, "branch_id": r.branch_id, "seller_id": r.seller_id},
+        ),
+        ("sale_count", *figures),
+        tz,
+    )
+    _in_batches(session, SalesDaily, SALES_KEY, list(by_day.values()))
+    paid = _fold(
+        payments,
+        lambda r, d: (
+            (d, r.branch_id, r.seller_id, r.payment_type),
+            {
+                "shop_day": d,
+                "branch_id": r.branch_id,
+                "seller_id": r.seller_id,
+                "payment_type": r.payment_type,
+            },
+        ),
+        ("sale_count", "amount"),
+        tz,
+    )
+    _in_batches(session, PaymentsDaily, PAYMENTS_KEY, list(paid.values()))
+    sold = _fold(
+        products,
+        lambda r, d: (
+            (d, r.product_id),
+            {"shop_day": d, "product_id": r.product_id, "branch_id": r.branch_id},
+        ),
+        ("quantity", *figures),
+        tz,
+    )
+    _in_batches(session, ProductsDaily, PRODUCTS_KEY, list(sold.values()), fixed=PRODUCT_FIXED)
+    monthly: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (day, product_id), row in sold.items():
+        month = day.replace(day=1)
+        target = monthly.setdefault(
+            (month, product_id),
+            {"shop_month": month, "product_id": product_id, "branch_id": row["branch_id"]}
+            | {f: 0 for f in ("quantity", *figures)},
+        )
+        for f in ("quantity", *figures):
+            target[f] += row[f]
+    _in_batches(
+        session, ProductsMonthly, PRODUCTS_MONTH_KEY, list(monthly.values()), fixed=PRODUCT_FIXED
+    )
+    session.flush()
+    return sum(int(row["sale_count"]) for row in by_day.values())
