@@ -200,6 +200,10 @@ class DashboardWidgets(ReadModel):
     sales_count_today: int
     low_stock_count: int = Field(description="Products at or below their low-stock threshold")
     pending_transfers: int = Field(description="Transfers pending or in transit")
+    overdue_debts_count: int = Field(description="Debts past their deadline with money owed")
+    overdue_debts_amount: DecimalNumber = Field(description="What the overdue debts still owe")
+    outstanding_debts_count: int = Field(description="Debts not paid off yet")
+    outstanding_debts_amount: DecimalNumber = Field(description="What all open debts still owe")
     top_selling_products: Sequence[ProductFigures] = Field(description="This month, by revenue")
     recent_activities: Sequence[Activity]
 
@@ -299,6 +303,10 @@ def dashboard_view(widgets: Dashboard, *, admin: bool) -> DashboardWidgets:
             "sales_count_today": widgets.sales_count_today,
             "low_stock_count": widgets.low_stock_count,
             "pending_transfers": widgets.pending_transfers,
+            "overdue_debts_count": widgets.debts.overdue_debts_count,
+            "overdue_debts_amount": widgets.debts.overdue_amount,
+            "outstanding_debts_count": widgets.debts.outstanding_count,
+            "outstanding_debts_amount": widgets.debts.outstanding_amount,
             "top_selling_products": [_product(p) for p in widgets.top_selling_products],
             "recent_activities": [
                 {

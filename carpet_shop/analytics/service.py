@@ -32,6 +32,7 @@ from carpet_shop.audit.models import AuditLog
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.periods import Window, days_window
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.debts import service as debts_service
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.models import PaymentType
 
@@ -117,6 +118,7 @@ class Dashboard:
     sales_count_today: int
     low_stock_count: int
     pending_transfers: int
+    debts: debts_service.DebtFigures
     top_selling_products: list[ProductRow]
     recent_activities: list[tuple[AuditLog, str | None]] = field(default_factory=list)
 
@@ -281,11 +283,7 @@ def dashboard(
     *,
     low_stock_threshold: Decimal,
 ) -> Dashboard:
-    """The home screen's widgets, for the caller's branch (a seller) or the shop (admin).
-
-    Debts add `overdue_debts_count` here (and to the schemas) through their service, as
-    transfers will replace `widgets.pending_transfers_count`.
-    """
+    """The home screen's widgets, for the caller's branch (a seller) or the shop (admin)."""
     today = shop_today(clock, tz)
     today_filters = SaleFilters(scope=scope, window=days_window(today, today, tz))
     today_total = _total(RollupSource(session, today_filters).by_branch())
@@ -296,6 +294,7 @@ def dashboard(
         sales_count_today=today_total.sale_count,
         low_stock_count=widgets.low_stock_count(session, scope, low_stock_threshold),
         pending_transfers=widgets.pending_transfers_count(session, scope),
+        debts=debts_service.dashboard_figures(session, scope, clock, tz=tz),
         top_selling_products=top,
         recent_activities=widgets.recent_activities(session, scope, DASHBOARD_ACTIVITY),
     )

@@ -2,8 +2,8 @@
 
 Low stock belongs to the catalog and inventory: when their service offers the count, this
 function should call it. Transfers do not exist yet: when their table does, replace the
-body of `pending_transfers_count` with a call to the transfers service. Debts add theirs
-(overdue_debts_count) beside these.
+body of `pending_transfers_count` with a call to the transfers service. Debts' figures come
+from the debts service.
 """
 
 from __future__ import annotations

@@ -90,3 +90,28 @@ def test_recent_activity_of_a_seller_is_their_branchs(client, factory, db, clock
     seller_view = _widgets(client, auth_headers(client, seller))["recent_activities"]
     assert {a["user_id"] for a in seller_view} == {str(seller.id), str(colleague.id)}
     assert all(a["entity_type"] == "sale" and "changes" not in a for a in seller_view)
+
+
+def test_the_dashboard_counts_overdue_and_outstanding_debts_per_branch(client, factory):
+    chilonzor, sergeli = factory.branch(), factory.branch()
+    seller = factory.seller(branch=chilonzor)
+    late = factory.debt(branch=chilonzor, total=1000, deadline=-3)  # overdue since 3 days
+    factory.payment(late, 400)
+    factory.debt(branch=chilonzor, total=500, deadline=10)
+    factory.debt(branch=sergeli, total=700, deadline=-1)
+
+    def widgets(user):
+        response = client.get("/api/dashboard/widgets", headers=auth_headers(client, user))
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    mine = widgets(seller)
+    assert mine["overdue_debts_count"] == 1
+    assert money(mine["overdue_debts_amount"]) == Decimal("600")
+    assert mine["outstanding_debts_count"] == 2
+    assert money(mine["outstanding_debts_amount"]) == Decimal("1100")
+
+    shop = widgets(factory.admin())
+    assert shop["overdue_debts_count"] == 2
+    assert money(shop["overdue_debts_amount"]) == Decimal("1300")
+    assert money(shop["outstanding_debts_amount"]) == Decimal("1800")
