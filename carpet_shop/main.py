@@ -5,20 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from carpet_shop import __version__
 from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.catalog.master_router import collections_router, sizes_router
+from carpet_shop.catalog.router import router as products_router
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
 from carpet_shop.health.router import router as health_router
+from carpet_shop.inventory.router import router as inventory_router
+from carpet_shop.search.router import router as search_router
+from carpet_shop.transfers.router import router as transfers_router
 from carpet_shop.users.router import router as users_router
 
 DESCRIPTION = """
@@ -34,6 +41,12 @@ TAGS = [
     {"name": "auth", "description": "Signing in and out, token refresh, sessions"},
     {"name": "users", "description": "The director and the sellers"},
     {"name": "branches", "description": "The shop's branches"},
+    {"name": "products", "description": "The catalog: products, drill-down, quick find, photos"},
+    {"name": "collections", "description": "Collections (master data)"},
+    {"name": "sizes", "description": "Carpet sizes W×H in metres (master data)"},
+    {"name": "inventory", "description": "The stock ledger, stock counts, low stock"},
+    {"name": "transfers", "description": "Stock moved between branches"},
+    {"name": "search", "description": "One search across products (and more to come)"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -92,6 +105,23 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
-    for router in (auth_router, users_router, branches_router, audit_router, health_router):
+    routers = (
+        auth_router,
+        users_router,
+        branches_router,
+        products_router,
+        inventory_router,
+        transfers_router,
+        collections_router,
+        sizes_router,
+        search_router,
+        audit_router,
+        health_router,
+    )
+    for router in routers:
         app.include_router(router)
+    # Product photos (re-encoded JPEGs only; see catalog/photos.py).
+    uploads = Path(settings.uploads_dir)
+    uploads.mkdir(parents=True, exist_ok=True)
+    app.mount("/uploads", StaticFiles(directory=uploads), name="uploads")
     return app

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,11 +15,20 @@ from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
+from carpet_shop.catalog import master
+from carpet_shop.catalog import service as catalog_service
+from carpet_shop.catalog.models import Category, Collection, Product, ProductType, Size
+from carpet_shop.catalog.photos import PhotoStore
+from carpet_shop.catalog.schemas import CollectionCreate, ProductCreate, SizeCreate
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import FrozenClock
 from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.core.errors import Conflict
 from carpet_shop.demo import ensure_admin
+from carpet_shop.transfers import service as transfers_service
+from carpet_shop.transfers.models import Transfer
+from carpet_shop.transfers.schemas import TransferCreate
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
@@ -31,7 +43,9 @@ class Factory:
     db: Database
     clock: FrozenClock
     policy: AuthPolicy
+    uploads_dir: str = "uploads"
     _admin: User | None = field(default=None, init=False)
+    _collection: Collection | None = field(default=None, init=False)
 
     def admin(self, username: str = "director") -> User:
         if self._admin is None:
@@ -84,6 +98,95 @@ class Factory:
 
     def seller(self, branch: Branch | None = None, **fields: Any) -> User:
         return self.user(role=Role.SELLER, branch=branch, **fields)
+
+    # Catalog
+
+    def collection(self, name: str | None = None, icon: str | None = None) -> Collection:
+        with self.db.transaction() as session:
+            return master.create_collection(
+                session,
+                self.actor(),
+                self.clock,
+                CollectionCreate(name=name or f"Collection {next(_seq)}", icon=icon),
+            )
+
+    def default_collection(self) -> Collection:
+        if self._collection is None:
+            self._collection = self.collection()
+        return self._collection
+
+    def size(self, size: str = "2×3", collection: Collection | None = None) -> Size:
+        with self.db.transaction() as session:
+            return master.create_size(
+                session,
+                self.actor(),
+                self.clock,
+                SizeCreate(size=size, collection_id=collection.id if collection else None),
+            )
+
+    def ensure_sizes(self, sizes: Sequence[str]) -> None:
+        """Offer these sizes to every collection (those already there stay)."""
+        for size in sizes:
+            with contextlib.suppress(Conflict):
+                self.size(size)
+
+    def product(
+        self,
+        *,
+        branch: Branch | None = None,
+        collection: Collection | None = None,
+        type: ProductType = ProductType.UNIT,
+        quantity: int = 5,
+        length: Decimal | str | int | None = None,
+        sizes: Sequence[str] = ("2×3",),
+        category: Category | None = None,
+        buy_price: Decimal | str | int = 100,
+        sell_price: Decimal | str | int = 150,
+        name: str | None = None,
+        by: User | None = None,
+        **fields: Any,
+    ) -> Product:
+        """A product made through the service; stock enters through the ledger (initial)."""
+        branch = branch or self.branch()
+        collection = collection or self.default_collection()
+        self.ensure_sizes(sizes)
+        stock: dict[str, Any] = (
+            {"quantity": quantity}
+            if type == ProductType.UNIT
+            else {"total_length": Decimal(str(length if length is not None else 50))}
+        )
+        data = ProductCreate(
+            name=name or f"Gilam {next(_seq)}",
+            category=category
+            or (Category.METRAJLAR if type == ProductType.METER else Category.GILAMLAR),
+            collection_id=collection.id,
+            type=type,
+            buy_price=Decimal(str(buy_price)),
+            sell_price=Decimal(str(sell_price)),
+            available_sizes=list(sizes),
+            branch_id=branch.id,
+            **stock,
+            **fields,
+        )
+        actor = Actor(user=by, meta=META) if by else self.actor()
+        with self.db.transaction() as session:
+            return catalog_service.create_product(
+                session, actor, self.clock, data, PhotoStore(self.uploads_dir, 5 * 1024 * 1024)
+            )
+
+    def transfer(
+        self, product: Product, to: Branch, quantity: Decimal | int = 1, complete: bool = False
+    ) -> Transfer:
+        with self.db.transaction() as session:
+            return transfers_service.start(
+                session,
+                self.actor(),
+                self.clock,
+                product.id,
+                TransferCreate(
+                    to_branch_id=to.id, quantity=Decimal(str(quantity)), complete=complete
+                ),
+            )
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, Any]:

@@ -27,6 +27,9 @@ class BranchRepository(BranchScopedMixin, SoftDeleteRepository[Branch]):
     def code_taken(self, code: str, *, except_id: uuid.UUID | None = None) -> bool:
         return self._taken(Branch.code, code, except_id)
 
+    def lock_live(self, branch_id: uuid.UUID) -> Branch | None:
+        return self.session.scalar(self.statement().where(Branch.id == branch_id).with_for_update())
+
     def visible(self, scope: BranchScope, *, include_deleted: bool) -> Select[Branch]:
         return self.scoped(self.statement(include_deleted=include_deleted), scope).order_by(
             Branch.name

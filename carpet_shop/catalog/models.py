@@ -141,6 +141,11 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
         return self.collection_ref.name
 
     @property
+    def unit(self) -> str:
+        """What stock and movements count: "pcs" (pieces) or "m" (metres)."""
+        return "m" if self.type == ProductType.METER else "pcs"
+
+    @property
     def in_stock(self) -> bool:
         return self.stock > 0
 

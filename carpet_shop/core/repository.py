@@ -115,4 +115,6 @@ class BranchScopedMixin:
         branch_id = scope.list_branch_id
         if branch_id is None:
             return statement
-        return statement.where(self.branch_column == branch_id)
+        # Read from the class: through an instance, an ORM attribute would look for a mapped
+        # object and fail.
+        return statement.where(type(self).branch_column == branch_id)

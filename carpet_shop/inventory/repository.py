@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Select, case, func, select, update
 
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.repository import Repository
-from carpet_shop.inventory.models import StockMovement
+from carpet_shop.inventory.models import MovementKind, StockMovement
 
 
 class StockRepository(Repository[StockMovement]):
@@ -66,3 +66,11 @@ class StockRepository(Repository[StockMovement]):
             )
         )
         return Decimal(total or 0)
+
+    def for_product(
+        self, product_id: uuid.UUID, kind: MovementKind | None
+    ) -> Select[StockMovement]:
+        stmt = select(StockMovement).where(StockMovement.product_id == product_id)
+        if kind is not None:
+            stmt = stmt.where(StockMovement.kind == kind)
+        return stmt.order_by(StockMovement.created_at.desc(), StockMovement.id)

@@ -65,3 +65,11 @@ class Transfer(IdMixin, Base):
         Index("ix_transfers_to_status", "to_branch_id", "status"),
         Index("ix_transfers_status_created", "status", "created_at"),
     )
+
+    @property
+    def product_name(self) -> str:
+        return self.product.name
+
+    @property
+    def unit(self) -> str:
+        return self.product.unit

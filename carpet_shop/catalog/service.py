@@ -1,0 +1,502 @@
+"""Products: one line of stock in one branch, by the piece (unit) or by the metre (meter).
+
+Stock is never assigned here: a product is made empty and filled through the ledger, and
+quantity or length edits become `edit` movements.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit import service as audit
+from carpet_shop.audit.models import AuditAction
+from carpet_shop.branches import service as branches_service
+from carpet_shop.catalog import master
+from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.models import Category, Product, ProductType
+from carpet_shop.catalog.photos import PhotoStore
+from carpet_shop.catalog.repository import ProductRepository
+from carpet_shop.catalog.schemas import (
+    FacetLevel,
+    Facets,
+    FacetValue,
+    ProductCreate,
+    ProductSort,
+    ProductUpdate,
+)
+from carpet_shop.catalog.text import format_metres, parse_size, search_key
+from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.inventory import ledger
+from carpet_shop.inventory.models import MovementKind
+from carpet_shop.search.hits import SearchHit
+
+ENTITY = "product"
+AUDITED_FIELDS = (
+    "name",
+    "category",
+    "collection_id",
+    "type",
+    "buy_price",
+    "sell_price",
+    "sell_price_per_meter",
+    "quantity",
+    "total_length",
+    "remaining_length",
+    "max_quantity",
+    "available_sizes",
+    "photo",
+    "low_stock_threshold",
+    "branch_id",
+)
+ZERO = Decimal("0")
+
+
+# Reading
+
+
+def get_product(session: Session, product_id: uuid.UUID) -> Product:
+    product = ProductRepository(session).get_live(product_id)
+    if product is None:
+        raise NotFound.of("Product", product_id)
+    return product
+
+
+def read_product(session: Session, scope: BranchScope, product_id: uuid.UUID) -> Product:
+    product = get_product(session, product_id)
+    scope.check(product.branch_id)
+    return product
+
+
+def list_products(
+    session: Session,
+    scope: BranchScope,
+    filters: ProductFilters,
+    sort: ProductSort,
+    page: PageParams,
+) -> tuple[Sequence[Product], int]:
+    repo = ProductRepository(session)
+    return repo.paginate(repo.search(scope, filters, sort), page)
+
+
+def suggest(
+    session: Session, scope: BranchScope, q: str, limit: int, *, in_stock_only: bool = False
+) -> Sequence[Product]:
+    return ProductRepository(session).suggest(scope, q, limit, in_stock_only=in_stock_only)
+
+
+def list_low_stock(
+    session: Session, scope: BranchScope, defaults: LowStockDefaults, page: PageParams
+) -> tuple[Sequence[Product], int]:
+    repo = ProductRepository(session)
+    return repo.paginate(repo.low_stock(scope, defaults.pieces, defaults.metres), page)
+
+
+def count_live_in_branch(session: Session, branch_id: uuid.UUID) -> int:
+    return ProductRepository(session).count_live_in_branch(branch_id)
+
+
+# Checks shared by create and update
+
+
+def _own_branch(actor: Actor, branch_id: uuid.UUID) -> None:
+    if not actor.scope().can_see(branch_id):
+        raise Forbidden("Sellers may only manage products of their own branch")
+
+
+def _target_branch(session: Session, actor: Actor, branch_id: uuid.UUID | None) -> uuid.UUID:
+    if branch_id is None:
+        if actor.branch_id is None:
+            raise ValidationFailed.field("branch_id", "Choose the branch the product is in")
+        return actor.branch_id
+    _own_branch(actor, branch_id)
+    if not branches_service.exists(session, branch_id):
+        raise ValidationFailed.field("branch_id", f"No branch {branch_id}")
+    return branch_id
+
+
+def _sizes(
+    session: Session, sizes: Sequence[str], collection_id: uuid.UUID
+) -> list[tuple[str, Decimal, Decimal]]:
+    unknown = master.unknown_sizes(session, sizes, collection_id)
+    if unknown:
+        raise ValidationFailed.field(
+            "available_sizes",
+            f"Not sizes of this collection: {', '.join(unknown)}; add them under /api/sizes",
+        )
+    return [parse_size(s) for s in sizes]
+
+
+@dataclass(frozen=True)
+class _Prices:
+    sell_price: Decimal
+    sell_price_per_meter: Decimal | None
+
+
+def _prices(kind: ProductType, sell: Decimal | None, per_meter: Decimal | None) -> _Prices:
+    if kind == ProductType.UNIT:
+        if per_meter is not None:
+            raise ValidationFailed.field(
+                "sell_price_per_meter", "Only meter products have a price per metre"
+            )
+        if sell is None:
+            raise ValidationFailed.field("sell_price", "A sell price is required")
+        return _Prices(sell, None)
+    if sell is None and per_meter is None:
+        raise ValidationFailed.field("sell_price_per_meter", "A price per metre is required")
+    # A roll has one price, per metre; either field may carry it.
+    return _Prices(sell or per_meter or ZERO, per_meter or sell)
+
+
+def _check_threshold(kind: ProductType, threshold: Decimal | None) -> None:
+    if kind == ProductType.UNIT and threshold is not None and threshold % 1:
+        raise ValidationFailed.field("low_stock_threshold", "Whole pieces for a unit product")
+
+
+def _no_lengths(total: Decimal | None, remaining: Decimal | None) -> None:
+    for field, value in (("total_length", total), ("remaining_length", remaining)):
+        if value:
+            raise ValidationFailed.field(field, "Only meter products have lengths")
+
+
+def _no_pieces(quantity: int | None) -> None:
+    if quantity:
+        raise ValidationFailed.field("quantity", "A meter product counts metres, not pieces")
+
+
+def _roll(total: Decimal | None, remaining: Decimal | None) -> tuple[Decimal, Decimal]:
+    """(total_length, remaining_length) of a new roll; either defaults to the other."""
+    total = total if total is not None else remaining
+    remaining = remaining if remaining is not None else total
+    total, remaining = total or ZERO, remaining or ZERO
+    if remaining > total:
+        raise ValidationFailed.field("remaining_length", "More than the roll's total_length")
+    return total, remaining
+
+
+# Writing
+
+
+def create_product(
+    session: Session, actor: Actor, clock: Clock, data: ProductCreate, photos: PhotoStore
+) -> Product:
+    branch_id = _target_branch(session, actor, data.branch_id)
+    collection = master.resolve_collection(session, data.collection, data.collection_id)
+    prices = _prices(data.type, data.sell_price, data.sell_price_per_meter)
+    _check_threshold(data.type, data.low_stock_threshold)
+    if data.type == ProductType.UNIT:
+        _no_lengths(data.total_length, data.remaining_length)
+        total, initial = None, Decimal(data.quantity)
+    else:
+        _no_pieces(data.quantity)
+        total, initial = _roll(data.total_length, data.remaining_length)
+    sizes = _sizes(session, data.available_sizes, collection.id)
+    photo = photos.accept(data.photo) if data.photo else None
+    now = clock.now()
+    repo = ProductRepository(session)
+    product = repo.add(
+        Product(
+            name=data.name,
+            search_name=search_key(data.name),
+            category=data.category,
+            collection_id=collection.id,
+            collection_ref=collection,
+            type=data.type,
+            buy_price=data.buy_price,
+            sell_price=prices.sell_price,
+            sell_price_per_meter=prices.sell_price_per_meter,
+            quantity=0,
+            total_length=total,
+            remaining_length=None if total is None else ZERO,
+            max_quantity=data.max_quantity,
+            available_sizes=[s[0] for s in sizes],
+            photo=photo.url if photo else None,
+            photo_thumb=photo.thumb_url if photo else None,
+            low_stock_threshold=data.low_stock_threshold,
+            branch_id=branch_id,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    repo.set_sizes(product.id, sizes)
+    if initial > 0:
+        ledger.put(
+            session,
+            clock,
+            [ledger.StockLine(product, initial)],
+            MovementKind.INITIAL,
+            ledger.Document(ENTITY, product.id),
+            actor.id,
+        )
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.CREATE,
+        ENTITY,
+        product.id,
+        audit.created(audit.snapshot(product, AUDITED_FIELDS)),
+    )
+    return product
+
+
+def _edit_stock(
+    session: Session, actor: Actor, clock: Clock, product: Product, changes: dict[str, Any]
+) -> None:
+    """Quantity and length edits: `edit` movements, then the roll's total_length."""
+    document = ledger.Document(ENTITY, product.id)
+    if product.type == ProductType.UNIT:
+        _no_lengths(changes.get("total_length"), changes.get("remaining_length"))
+        if changes.get("quantity") is not None:
+            counted = Decimal(changes["quantity"])
+            ledger.set_level(
+                session, clock, product, counted, MovementKind.EDIT, document, actor.id
+            )
+        return
+    _no_pieces(changes.get("quantity"))
+    remaining = changes.get("remaining_length")
+    total = changes.get("total_length")
+    new_remaining = remaining if remaining is not None else product.stock
+    new_total = total if total is not None else max(product.total_length or ZERO, new_remaining)
+    if new_remaining > new_total:
+        field = "remaining_length" if remaining is not None else "total_length"
+        raise ValidationFailed.field(field, "The roll's total_length is less than what remains")
+    if remaining is not None:
+        ledger.set_level(session, clock, product, remaining, MovementKind.EDIT, document, actor.id)
+    product.total_length = new_total
+
+
+def update_product(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product_id: uuid.UUID,
+    data: ProductUpdate,
+    photos: PhotoStore,
+) -> Product:
+    product = get_product(session, product_id)
+    _own_branch(actor, product.branch_id)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("type") not in (None, product.type):
+        raise ValidationFailed.field("type", "A product's type cannot change; add a new product")
+    if changes.get("branch_id") not in (None, product.branch_id):
+        raise ValidationFailed.field("branch_id", "Move stock to another branch with a transfer")
+    for required in ("name", "category", "buy_price"):
+        if required in changes and changes[required] is None:
+            raise ValidationFailed.field(required, "Cannot be empty")
+    before = audit.snapshot(product, AUDITED_FIELDS)
+
+    # The ledger re-reads the row, so stock goes first, before any unsaved change.
+    _edit_stock(session, actor, clock, product, changes)
+
+    collection = product.collection_ref
+    if changes.get("collection") is not None or changes.get("collection_id") is not None:
+        collection = master.resolve_collection(
+            session, changes.get("collection"), changes.get("collection_id")
+        )
+    sizes_changed = "available_sizes" in changes or collection.id != product.collection_id
+    sizes = changes.get("available_sizes")
+    sizes = product.available_sizes if sizes is None else sizes
+    checked_sizes = _sizes(session, sizes, collection.id) if sizes_changed else None
+
+    prices = _prices(
+        product.type,
+        changes.get("sell_price", product.sell_price),
+        changes.get("sell_price_per_meter", product.sell_price_per_meter),
+    )
+    threshold = changes.get("low_stock_threshold", product.low_stock_threshold)
+    _check_threshold(product.type, threshold)
+
+    if changes.get("name") is not None:
+        product.name = changes["name"]
+        product.search_name = search_key(product.name)
+    if changes.get("category") is not None:
+        product.category = changes["category"]
+    product.collection_id, product.collection_ref = collection.id, collection
+    if changes.get("buy_price") is not None:
+        product.buy_price = changes["buy_price"]
+    product.sell_price, product.sell_price_per_meter = (
+        prices.sell_price,
+        prices.sell_price_per_meter,
+    )
+    product.low_stock_threshold = threshold
+    if "max_quantity" in changes:
+        product.max_quantity = changes["max_quantity"]
+    if "photo" in changes:
+        photo = photos.accept(changes["photo"]) if changes["photo"] else None
+        product.photo = photo.url if photo else None
+        product.photo_thumb = photo.thumb_url if photo else None
+    repo = ProductRepository(session)
+    if checked_sizes is not None:
+        product.available_sizes = [s[0] for s in checked_sizes]
+        repo.set_sizes(product.id, checked_sizes)
+    product.updated_at = clock.now()
+    repo.flush()
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        ENTITY,
+        product.id,
+        audit.diff(before, audit.snapshot(product, AUDITED_FIELDS)),
+    )
+    return product
+
+
+def delete_product(session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID) -> None:
+    repo = ProductRepository(session)
+    product = get_product(session, product_id)
+    if repo.has_sales(product.id):
+        raise Conflict(
+            "This product has sales history and cannot be deleted",
+            details={"reason": "sales_history"},
+        )
+    in_transit = repo.transfers_in_transit(product.id)
+    if in_transit:
+        raise Conflict(
+            "Receive or cancel this product's transfers first",
+            details={"reason": "transfers_in_transit", "transfers": in_transit},
+        )
+    now = clock.now()
+    repo.soft_delete(product, by=actor.id, at=now)
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.DELETE,
+        ENTITY,
+        product.id,
+        {"deleted_at": {"old": None, "new": now.isoformat()}},
+    )
+
+
+def restore_product(session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID) -> Product:
+    repo = ProductRepository(session)
+    product = repo.get(product_id)
+    if product is None:
+        raise NotFound.of("Product", product_id)
+    if product.deleted_at is None:
+        raise Conflict("This product is not deleted")
+    if not branches_service.exists(session, product.branch_id):
+        raise Conflict("The product's branch is deleted; restore the branch first")
+    deleted_at = product.deleted_at
+    repo.restore(product)
+    product.updated_at = clock.now()
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        ENTITY,
+        product.id,
+        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
+    )
+    return product
+
+
+def matching_in_branch(
+    session: Session, actor: Actor, clock: Clock, template: Product, branch_id: uuid.UUID
+) -> Product:
+    """The product of `branch_id` that is the same goods as `template` (name, category,
+    collection, type, sizes, prices), made empty if the branch has none yet."""
+    repo = ProductRepository(session)
+    wanted = sorted(template.available_sizes)
+    for candidate in repo.same_as(template, branch_id):
+        if sorted(candidate.available_sizes) == wanted:
+            return candidate
+    now = clock.now()
+    product = repo.add(
+        Product(
+            name=template.name,
+            search_name=template.search_name,
+            category=template.category,
+            collection_id=template.collection_id,
+            collection_ref=template.collection_ref,
+            type=template.type,
+            buy_price=template.buy_price,
+            sell_price=template.sell_price,
+            sell_price_per_meter=template.sell_price_per_meter,
+            quantity=0,
+            total_length=None if template.type == ProductType.UNIT else ZERO,
+            remaining_length=None if template.type == ProductType.UNIT else ZERO,
+            max_quantity=template.max_quantity,
+            available_sizes=list(template.available_sizes),
+            photo=template.photo,
+            photo_thumb=template.photo_thumb,
+            low_stock_threshold=template.low_stock_threshold,
+            branch_id=branch_id,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    repo.set_sizes(product.id, [parse_size(s) for s in product.available_sizes])
+    changes = audit.created(audit.snapshot(product, AUDITED_FIELDS))
+    changes["copied_from"] = {"old": None, "new": str(template.id)}
+    audit.log(session, actor, clock, AuditAction.CREATE, ENTITY, product.id, changes)
+    return product
+
+
+# Drill-down
+
+
+def facet_level(filters: ProductFilters) -> FacetLevel:
+    if filters.width is not None:
+        return "height"
+    if filters.collection is not None or filters.collection_id is not None:
+        return "width"
+    if filters.category is not None:
+        return "collection"
+    return "category"
+
+
+def facets(session: Session, scope: BranchScope, filters: ProductFilters) -> Facets:
+    """The values one level below the filters, each with its product and in-stock counts."""
+    level = facet_level(filters)
+    rows = ProductRepository(session).facet_rows(level, scope, filters)
+    items: list[FacetValue] = []
+    if level == "category":
+        order = list(Category)
+        for category, count, stocked in sorted(rows, key=lambda r: order.index(r[0])):
+            items.append(FacetValue(value=category.value, count=count, in_stock=stocked))
+    elif level == "collection":
+        for collection_id, name, icon, count, stocked in rows:
+            items.append(
+                FacetValue(value=name, id=collection_id, icon=icon, count=count, in_stock=stocked)
+            )
+    else:
+        for metres, count, stocked in rows:
+            items.append(
+                FacetValue(
+                    value=format_metres(metres), metres=metres, count=count, in_stock=stocked
+                )
+            )
+    return Facets(level=level, items=items)
+
+
+def search_hits(session: Session, scope: BranchScope, q: str, limit: int) -> list[SearchHit]:
+    """Products for the global search (registered in carpet_shop.search.registry)."""
+    hits = []
+    for product in suggest(session, scope, q, limit):
+        details = [product.category.value, product.collection_name, *product.available_sizes]
+        hits.append(
+            SearchHit(
+                type=ENTITY,
+                id=product.id,
+                title=product.name,
+                subtitle=" · ".join(details),
+                branch_id=product.branch_id,
+                thumbnail=product.photo_thumb,
+            )
+        )
+    return hits
