@@ -10,6 +10,7 @@ from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
+from carpet_shop.catalog import demo as catalog_demo
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
@@ -97,4 +98,6 @@ def seed_foundation(session: Session, clock: Clock, policy: AuthPolicy) -> DemoF
 
 
 def seed_demo(session: Session, clock: Clock, policy: AuthPolicy) -> DemoFoundation:
-    return seed_foundation(session, clock, policy)
+    foundation = seed_foundation(session, clock, policy)
+    catalog_demo.seed_catalog(session, clock, foundation.admin, foundation.branches)
+    return foundation

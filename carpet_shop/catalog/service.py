@@ -20,7 +20,7 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.catalog import master
 from carpet_shop.catalog.filters import ProductFilters
 from carpet_shop.catalog.models import Category, Product, ProductType
-from carpet_shop.catalog.photos import PhotoStore
+from carpet_shop.catalog.photos import PhotoStore, StoredPhoto
 from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.catalog.schemas import (
     FacetLevel,
@@ -187,8 +187,18 @@ def _roll(total: Decimal | None, remaining: Decimal | None) -> tuple[Decimal, De
 # Writing
 
 
+def _store_photo(photos: PhotoStore | None, photo: str) -> StoredPhoto:
+    if photos is None:
+        raise ValidationFailed.field("photo", "Photos are not accepted here")
+    return photos.accept(photo)
+
+
 def create_product(
-    session: Session, actor: Actor, clock: Clock, data: ProductCreate, photos: PhotoStore
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    data: ProductCreate,
+    photos: PhotoStore | None = None,
 ) -> Product:
     branch_id = _target_branch(session, actor, data.branch_id)
     collection = master.resolve_collection(session, data.collection, data.collection_id)
@@ -201,7 +211,7 @@ def create_product(
         _no_pieces(data.quantity)
         total, initial = _roll(data.total_length, data.remaining_length)
     sizes = _sizes(session, data.available_sizes, collection.id)
-    photo = photos.accept(data.photo) if data.photo else None
+    photo = _store_photo(photos, data.photo) if data.photo else None
     now = clock.now()
     repo = ProductRepository(session)
     product = repo.add(
@@ -282,7 +292,7 @@ def update_product(
     clock: Clock,
     product_id: uuid.UUID,
     data: ProductUpdate,
-    photos: PhotoStore,
+    photos: PhotoStore | None = None,
 ) -> Product:
     product = get_product(session, product_id)
     _own_branch(actor, product.branch_id)
@@ -333,7 +343,7 @@ def update_product(
     if "max_quantity" in changes:
         product.max_quantity = changes["max_quantity"]
     if "photo" in changes:
-        photo = photos.accept(changes["photo"]) if changes["photo"] else None
+        photo = _store_photo(photos, changes["photo"]) if changes["photo"] else None
         product.photo = photo.url if photo else None
         product.photo_thumb = photo.thumb_url if photo else None
     repo = ProductRepository(session)
