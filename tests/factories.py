@@ -211,3 +211,62 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert "timestamp" in body
     assert response.headers.get("x-request-id")
     return body
+
+
+@dataclass
+class Shop:
+    """Two branches with their people, signed in, and a collection with a few sizes."""
+
+    client: TestClient
+    factory: Factory
+    branch_a: Branch
+    branch_b: Branch
+    headers: dict[str, dict[str, str]]
+    users: dict[str, User]
+    collection: Collection
+
+    @classmethod
+    def build(cls, client: TestClient, factory: Factory) -> Shop:
+        branch_a, branch_b = factory.branch(), factory.branch()
+        users = {
+            "admin": factory.admin(),
+            "editor_a": factory.seller(branch=branch_a, can_add_products=True),
+            "plain_a": factory.seller(branch=branch_a),
+            "editor_b": factory.seller(branch=branch_b, can_add_products=True),
+        }
+        headers = {name: auth_headers(client, user) for name, user in users.items()}
+        factory.ensure_sizes(["2×3", "3×4", "2×4"])
+        return cls(
+            client, factory, branch_a, branch_b, headers, users, factory.default_collection()
+        )
+
+    def product(self, branch: Branch | None = None, **fields: Any) -> Product:
+        return self.factory.product(branch=branch or self.branch_a, **fields)
+
+    def product_json(self, **fields: Any) -> dict[str, Any]:
+        """A valid POST /api/products body for branch A; override any field."""
+        body: dict[str, Any] = {
+            "name": "Lara bej",
+            "category": "Gilamlar",
+            "collection": self.collection.name,
+            "type": "unit",
+            "buy_price": 100000,
+            "sell_price": 150000,
+            "quantity": 4,
+            "available_sizes": ["2×3"],
+            "branch_id": str(self.branch_a.id),
+        }
+        body.update(fields)
+        return body
+
+    def get(self, who: str, url: str, **params: Any) -> Any:
+        return self.client.get(url, params=params, headers=self.headers[who])
+
+    def post(self, who: str, url: str, json: Any = None) -> Any:
+        return self.client.post(url, json=json, headers=self.headers[who])
+
+    def put(self, who: str, url: str, json: Any) -> Any:
+        return self.client.put(url, json=json, headers=self.headers[who])
+
+    def delete(self, who: str, url: str) -> Any:
+        return self.client.delete(url, headers=self.headers[who])

@@ -37,6 +37,7 @@ from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.core.types import HUNDREDTH
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.search.hits import SearchHit
@@ -137,6 +138,11 @@ def _sizes(
     return [parse_size(s) for s in sizes]
 
 
+def _cents(value: Decimal) -> Decimal:
+    # Inputs have at most two places; this only makes 175.5 read 175.50, as stored.
+    return value.quantize(HUNDREDTH)
+
+
 @dataclass(frozen=True)
 class _Prices:
     sell_price: Decimal
@@ -151,11 +157,12 @@ def _prices(kind: ProductType, sell: Decimal | None, per_meter: Decimal | None) 
             )
         if sell is None:
             raise ValidationFailed.field("sell_price", "A sell price is required")
-        return _Prices(sell, None)
-    if sell is None and per_meter is None:
+        return _Prices(_cents(sell), None)
+    price = per_meter or sell
+    if price is None:
         raise ValidationFailed.field("sell_price_per_meter", "A price per metre is required")
-    # A roll has one price, per metre; either field may carry it.
-    return _Prices(sell or per_meter or ZERO, per_meter or sell)
+    # A roll is priced per metre; when only one of the two is sent, it carries both.
+    return _Prices(_cents(sell or price), _cents(price))
 
 
 def _check_threshold(kind: ProductType, threshold: Decimal | None) -> None:
@@ -222,7 +229,7 @@ def create_product(
             collection_id=collection.id,
             collection_ref=collection,
             type=data.type,
-            buy_price=data.buy_price,
+            buy_price=_cents(data.buy_price),
             sell_price=prices.sell_price,
             sell_price_per_meter=prices.sell_price_per_meter,
             quantity=0,
@@ -334,7 +341,7 @@ def update_product(
         product.category = changes["category"]
     product.collection_id, product.collection_ref = collection.id, collection
     if changes.get("buy_price") is not None:
-        product.buy_price = changes["buy_price"]
+        product.buy_price = _cents(changes["buy_price"])
     product.sell_price, product.sell_price_per_meter = (
         prices.sell_price,
         prices.sell_price_per_meter,
