@@ -27,7 +27,8 @@ FULL_SIDE = 1600
 THUMB_SIDE = 300
 # Pixels, not bytes: a tiny PNG can claim 50000×50000 and exhaust memory when decoded.
 MAX_PIXELS = 40_000_000
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "MPO", "BMP")
+# Phones' multi-picture JPEGs (MPO) open through the JPEG plugin.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 _UPLOADED = re.compile(rf"^{URL_PREFIX}/{FOLDER}/([0-9a-f]{{32}})_full\.jpg$")
 _DATA_URL = re.compile(r"^data:image/[A-Za-z0-9.+-]+;base64,", re.IGNORECASE)
 _DECODE_ERRORS = (
