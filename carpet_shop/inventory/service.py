@@ -69,7 +69,10 @@ def adjust(
         data.reason,
     )
     if movement is not None:
-        old = movement.balance_after - movement.delta
+        new: Decimal | int = movement.balance_after
+        old: Decimal | int = new - movement.delta
+        if product.type == ProductType.UNIT:
+            old, new = int(old), int(new)
         audit.log(
             session,
             actor,
@@ -78,7 +81,7 @@ def adjust(
             catalog_service.ENTITY,
             product.id,
             {
-                field: {"old": old, "new": movement.balance_after},
+                field: {"old": old, "new": new},
                 "adjustment_reason": {"old": None, "new": data.reason},
             },
         )
