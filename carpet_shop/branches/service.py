@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -30,13 +30,13 @@ def exists(session: Session, branch_id: uuid.UUID) -> bool:
     return BranchRepository(session).get_live(branch_id) is not None
 
 
-def lock_branch(session: Session, branch_id: uuid.UUID) -> Branch:
-    """The live branch, locked until the transaction ends (PostgreSQL; SQLite's write
-    transaction already excludes other writers): for work that must not run twice at once."""
-    branch = BranchRepository(session).lock_live(branch_id)
-    if branch is None:
-        raise NotFound.of("Branch", branch_id)
-    return branch
+def lock_branches(session: Session, branch_ids: Iterable[uuid.UUID]) -> None:
+    """Lock branch rows (deleted or not) until the transaction ends, always in the same order
+    so that two transactions locking overlapping sets cannot deadlock. PostgreSQL only:
+    SQLite's write transaction already excludes other writers."""
+    repo = BranchRepository(session)
+    for branch_id in sorted(set(branch_ids)):
+        repo.lock(branch_id)
 
 
 def get_branch(session: Session, branch_id: uuid.UUID, *, include_deleted: bool = False) -> Branch:

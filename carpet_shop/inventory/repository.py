@@ -55,7 +55,9 @@ class StockRepository(Repository[StockMovement]):
         return self.session.scalar(
             select(Product)
             .where(Product.id == product_id, Product.deleted_at.is_(None))
-            .with_for_update()
+            # NO KEY UPDATE, like the UPDATE in `shift`: inserts referring to the product
+            # (movements, sale items, transfers) need not wait for it.
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
 

@@ -42,6 +42,13 @@ def get_transfer(session: Session, transfer_id: uuid.UUID) -> Transfer:
     return transfer
 
 
+def _lock_ends(session: Session, from_branch_id: uuid.UUID, to_branch_id: uuid.UUID) -> None:
+    """Transfers between two branches take turns. Locking both branches first, in one order,
+    keeps the row locks that follow (transfer, source and target products) deadlock-free; it
+    also means two receipts of the same goods make one product in the target branch."""
+    branches_service.lock_branches(session, (from_branch_id, to_branch_id))
+
+
 def _visible_to(scope: BranchScope, transfer: Transfer) -> bool:
     return scope.can_see(transfer.from_branch_id) or scope.can_see(transfer.to_branch_id)
 
@@ -75,6 +82,7 @@ def start(
         raise ValidationFailed.field("to_branch_id", "The product is already in this branch")
     if not branches_service.exists(session, data.to_branch_id):
         raise ValidationFailed.field("to_branch_id", f"No branch {data.to_branch_id}")
+    _lock_ends(session, product.branch_id, data.to_branch_id)
     transfer_id = uuid.uuid4()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
     ledger.take(
@@ -154,11 +162,9 @@ def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID
     if not actor.is_admin and actor.branch_id != transfer.to_branch_id:
         raise Forbidden("Only the director or a seller of the receiving branch may receive it")
     _check_in_transit(transfer)
-    try:
-        # Receipts into one branch take turns, so two of the same goods make one product.
-        branches_service.lock_branch(session, transfer.to_branch_id)
-    except NotFound as exc:
-        raise Conflict("The receiving branch was deleted; cancel the transfer") from exc
+    _lock_ends(session, transfer.from_branch_id, transfer.to_branch_id)
+    if not branches_service.exists(session, transfer.to_branch_id):
+        raise Conflict("The receiving branch was deleted; cancel the transfer")
     target = catalog_service.matching_in_branch(
         session, actor, clock, transfer.product, transfer.to_branch_id
     )
@@ -184,6 +190,7 @@ def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID
 def cancel(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID) -> Transfer:
     """Give the stock back to the product it left."""
     transfer = get_transfer(session, transfer_id)
+    _lock_ends(session, transfer.from_branch_id, transfer.to_branch_id)
     _close(
         session,
         actor,
