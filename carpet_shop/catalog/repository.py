@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    cast,
     delete,
     distinct,
     exists,
@@ -49,7 +50,8 @@ def _raw(column: Any) -> ColumnElement[int]:
 def stock_hundredths() -> ColumnElement[int]:
     """Pieces or metres on hand, in hundredths, so both kinds compare and sort together."""
     return case(
-        (Product.type == ProductType.UNIT, Product.quantity * 100),
+        # BIGINT first: PostgreSQL's integer would overflow at 21 million pieces.
+        (Product.type == ProductType.UNIT, cast(Product.quantity, BigInteger) * 100),
         else_=func.coalesce(_raw(Product.remaining_length), 0),
     )
 
