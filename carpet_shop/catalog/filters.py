@@ -59,12 +59,12 @@ def product_filters(
             raise ValidationFailed.field("size", str(exc)) from exc
     return ProductFilters(
         category=category,
-        collection=collection.strip() or None if collection else None,
+        collection=(collection.strip() or None) if collection else None,
         collection_id=collection_id,
         type=type,
         size=normal_size,
         width=width,
         height=height,
         in_stock=in_stock,
-        q=q.strip() or None if q else None,
+        q=(q.strip() or None) if q else None,
     )

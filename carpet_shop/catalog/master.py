@@ -160,6 +160,13 @@ def list_sizes(
     return repo.paginate(repo.listing(collection_id, include_global=include_global), page)
 
 
+def get_collection_for_field(session: Session, collection_id: uuid.UUID) -> Collection:
+    found = CollectionRepository(session).get(collection_id)
+    if found is None:
+        raise ValidationFailed.field("collection_id", f"No collection {collection_id}")
+    return found
+
+
 def _check_size_free(
     session: Session, size: str, collection_id: uuid.UUID | None, except_id: uuid.UUID | None
 ) -> None:
@@ -168,13 +175,6 @@ def _check_size_free(
     if SizeRepository(session).taken(size, collection_id, except_id=except_id):
         where = "for this collection" if collection_id else "for all collections"
         raise Conflict(f"Size {size} already exists {where}", details={"field": "size"})
-
-
-def get_collection_for_field(session: Session, collection_id: uuid.UUID) -> Collection:
-    found = CollectionRepository(session).get(collection_id)
-    if found is None:
-        raise ValidationFailed.field("collection_id", f"No collection {collection_id}")
-    return found
 
 
 def create_size(session: Session, actor: Actor, clock: Clock, data: SizeCreate) -> Size:

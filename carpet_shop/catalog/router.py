@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
@@ -46,7 +47,7 @@ def list_products(
 ) -> ListEnvelope[AnyProductRead]:
     if include_deleted and not actor.is_admin:
         raise Forbidden("Only the director sees deleted products")
-    filters = ProductFilters(**{**filters.__dict__, "include_deleted": include_deleted})
+    filters = replace(filters, include_deleted=include_deleted)
     rows, total = service.list_products(session, scope, filters, sort, page)
     return page_of(views.many(rows), page, total)
 
@@ -87,7 +88,7 @@ def catalog_facets(
 ) -> Envelope[Facets]:
     filters = ProductFilters(
         category=category,
-        collection=collection.strip() or None if collection else None,
+        collection=(collection.strip() or None) if collection else None,
         collection_id=collection_id,
         width=width,
         type=type,

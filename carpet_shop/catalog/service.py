@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,27 +16,24 @@ from sqlalchemy.orm import Session
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
-from carpet_shop.catalog import master
+from carpet_shop.catalog import drilldown, master, rules
 from carpet_shop.catalog.filters import ProductFilters
-from carpet_shop.catalog.models import Category, Product, ProductType
+from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.catalog.photos import PhotoStore, StoredPhoto
 from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.catalog.schemas import (
-    FacetLevel,
     Facets,
-    FacetValue,
     ProductCreate,
     ProductSort,
     ProductUpdate,
 )
-from carpet_shop.catalog.text import format_metres, parse_size, search_key
+from carpet_shop.catalog.text import parse_size, search_key
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
-from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.core.types import HUNDREDTH
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.search.hits import SearchHit
@@ -107,90 +103,6 @@ def count_live_in_branch(session: Session, branch_id: uuid.UUID) -> int:
     return ProductRepository(session).count_live_in_branch(branch_id)
 
 
-# Checks shared by create and update
-
-
-def _own_branch(actor: Actor, branch_id: uuid.UUID) -> None:
-    if not actor.scope().can_see(branch_id):
-        raise Forbidden("Sellers may only manage products of their own branch")
-
-
-def _target_branch(session: Session, actor: Actor, branch_id: uuid.UUID | None) -> uuid.UUID:
-    if branch_id is None:
-        if actor.branch_id is None:
-            raise ValidationFailed.field("branch_id", "Choose the branch the product is in")
-        return actor.branch_id
-    _own_branch(actor, branch_id)
-    if not branches_service.exists(session, branch_id):
-        raise ValidationFailed.field("branch_id", f"No branch {branch_id}")
-    return branch_id
-
-
-def _sizes(
-    session: Session, sizes: Sequence[str], collection_id: uuid.UUID
-) -> list[tuple[str, Decimal, Decimal]]:
-    unknown = master.unknown_sizes(session, sizes, collection_id)
-    if unknown:
-        raise ValidationFailed.field(
-            "available_sizes",
-            f"Not sizes of this collection: {', '.join(unknown)}; add them under /api/sizes",
-        )
-    return [parse_size(s) for s in sizes]
-
-
-def _cents(value: Decimal) -> Decimal:
-    # Inputs have at most two places; this only makes 175.5 read 175.50, as stored.
-    return value.quantize(HUNDREDTH)
-
-
-@dataclass(frozen=True)
-class _Prices:
-    sell_price: Decimal
-    sell_price_per_meter: Decimal | None
-
-
-def _prices(kind: ProductType, sell: Decimal | None, per_meter: Decimal | None) -> _Prices:
-    if kind == ProductType.UNIT:
-        if per_meter is not None:
-            raise ValidationFailed.field(
-                "sell_price_per_meter", "Only meter products have a price per metre"
-            )
-        if sell is None:
-            raise ValidationFailed.field("sell_price", "A sell price is required")
-        return _Prices(_cents(sell), None)
-    price = per_meter or sell
-    if price is None:
-        raise ValidationFailed.field("sell_price_per_meter", "A price per metre is required")
-    # A roll is priced per metre; when only one of the two is sent, it carries both.
-    return _Prices(_cents(sell or price), _cents(price))
-
-
-def _check_threshold(kind: ProductType, threshold: Decimal | None) -> None:
-    if kind == ProductType.UNIT and threshold is not None and threshold % 1:
-        raise ValidationFailed.field("low_stock_threshold", "Whole pieces for a unit product")
-
-
-def _no_lengths(total: Decimal | None, remaining: Decimal | None) -> None:
-    for field, value in (("total_length", total), ("remaining_length", remaining)):
-        if value:
-            raise ValidationFailed.field(field, "Only meter products have lengths")
-
-
-def _no_pieces(quantity: int | None) -> None:
-    if quantity:
-        raise ValidationFailed.field("quantity", "A meter product counts metres, not pieces")
-
-
-def _roll(total: Decimal | None, remaining: Decimal | None) -> tuple[Decimal, Decimal]:
-    """(total_length, remaining_length) of a new roll; either defaults to the other."""
-    total = total if total is not None else remaining
-    remaining = remaining if remaining is not None else total
-    total, remaining = total or ZERO, remaining or ZERO
-    if remaining > total:
-        raise ValidationFailed.field("remaining_length", "More than the roll's total_length")
-    return total, remaining
-
-
 # Writing
 
 
@@ -207,17 +119,17 @@ def create_product(
     data: ProductCreate,
     photos: PhotoStore | None = None,
 ) -> Product:
-    branch_id = _target_branch(session, actor, data.branch_id)
+    branch_id = rules.target_branch(session, actor, data.branch_id)
     collection = master.resolve_collection(session, data.collection, data.collection_id)
-    prices = _prices(data.type, data.sell_price, data.sell_price_per_meter)
-    _check_threshold(data.type, data.low_stock_threshold)
+    prices = rules.prices(data.type, data.sell_price, data.sell_price_per_meter)
+    rules.check_threshold(data.type, data.low_stock_threshold)
     if data.type == ProductType.UNIT:
-        _no_lengths(data.total_length, data.remaining_length)
+        rules.no_lengths(data.total_length, data.remaining_length)
         total, initial = None, Decimal(data.quantity)
     else:
-        _no_pieces(data.quantity)
-        total, initial = _roll(data.total_length, data.remaining_length)
-    sizes = _sizes(session, data.available_sizes, collection.id)
+        rules.no_pieces(data.quantity)
+        total, initial = rules.roll(data.total_length, data.remaining_length)
+    sizes = rules.checked_sizes(session, data.available_sizes, collection.id)
     photo = _store_photo(photos, data.photo) if data.photo else None
     now = clock.now()
     repo = ProductRepository(session)
@@ -229,7 +141,7 @@ def create_product(
             collection_id=collection.id,
             collection_ref=collection,
             type=data.type,
-            buy_price=_cents(data.buy_price),
+            buy_price=rules.cents(data.buy_price),
             sell_price=prices.sell_price,
             sell_price_per_meter=prices.sell_price_per_meter,
             quantity=0,
@@ -239,7 +151,7 @@ def create_product(
             available_sizes=[s[0] for s in sizes],
             photo=photo.url if photo else None,
             photo_thumb=photo.thumb_url if photo else None,
-            low_stock_threshold=data.low_stock_threshold,
+            low_stock_threshold=rules.cents_or_none(data.low_stock_threshold),
             branch_id=branch_id,
             created_at=now,
             updated_at=now,
@@ -273,14 +185,14 @@ def _edit_stock(
     """Quantity and length edits: `edit` movements, then the roll's total_length."""
     document = ledger.Document(ENTITY, product.id)
     if product.type == ProductType.UNIT:
-        _no_lengths(changes.get("total_length"), changes.get("remaining_length"))
+        rules.no_lengths(changes.get("total_length"), changes.get("remaining_length"))
         if changes.get("quantity") is not None:
             counted = Decimal(changes["quantity"])
             ledger.set_level(
                 session, clock, product, counted, MovementKind.EDIT, document, actor.id
             )
         return
-    _no_pieces(changes.get("quantity"))
+    rules.no_pieces(changes.get("quantity"))
     remaining = changes.get("remaining_length")
     total = changes.get("total_length")
     new_remaining = remaining if remaining is not None else product.stock
@@ -302,7 +214,7 @@ def update_product(
     photos: PhotoStore | None = None,
 ) -> Product:
     product = get_product(session, product_id)
-    _own_branch(actor, product.branch_id)
+    rules.own_branch(actor, product.branch_id)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("type") not in (None, product.type):
         raise ValidationFailed.field("type", "A product's type cannot change; add a new product")
@@ -324,15 +236,15 @@ def update_product(
     sizes_changed = "available_sizes" in changes or collection.id != product.collection_id
     sizes = changes.get("available_sizes")
     sizes = product.available_sizes if sizes is None else sizes
-    checked_sizes = _sizes(session, sizes, collection.id) if sizes_changed else None
+    checked_sizes = rules.checked_sizes(session, sizes, collection.id) if sizes_changed else None
 
-    prices = _prices(
+    prices = rules.prices(
         product.type,
         changes.get("sell_price", product.sell_price),
         changes.get("sell_price_per_meter", product.sell_price_per_meter),
     )
     threshold = changes.get("low_stock_threshold", product.low_stock_threshold)
-    _check_threshold(product.type, threshold)
+    rules.check_threshold(product.type, threshold)
 
     if changes.get("name") is not None:
         product.name = changes["name"]
@@ -341,12 +253,10 @@ def update_product(
         product.category = changes["category"]
     product.collection_id, product.collection_ref = collection.id, collection
     if changes.get("buy_price") is not None:
-        product.buy_price = _cents(changes["buy_price"])
-    product.sell_price, product.sell_price_per_meter = (
-        prices.sell_price,
-        prices.sell_price_per_meter,
-    )
-    product.low_stock_threshold = threshold
+        product.buy_price = rules.cents(changes["buy_price"])
+    product.sell_price = prices.sell_price
+    product.sell_price_per_meter = prices.sell_price_per_meter
+    product.low_stock_threshold = rules.cents_or_none(threshold)
     if "max_quantity" in changes:
         product.max_quantity = changes["max_quantity"]
     if "photo" in changes:
@@ -464,41 +374,13 @@ def matching_in_branch(
     return product
 
 
-# Drill-down
-
-
-def facet_level(filters: ProductFilters) -> FacetLevel:
-    if filters.width is not None:
-        return "height"
-    if filters.collection is not None or filters.collection_id is not None:
-        return "width"
-    if filters.category is not None:
-        return "collection"
-    return "category"
+# Drill-down and search
 
 
 def facets(session: Session, scope: BranchScope, filters: ProductFilters) -> Facets:
     """The values one level below the filters, each with its product and in-stock counts."""
-    level = facet_level(filters)
-    rows = ProductRepository(session).facet_rows(level, scope, filters)
-    items: list[FacetValue] = []
-    if level == "category":
-        order = list(Category)
-        for category, count, stocked in sorted(rows, key=lambda r: order.index(r[0])):
-            items.append(FacetValue(value=category.value, count=count, in_stock=stocked))
-    elif level == "collection":
-        for collection_id, name, icon, count, stocked in rows:
-            items.append(
-                FacetValue(value=name, id=collection_id, icon=icon, count=count, in_stock=stocked)
-            )
-    else:
-        for metres, count, stocked in rows:
-            items.append(
-                FacetValue(
-                    value=format_metres(metres), metres=metres, count=count, in_stock=stocked
-                )
-            )
-    return Facets(level=level, items=items)
+    level = drilldown.level(filters)
+    return drilldown.shape(level, ProductRepository(session).facet_rows(level, scope, filters))
 
 
 def search_hits(session: Session, scope: BranchScope, q: str, limit: int) -> list[SearchHit]:
