@@ -12,6 +12,7 @@ from fastapi import Query
 from carpet_shop.catalog.models import Category, ProductType
 from carpet_shop.catalog.text import parse_size
 from carpet_shop.core.errors import ValidationFailed
+from carpet_shop.core.schemas import NO_NUL
 
 QueryMetres = Annotated[
     Decimal | None,
@@ -36,19 +37,24 @@ class ProductFilters:
 def product_filters(
     category: Category | None = None,
     collection: Annotated[
-        str | None, Query(max_length=60, description="Collection name, any case")
+        str | None, Query(pattern=NO_NUL, max_length=60, description="Collection name, any case")
     ] = None,
     collection_id: uuid.UUID | None = None,
     type: ProductType | None = None,
     size: Annotated[
-        str | None, Query(max_length=20, description="One of the product's sizes, e.g. 2×3")
+        str | None,
+        Query(pattern=NO_NUL, max_length=20, description="One of the product's sizes, e.g. 2×3"),
     ] = None,
     width: QueryMetres = None,
     height: QueryMetres = None,
     in_stock: bool | None = None,
     q: Annotated[
         str | None,
-        Query(max_length=100, description="Part of the name; any case, o‘ = o' = o` = oʻ"),
+        Query(
+            pattern=NO_NUL,
+            max_length=100,
+            description="Part of the name; any case, o‘ = o' = o` = oʻ",
+        ),
     ] = None,
 ) -> ProductFilters:
     normal_size = None

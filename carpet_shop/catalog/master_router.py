@@ -19,6 +19,7 @@ from carpet_shop.core.dependencies import AppClock, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.schemas import NO_NUL
 
 collections_router = APIRouter(prefix="/api/collections", tags=["collections"])
 sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"])
@@ -29,7 +30,7 @@ def list_collections(
     actor: CurrentActor,
     session: DbSession,
     page: Page,
-    q: Annotated[str | None, Query(max_length=60)] = None,
+    q: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
 ) -> ListEnvelope[CollectionRead]:
     rows, total = master.list_collections(session, page, q)
     return page_of([CollectionRead.model_validate(c) for c in rows], page, total)
@@ -97,7 +98,9 @@ def list_sizes(
     session: DbSession,
     page: Page,
     collection_id: uuid.UUID | None = None,
-    collection: Annotated[str | None, Query(max_length=60, description="Collection name")] = None,
+    collection: Annotated[
+        str | None, Query(pattern=NO_NUL, max_length=60, description="Collection name")
+    ] = None,
     include_global: Annotated[
         bool, Query(description="With a collection: also the sizes for all collections")
     ] = True,

@@ -25,6 +25,7 @@ from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.schemas import NO_NUL
 
 router = APIRouter(tags=["products"])
 
@@ -62,7 +63,7 @@ def autocomplete(
     actor: CurrentActor,
     scope: Scope,
     session: DbSession,
-    q: Annotated[str, Query(min_length=1, max_length=100)],
+    q: Annotated[str, Query(pattern=NO_NUL, min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     in_stock: Annotated[bool, Query(description="Only products with stock")] = False,
 ) -> Envelope[list[ProductSuggestion]]:
@@ -81,7 +82,7 @@ def catalog_facets(
     scope: Scope,
     session: DbSession,
     category: Category | None = None,
-    collection: Annotated[str | None, Query(max_length=60)] = None,
+    collection: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
     collection_id: uuid.UUID | None = None,
     width: QueryMetres = None,
     type: ProductType | None = None,

@@ -166,3 +166,26 @@ def test_listing_makes_the_same_few_queries_for_any_number_of_products(shop, db)
         shop.get("plain_a", "/api/catalog/facets", category="Gilamlar")
     facet_queries = [s for s in statements if "GROUP BY" in s]
     assert len(facet_queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/products", {"q": "a\x00b"}),
+        ("/api/products", {"collection": "\x00"}),
+        ("/api/products/autocomplete", {"q": "\x00"}),
+        ("/api/search", {"q": "\x00"}),
+        ("/api/catalog/facets", {"collection": "\x00"}),
+        ("/api/collections", {"q": "\x00"}),
+        ("/api/sizes", {"collection": "\x00"}),
+    ],
+)
+def test_nul_characters_are_refused_not_a_crash(shop, path, params):
+    # PostgreSQL cannot compare text with NUL in it: without the check this was a 500.
+    assert_error(shop.get("admin", path, **params), 422, "VALIDATION_ERROR")
+
+
+def test_nul_characters_in_bodies_are_refused(shop):
+    for body in (shop.product_json(name="a\x00b"), shop.product_json(available_sizes=["2×3\x00"])):
+        assert_error(shop.post("admin", "/api/products", body), 422, "VALIDATION_ERROR")
+    assert_error(shop.post("admin", "/api/collections", {"name": "\x00"}), 422, "VALIDATION_ERROR")
