@@ -132,47 +132,60 @@ class Factory:
 
     def product(
         self,
-        *,
         branch: Branch | None = None,
+        *,
         collection: Collection | None = None,
         type: ProductType = ProductType.UNIT,
         quantity: int = 5,
         length: Decimal | str | int | None = None,
-        sizes: Sequence[str] = ("2×3",),
+        stock: Decimal | str | int | None = None,
+        sizes: Sequence[str] | None = None,
         category: Category | None = None,
         buy_price: Decimal | str | int = 100,
         sell_price: Decimal | str | int = 150,
         name: str | None = None,
+        photo_thumb: str | None = None,
         by: User | None = None,
         **fields: Any,
     ) -> Product:
-        """A product made through the service; stock enters through the ledger (initial)."""
+        """A product made through the service; its stock enters through the ledger (initial).
+
+        `stock` is pieces or metres, whichever the type counts (else `quantity` pieces, or a
+        `length` of 50 m). Sizes default to 2×3 for unit products and none for rolls.
+        """
         branch = branch or self.branch()
         collection = collection or self.default_collection()
+        meter = type == ProductType.METER
+        sizes = list(sizes) if sizes is not None else ([] if meter else ["2×3"])
         self.ensure_sizes(sizes)
-        stock: dict[str, Any] = (
-            {"quantity": quantity}
-            if type == ProductType.UNIT
-            else {"total_length": Decimal(str(length if length is not None else 50))}
+        if stock is not None:
+            quantity, length = int(Decimal(str(stock))), stock
+        amounts: dict[str, Any] = (
+            {"total_length": Decimal(str(length if length is not None else 50))}
+            if meter
+            else {"quantity": quantity}
         )
         data = ProductCreate(
             name=name or f"Gilam {next(_seq)}",
-            category=category
-            or (Category.METRAJLAR if type == ProductType.METER else Category.GILAMLAR),
+            category=category or (Category.METRAJLAR if meter else Category.GILAMLAR),
             collection_id=collection.id,
             type=type,
             buy_price=Decimal(str(buy_price)),
             sell_price=Decimal(str(sell_price)),
-            available_sizes=list(sizes),
+            available_sizes=sizes,
             branch_id=branch.id,
-            **stock,
+            **amounts,
             **fields,
         )
         actor = Actor(user=by, meta=META) if by else self.actor()
         with self.db.transaction() as session:
-            return catalog_service.create_product(
+            product = catalog_service.create_product(
                 session, actor, self.clock, data, PhotoStore(self.uploads_dir, 5 * 1024 * 1024)
             )
+            if photo_thumb is not None:
+                # A display URL for tests of other screens; real photos go through uploads.
+                product.photo_thumb = photo_thumb
+            return product
 
     def transfer(
         self, product: Product, to: Branch, quantity: Decimal | int = 1, complete: bool = False

@@ -102,6 +102,7 @@ PRODUCTS = [
 def seed_catalog(
     session: Session, clock: Clock, admin: Actor, branches: dict[str, Branch]
 ) -> list[Product]:
+    """Every demo product, those made now and those already there (for the sales seed)."""
     everything = PageParams(page_size=200)
     existing_collections, _ = master.list_collections(session, everything)
     collections = {c.name: c for c in existing_collections}
@@ -118,11 +119,12 @@ def seed_catalog(
     products, _ = catalog_service.list_products(
         session, ALL_BRANCHES, ProductFilters(), "name", everything
     )
-    have = {(p.branch_id, p.name) for p in products}
-    made = []
+    have = {(p.branch_id, p.name): p for p in products}
+    demo_products = []
     for item in PRODUCTS:
         branch = branches[item.branch]
         if (branch.id, item.name) in have:
+            demo_products.append(have[(branch.id, item.name)])
             continue
         stock = Decimal(item.stock)
         amounts = (
@@ -139,5 +141,5 @@ def seed_catalog(
             branch_id=branch.id,
             **amounts,
         )
-        made.append(catalog_service.create_product(session, admin, clock, data))
-    return made
+        demo_products.append(catalog_service.create_product(session, admin, clock, data))
+    return demo_products
