@@ -136,13 +136,13 @@ class Factory:
         *,
         collection: Collection | None = None,
         type: ProductType = ProductType.UNIT,
-        quantity: int = 5,
+        stock: Decimal | str | int = 10,
+        quantity: int | None = None,
         length: Decimal | str | int | None = None,
-        stock: Decimal | str | int | None = None,
         sizes: Sequence[str] | None = None,
         category: Category | None = None,
-        buy_price: Decimal | str | int = 100,
-        sell_price: Decimal | str | int = 150,
+        buy_price: Decimal | str | int = 100_000,
+        sell_price: Decimal | str | int = 150_000,
         name: str | None = None,
         photo_thumb: str | None = None,
         by: User | None = None,
@@ -150,20 +150,18 @@ class Factory:
     ) -> Product:
         """A product made through the service; its stock enters through the ledger (initial).
 
-        `stock` is pieces or metres, whichever the type counts (else `quantity` pieces, or a
-        `length` of 50 m). Sizes default to 2×3 for unit products and none for rolls.
+        `stock` is pieces or metres, whichever the type counts (`quantity` and `length` say
+        the same for one type). Sizes default to 2×3 for unit products and none for rolls.
         """
         branch = branch or self.branch()
         collection = collection or self.default_collection()
         meter = type == ProductType.METER
         sizes = list(sizes) if sizes is not None else ([] if meter else ["2×3"])
         self.ensure_sizes(sizes)
-        if stock is not None:
-            quantity, length = int(Decimal(str(stock))), stock
         amounts: dict[str, Any] = (
-            {"total_length": Decimal(str(length if length is not None else 50))}
+            {"total_length": Decimal(str(length if length is not None else stock))}
             if meter
-            else {"quantity": quantity}
+            else {"quantity": quantity if quantity is not None else int(Decimal(str(stock)))}
         )
         data = ProductCreate(
             name=name or f"Gilam {next(_seq)}",

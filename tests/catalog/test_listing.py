@@ -27,7 +27,13 @@ def catalog(shop, clock):
     shop.factory.ensure_sizes(["1.5×2.25", "3×5"])
     specs = [
         {"name": "Oʻzbek gilam", "sizes": ("2×3", "2×4"), "quantity": 3, "sell_price": 300},
-        {"name": "Qo‘qon palos", "category": Category.PALOSLAR, "sizes": ("3×4",), "quantity": 0},
+        {
+            "name": "Qo‘qon palos",
+            "category": Category.PALOSLAR,
+            "sizes": ("3×4",),
+            "quantity": 0,
+            "sell_price": 150,
+        },
         {
             "name": "Emili metraj",
             "collection": emili,
@@ -36,7 +42,13 @@ def catalog(shop, clock):
             "sizes": ("3×5",),
             "sell_price": 90,
         },
-        {"name": "Gulli 50%_off", "collection": emili, "sizes": ("1.5×2.25",), "quantity": 1},
+        {
+            "name": "Gulli 50%_off",
+            "collection": emili,
+            "sizes": ("1.5×2.25",),
+            "quantity": 1,
+            "sell_price": 150,
+        },
     ]
     made = []
     for spec in specs:

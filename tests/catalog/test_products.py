@@ -178,7 +178,7 @@ def test_seller_may_set_the_buy_price_without_seeing_it(shop, db):
 
 
 def test_price_changes_are_audited_with_old_and_new(shop, db):
-    product = shop.product(sell_price=150)
+    product = shop.product(buy_price=100, sell_price=150)
     shop.put("admin", f"/api/products/{product.id}", {"sell_price": 175.5, "buy_price": 110})
     with db.transaction() as session:
         entry = session.scalars(
@@ -234,7 +234,7 @@ def test_length_edits_keep_the_roll_consistent(shop):
     ],
 )
 def test_what_an_edit_cannot_change(shop, change, field):
-    product = shop.product()
+    product = shop.product(stock=5)
     if change == "branch":
         change = {"branch_id": str(shop.branch_b.id)}
     body = assert_error(
@@ -260,7 +260,7 @@ def test_changing_collection_rechecks_sizes(shop):
 
 
 def test_delete_is_the_admins_and_restore_brings_it_back(shop, clock):
-    product = shop.product()
+    product = shop.product(stock=5)
     url = f"/api/products/{product.id}"
     assert_error(shop.delete("editor_a", url), 403, "FORBIDDEN")
     assert shop.delete("admin", url).status_code == 200
