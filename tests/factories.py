@@ -225,7 +225,7 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 
 @dataclass
-class Shop:
+class TwoBranches:
     """Two branches with their people, signed in, and a collection with a few sizes."""
 
     client: TestClient
@@ -237,7 +237,7 @@ class Shop:
     collection: Collection
 
     @classmethod
-    def build(cls, client: TestClient, factory: Factory) -> Shop:
+    def build(cls, client: TestClient, factory: Factory) -> TwoBranches:
         branch_a, branch_b = factory.branch(), factory.branch()
         users = {
             "admin": factory.admin(),

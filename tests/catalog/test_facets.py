@@ -14,7 +14,7 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.catalog.models import Category, ProductType
 from carpet_shop.catalog.schemas import ProductCreate
 from carpet_shop.catalog.text import parse_size
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 SIZE_POOL = ["2×3", "2×4", "3×4", "1.5×2.25", "1.5×2"]
 COLLECTIONS = ["Lara", "Emili", "Sultan"]
@@ -41,7 +41,7 @@ specs = st.builds(
 
 @pytest.fixture
 def shop(client, factory):
-    shop = Shop.build(client, factory)
+    shop = TwoBranches.build(client, factory)
     for name in COLLECTIONS:
         factory.collection(name)
     factory.ensure_sizes(SIZE_POOL)

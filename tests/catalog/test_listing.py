@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import event
 
 from carpet_shop.catalog.models import Category, ProductType
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 
 @pytest.fixture
 def shop(client, factory):
-    return Shop.build(client, factory)
+    return TwoBranches.build(client, factory)
 
 
 def names(response):

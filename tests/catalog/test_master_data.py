@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 
 @pytest.fixture
 def shop(client, factory):
-    return Shop.build(client, factory)
+    return TwoBranches.build(client, factory)
 
 
 def test_everyone_reads_collections_only_admin_writes(shop):

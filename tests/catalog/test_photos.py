@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 
 @pytest.fixture
 def shop(client, factory):
-    return Shop.build(client, factory)
+    return TwoBranches.build(client, factory)
 
 
 def png_bytes(size=(2000, 1000), mode="RGBA") -> bytes:

@@ -11,12 +11,12 @@ from carpet_shop.audit.models import AuditLog
 from carpet_shop.catalog.models import ProductType
 from carpet_shop.inventory.models import StockMovement
 from carpet_shop.sales.models import Sale, SaleItem
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 
 @pytest.fixture
 def shop(client, factory):
-    return Shop.build(client, factory)
+    return TwoBranches.build(client, factory)
 
 
 def _fields(body):

@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from PIL import Image
 
 from carpet_shop.catalog.models import ProductType
-from tests.factories import Shop
+from tests.factories import TwoBranches
 
 AREAS = (
     "/api/products",
@@ -27,7 +27,7 @@ FORBIDDEN_WORDS = ("buy_price", "cost", "director_profit")
 
 
 def test_no_response_to_a_seller_contains_the_buy_price(client, factory, app):
-    shop = Shop.build(client, factory)
+    shop = TwoBranches.build(client, factory)
     unit = shop.product(quantity=6)
     meter = shop.product(type=ProductType.METER, length="30", sizes=("3×4",))
     incoming = factory.transfer(shop.product(branch=shop.branch_b, quantity=3), shop.branch_a, 1)

@@ -25,7 +25,7 @@ from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.transfers.models import Transfer, TransferStatus
 from tests.conftest import TEST_SECRET
-from tests.factories import PASSWORD, Shop
+from tests.factories import PASSWORD, TwoBranches
 
 pytestmark = pytest.mark.slow
 STARTUP_LIMIT_SECONDS = 60
@@ -133,7 +133,7 @@ def _assert_consistent(product, movements) -> None:
 
 
 def test_concurrent_transfers_take_exactly_the_stock(client, factory, db, server):
-    shop = Shop.build(client, factory)
+    shop = TwoBranches.build(client, factory)
     product = shop.product(quantity=20)
     admin = _token(server, shop.users["admin"].username)
     body = {"to_branch_id": str(shop.branch_b.id), "quantity": 1}
@@ -153,7 +153,7 @@ def test_concurrent_transfers_take_exactly_the_stock(client, factory, db, server
 
 
 def test_transfers_counts_receipts_and_cancels_at_once_keep_the_ledger(client, factory, db, server):
-    shop = Shop.build(client, factory)
+    shop = TwoBranches.build(client, factory)
     roll = shop.product(type=ProductType.METER, length="50")
     admin = _token(server, shop.users["admin"].username)
     editor = _token(server, shop.users["editor_a"].username)
@@ -211,7 +211,7 @@ def test_transfers_counts_receipts_and_cancels_at_once_keep_the_ledger(client, f
 
 
 def test_transfers_both_ways_at_once_do_not_deadlock(client, factory, db, server):
-    shop = Shop.build(client, factory)
+    shop = TwoBranches.build(client, factory)
     in_a = shop.product(name="Lara", quantity=30)
     in_b = shop.product(branch=shop.branch_b, name="Lara", quantity=30)
     admin = _token(server, shop.users["admin"].username)

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.catalog.models import ProductType
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 
 @pytest.fixture
 def shop(client, factory):
-    return Shop.build(client, factory)
+    return TwoBranches.build(client, factory)
 
 
 def adjust(shop, who, product, **body):

@@ -6,12 +6,12 @@ import pytest
 
 from carpet_shop.search import registry
 from carpet_shop.search.hits import SearchHit
-from tests.factories import Shop, assert_error
+from tests.factories import TwoBranches, assert_error
 
 
 @pytest.fixture
 def shop(client, factory):
-    shop = Shop.build(client, factory)
+    shop = TwoBranches.build(client, factory)
     shop.product(name="Gilam Lara", quantity=0)
     shop.product(name="Lara gilam", quantity=2)
     shop.product(name="Katta lara gilam", quantity=1)
