@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Query
 
 from carpet_shop.catalog.models import Category, ProductType
-from carpet_shop.catalog.text import parse_size
+from carpet_shop.catalog.text import as_uuid, parse_size
 from carpet_shop.core.errors import ValidationFailed
 from carpet_shop.core.schemas import NO_NUL
 
@@ -63,9 +63,13 @@ def product_filters(
             normal_size = parse_size(size)[0]
         except ValueError as exc:
             raise ValidationFailed.field("size", str(exc)) from exc
+    collection = (collection.strip() or None) if collection else None
+    sent_an_id = as_uuid(collection) if collection is not None else None
+    if sent_an_id is not None and collection_id is None:
+        collection, collection_id = None, sent_an_id
     return ProductFilters(
         category=category,
-        collection=(collection.strip() or None) if collection else None,
+        collection=collection,
         collection_id=collection_id,
         type=type,
         size=normal_size,

@@ -12,7 +12,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.catalog.models import Collection, Size
 from carpet_shop.catalog.repository import CollectionRepository, SizeRepository
 from carpet_shop.catalog.schemas import CollectionCreate, CollectionUpdate, SizeCreate, SizeUpdate
-from carpet_shop.catalog.text import parse_size
+from carpet_shop.catalog.text import as_uuid, parse_size
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
@@ -49,6 +49,9 @@ def resolve_collection(
     if name is None:
         raise ValidationFailed.field("collection", "Name the product's collection")
     found = repo.find_by_name(name)
+    by_id = as_uuid(name)
+    if found is None and by_id is not None:
+        found = repo.get(by_id)
     if found is None:
         raise ValidationFailed.field("collection", f"No collection named {name!r}")
     return found
@@ -152,7 +155,9 @@ def list_sizes(
     include_global: bool = True,
 ) -> tuple[Sequence[Size], int]:
     if collection is not None and collection_id is None:
-        found = CollectionRepository(session).find_by_name(collection)
+        collections = CollectionRepository(session)
+        by_id = as_uuid(collection)
+        found = collections.find_by_name(collection) or (collections.get(by_id) if by_id else None)
         if found is None:
             return [], 0
         collection_id = found.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from decimal import Decimal
 
 # Uzbek Latin writes o‘ and g‘ with U+02BB; phones and keyboards send any of these instead.
@@ -16,6 +17,14 @@ _SIZE = re.compile(
 )
 MAX_SIDE = Decimal("100")
 SIZE_FORMAT_HELP = "a size is W×H in metres, e.g. 2×3 or 1.5×2.25 (× x X or * between)"
+
+
+def as_uuid(text: str) -> uuid.UUID | None:
+    """`text` as an id, when a client sends a collection's id where its name is expected."""
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        return None
 
 
 def search_key(text: str) -> str:

@@ -201,3 +201,15 @@ def test_nul_characters_in_bodies_are_refused(shop):
     for body in (shop.product_json(name="a\x00b"), shop.product_json(available_sizes=["2×3\x00"])):
         assert_error(shop.post("admin", "/api/products", body), 422, "VALIDATION_ERROR")
     assert_error(shop.post("admin", "/api/collections", {"name": "\x00"}), 422, "VALIDATION_ERROR")
+
+
+def test_a_collection_id_sent_as_collection_works_too(shop, catalog):
+    emili_id = catalog[2].collection_id
+    by_id = shop.get("plain_a", "/api/products", collection=str(emili_id))
+    assert names(by_id) == ["Emili metraj", "Gulli 50%_off"]
+    sizes = shop.get("plain_a", "/api/sizes", collection=str(emili_id), include_global=False)
+    assert sizes.json()["data"] == []
+    body = shop.product_json(collection=str(emili_id), name="By id")
+    created = shop.post("admin", "/api/products", body)
+    assert created.status_code == 201, created.text
+    assert created.json()["data"]["collection"] == "Emili"
