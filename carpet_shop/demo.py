@@ -12,6 +12,7 @@ from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
+from carpet_shop.catalog import demo as catalog_demo
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, FrozenClock
 from carpet_shop.core.dependencies import RequestMeta
@@ -23,6 +24,7 @@ from carpet_shop.debts import service as debts_service
 from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.models import DebtPaymentType
 from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
+from carpet_shop.sales import demo as sales_demo
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
@@ -156,6 +158,8 @@ def seed_debts(session: Session, clock: Clock, demo: DemoFoundation) -> None:
 
 
 def seed_demo(session: Session, clock: Clock, policy: AuthPolicy) -> DemoFoundation:
-    demo = seed_foundation(session, clock, policy)
-    seed_debts(session, clock, demo)
-    return demo
+    foundation = seed_foundation(session, clock, policy)
+    products = catalog_demo.seed_catalog(session, clock, foundation.admin, foundation.branches)
+    sales_demo.seed_sales(session, clock, foundation, products)
+    seed_debts(session, clock, foundation)
+    return foundation

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from carpet_shop import __version__
 from carpet_shop.analytics.router import router as analytics_router
@@ -15,6 +17,8 @@ from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.catalog.master_router import collections_router, sizes_router
+from carpet_shop.catalog.router import router as products_router
 from carpet_shop.commissions.router import router as commissions_router
 from carpet_shop.core import openapi
 from carpet_shop.core.clock import Clock, SystemClock
@@ -26,8 +30,11 @@ from carpet_shop.debts.jobs import StatusJob
 from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.health.router import router as health_router
+from carpet_shop.inventory.router import router as inventory_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
+from carpet_shop.search.router import router as search_router
+from carpet_shop.transfers.router import router as transfers_router
 from carpet_shop.users.router import router as users_router
 
 DESCRIPTION = """
@@ -54,6 +61,12 @@ TAGS = [
     {"name": "discounts", "description": "Promotions applied at sale time (director)"},
     {"name": "commissions", "description": "Sellers' commissions on their sales"},
     {"name": "analytics", "description": "Sales analytics, the director's profit, dashboard"},
+    {"name": "products", "description": "The catalog: products, drill-down, quick find, photos"},
+    {"name": "collections", "description": "Collections (master data)"},
+    {"name": "sizes", "description": "Carpet sizes W×H in metres (master data)"},
+    {"name": "inventory", "description": "The stock ledger, stock counts, low stock"},
+    {"name": "transfers", "description": "Stock moved between branches"},
+    {"name": "search", "description": "One search across products (and more to come)"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -122,10 +135,16 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
     # analytics before sales: /api/sales/analytics and /profit must not reach /api/sales/{id}.
-    for router in (
+    routers = (
         auth_router,
         users_router,
         branches_router,
+        products_router,
+        inventory_router,
+        transfers_router,
+        collections_router,
+        sizes_router,
+        search_router,
         customers_router,
         debts_router,
         analytics_router,
@@ -135,7 +154,12 @@ def create_app(
         commissions_router,
         audit_router,
         health_router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
     openapi.install(app)
+    # Product photos (re-encoded JPEGs only; see catalog/photos.py).
+    uploads = Path(settings.uploads_dir)
+    uploads.mkdir(parents=True, exist_ok=True)
+    app.mount("/uploads", StaticFiles(directory=uploads), name="uploads")
     return app

@@ -9,7 +9,7 @@ from carpet_shop.analytics.models import (
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
-from carpet_shop.catalog.models import Collection, Product, Size
+from carpet_shop.catalog.models import Collection, Product, ProductSize, Size
 from carpet_shop.commissions.models import Commission
 from carpet_shop.core.models import Base
 from carpet_shop.customers.models import Customer
@@ -18,6 +18,7 @@ from carpet_shop.discounts.models import Discount
 from carpet_shop.inventory.models import StockMovement
 from carpet_shop.returns.models import ReturnItem, SaleReturn
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
+from carpet_shop.transfers.models import Transfer
 from carpet_shop.users.models import User
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Payment",
     "PaymentsDaily",
     "Product",
+    "ProductSize",
     "ProductsDaily",
     "ProductsMonthly",
     "ReceiptCounter",
@@ -46,5 +48,6 @@ __all__ = [
     "SalesDaily",
     "Size",
     "StockMovement",
+    "Transfer",
     "User",
 ]

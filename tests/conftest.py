@@ -153,4 +153,4 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def factory(db: Database, clock: FrozenClock, app: FastAPI) -> Factory:
-    return Factory(db, clock, app.state.auth_policy)
+    return Factory(db, clock, app.state.auth_policy, uploads_dir=app.state.settings.uploads_dir)

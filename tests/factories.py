@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,16 @@ from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
-from carpet_shop.catalog.models import Category, Collection, Product, ProductType
+from carpet_shop.catalog import master
+from carpet_shop.catalog import service as catalog_service
+from carpet_shop.catalog.models import Category, Collection, Product, ProductType, Size
+from carpet_shop.catalog.photos import PhotoStore
+from carpet_shop.catalog.schemas import CollectionCreate, ProductCreate, SizeCreate
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import FrozenClock, shop_today
 from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.core.errors import Conflict
 from carpet_shop.customers import service as customers_service
 from carpet_shop.customers.models import Customer
 from carpet_shop.customers.schemas import CustomerCreate
@@ -32,12 +38,13 @@ from carpet_shop.demo import ensure_admin
 from carpet_shop.discounts import service as discounts_service
 from carpet_shop.discounts.models import Discount, DiscountScope, DiscountType
 from carpet_shop.discounts.schemas import DiscountCreate
-from carpet_shop.inventory import ledger
-from carpet_shop.inventory.models import MovementKind
 from carpet_shop.sales import service as sales_service
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.sales.schemas import SaleCreate
 from carpet_shop.sales.views import SaleView
+from carpet_shop.transfers import service as transfers_service
+from carpet_shop.transfers.models import Transfer
+from carpet_shop.transfers.schemas import TransferCreate
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
@@ -65,7 +72,9 @@ class Factory:
     clock: FrozenClock
     policy: AuthPolicy
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tashkent"))
+    uploads_dir: str = "uploads"
     _admin: User | None = field(default=None, init=False)
+    _collection: Collection | None = field(default=None, init=False)
 
     def admin(self, username: str = "director") -> User:
         if self._admin is None:
@@ -194,77 +203,105 @@ class Factory:
             )
             return outcome.payment
 
-    # Catalog: the catalog endpoints live on another branch (issue 3). These insert products
-    # through the ORM with zero stock and receive the stock through the ledger, so the ledger
-    # invariant holds; the integrator reconciles them with the catalog team's factory.
+    # Catalog
 
-    def collection(self, name: str | None = None) -> Collection:
+    def collection(self, name: str | None = None, icon: str | None = None) -> Collection:
         with self.db.transaction() as session:
-            now = self.clock.now()
-            found = Collection(
-                name=name or f"Collection {next(_seq)}", icon=None, created_at=now, updated_at=now
+            return master.create_collection(
+                session,
+                self.actor(),
+                self.clock,
+                CollectionCreate(name=name or f"Collection {next(_seq)}", icon=icon),
             )
-            session.add(found)
-            session.flush()
-            return found
+
+    def default_collection(self) -> Collection:
+        if self._collection is None:
+            self._collection = self.collection()
+        return self._collection
+
+    def size(self, size: str = "2×3", collection: Collection | None = None) -> Size:
+        with self.db.transaction() as session:
+            return master.create_size(
+                session,
+                self.actor(),
+                self.clock,
+                SizeCreate(size=size, collection_id=collection.id if collection else None),
+            )
+
+    def ensure_sizes(self, sizes: Sequence[str]) -> None:
+        """Offer these sizes to every collection (those already there stay)."""
+        for size in sizes:
+            with contextlib.suppress(Conflict):
+                self.size(size)
 
     def product(
         self,
         branch: Branch | None = None,
         *,
-        type: ProductType = ProductType.UNIT,
-        stock: Decimal | int | str = 10,
-        buy_price: Decimal | int | str = 100_000,
-        sell_price: Decimal | int | str = 150_000,
-        category: Category | None = None,
         collection: Collection | None = None,
+        type: ProductType = ProductType.UNIT,
+        stock: Decimal | str | int = 10,
+        quantity: int | None = None,
+        length: Decimal | str | int | None = None,
+        sizes: Sequence[str] | None = None,
+        category: Category | None = None,
+        buy_price: Decimal | str | int = 100_000,
+        sell_price: Decimal | str | int = 150_000,
         name: str | None = None,
-        sizes: list[str] | None = None,
         photo_thumb: str | None = None,
-        low_stock_threshold: Decimal | int | str | None = None,
+        by: User | None = None,
+        **fields: Any,
     ) -> Product:
-        """A unit product (stock in pieces) or a meter roll (stock in metres; prices per metre)."""
+        """A product made through the service; its stock enters through the ledger (initial).
+
+        `stock` is pieces or metres, whichever the type counts (`quantity` and `length` say
+        the same for one type). Sizes default to 2×3 for unit products and none for rolls.
+        """
         branch = branch or self.branch()
-        collection = collection or self.collection()
+        collection = collection or self.default_collection()
         meter = type == ProductType.METER
-        price = Decimal(str(sell_price))
-        admin_id = self.admin().id  # before the transaction: SQLite has one writer at a time
+        sizes = list(sizes) if sizes is not None else ([] if meter else ["2×3"])
+        self.ensure_sizes(sizes)
+        amounts: dict[str, Any] = (
+            {"total_length": Decimal(str(length if length is not None else stock))}
+            if meter
+            else {"quantity": quantity if quantity is not None else int(Decimal(str(stock)))}
+        )
+        data = ProductCreate(
+            name=name or f"Gilam {next(_seq)}",
+            category=category or (Category.METRAJLAR if meter else Category.GILAMLAR),
+            collection_id=collection.id,
+            type=type,
+            buy_price=Decimal(str(buy_price)),
+            sell_price=Decimal(str(sell_price)),
+            available_sizes=sizes,
+            branch_id=branch.id,
+            **amounts,
+            **fields,
+        )
+        actor = Actor(user=by, meta=META) if by else self.actor()
         with self.db.transaction() as session:
-            now = self.clock.now()
-            product = Product(
-                name=name or f"Product {next(_seq)}",
-                category=category or (Category.METRAJLAR if meter else Category.GILAMLAR),
-                collection_id=collection.id,
-                type=type,
-                buy_price=Decimal(str(buy_price)),
-                sell_price=price,
-                sell_price_per_meter=price if meter else None,
-                quantity=0,
-                total_length=Decimal("0") if meter else None,
-                remaining_length=Decimal("0") if meter else None,
-                available_sizes=sizes if sizes is not None else ([] if meter else ["2×3"]),
-                photo=None,
-                photo_thumb=photo_thumb,
-                low_stock_threshold=None
-                if low_stock_threshold is None
-                else Decimal(str(low_stock_threshold)),
-                branch_id=branch.id,
-                created_at=now,
-                updated_at=now,
+            product = catalog_service.create_product(
+                session, actor, self.clock, data, PhotoStore(self.uploads_dir, 5 * 1024 * 1024)
             )
-            session.add(product)
-            session.flush()
-            amount = Decimal(str(stock))
-            if amount > 0:
-                ledger.put(
-                    session,
-                    self.clock,
-                    [ledger.StockLine(product, amount)],
-                    MovementKind.INITIAL,
-                    ledger.Document("product", product.id),
-                    admin_id,
-                )
+            if photo_thumb is not None:
+                # A display URL for tests of other screens; real photos go through uploads.
+                product.photo_thumb = photo_thumb
             return product
+
+    def transfer(
+        self, product: Product, to: Branch, quantity: Decimal | int = 1, complete: bool = False
+    ) -> Transfer:
+        with self.db.transaction() as session:
+            return transfers_service.start(
+                session,
+                self.actor(),
+                self.clock,
+                product.id,
+                TransferCreate(
+                    to_branch_id=to.id, quantity=Decimal(str(quantity)), complete=complete
+                ),
+            )
 
     def discount(
         self,
@@ -436,3 +473,62 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert "timestamp" in body
     assert response.headers.get("x-request-id")
     return body
+
+
+@dataclass
+class TwoBranches:
+    """Two branches with their people, signed in, and a collection with a few sizes."""
+
+    client: TestClient
+    factory: Factory
+    branch_a: Branch
+    branch_b: Branch
+    headers: dict[str, dict[str, str]]
+    users: dict[str, User]
+    collection: Collection
+
+    @classmethod
+    def build(cls, client: TestClient, factory: Factory) -> TwoBranches:
+        branch_a, branch_b = factory.branch(), factory.branch()
+        users = {
+            "admin": factory.admin(),
+            "editor_a": factory.seller(branch=branch_a, can_add_products=True),
+            "plain_a": factory.seller(branch=branch_a),
+            "editor_b": factory.seller(branch=branch_b, can_add_products=True),
+        }
+        headers = {name: auth_headers(client, user) for name, user in users.items()}
+        factory.ensure_sizes(["2×3", "3×4", "2×4"])
+        return cls(
+            client, factory, branch_a, branch_b, headers, users, factory.default_collection()
+        )
+
+    def product(self, branch: Branch | None = None, **fields: Any) -> Product:
+        return self.factory.product(branch=branch or self.branch_a, **fields)
+
+    def product_json(self, **fields: Any) -> dict[str, Any]:
+        """A valid POST /api/products body for branch A; override any field."""
+        body: dict[str, Any] = {
+            "name": "Lara bej",
+            "category": "Gilamlar",
+            "collection": self.collection.name,
+            "type": "unit",
+            "buy_price": 100000,
+            "sell_price": 150000,
+            "quantity": 4,
+            "available_sizes": ["2×3"],
+            "branch_id": str(self.branch_a.id),
+        }
+        body.update(fields)
+        return body
+
+    def get(self, who: str, url: str, **params: Any) -> Any:
+        return self.client.get(url, params=params, headers=self.headers[who])
+
+    def post(self, who: str, url: str, json: Any = None) -> Any:
+        return self.client.post(url, json=json, headers=self.headers[who])
+
+    def put(self, who: str, url: str, json: Any) -> Any:
+        return self.client.put(url, json=json, headers=self.headers[who])
+
+    def delete(self, who: str, url: str) -> Any:
+        return self.client.delete(url, headers=self.headers[who])

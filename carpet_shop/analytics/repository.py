@@ -23,7 +23,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
-    case,
     func,
     literal,
     or_,
@@ -45,7 +44,6 @@ from carpet_shop.audit.models import AuditAction, AuditLog
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Category, Collection, Product, ProductType
 from carpet_shop.core.clock import shop_midnight
-from carpet_shop.core.repository import BranchScope
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
@@ -439,28 +437,6 @@ class ReceiptSource:
 
     def by_category_and_collection(self) -> list[GroupFigures]:
         return _by_category_and_collection(self.session, self._products())
-
-
-def low_stock_count(session: Session, scope: BranchScope, default_threshold: Decimal) -> int:
-    """Live products with stock at or below their threshold (or the default one).
-
-    Pieces are whole numbers and lengths hundredths, so both sides are compared in
-    hundredths.
-    """
-    stock = case(
-        (Product.type == ProductType.METER, func.coalesce(as_int(Product.remaining_length), 0)),
-        else_=as_int(Product.quantity) * 100,
-    )
-    threshold = func.coalesce(as_int(Product.low_stock_threshold), int(default_threshold.scaleb(2)))
-    stmt = (
-        select(func.count())
-        .select_from(Product)
-        .where(Product.deleted_at.is_(None), stock <= threshold)
-    )
-    branch_id = scope.list_branch_id
-    if branch_id is not None:
-        stmt = stmt.where(Product.branch_id == branch_id)
-    return int(session.scalar(stmt) or 0)
 
 
 # Sign-ins are not business activity; the widget shows what was done.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from carpet_shop.analytics import schemas, service
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
@@ -70,6 +71,6 @@ def dashboard_widgets(
     scope: Scope,
 ) -> Envelope[schemas.DashboardWidgets]:
     widgets = service.dashboard(
-        session, scope, clock, settings.tz, low_stock_threshold=settings.low_stock_threshold
+        session, scope, clock, settings.tz, low_stock=LowStockDefaults.from_settings(settings)
     )
     return ok(schemas.dashboard_view(widgets, admin=actor.is_admin))

@@ -29,6 +29,7 @@ from carpet_shop.analytics.repository import (
 )
 from carpet_shop.analytics.rollups import rebuild, record_return, record_sale
 from carpet_shop.audit.models import AuditLog
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.periods import Window, days_window
 from carpet_shop.core.repository import BranchScope
@@ -281,7 +282,7 @@ def dashboard(
     clock: Clock,
     tz: ZoneInfo,
     *,
-    low_stock_threshold: Decimal,
+    low_stock: LowStockDefaults,
 ) -> Dashboard:
     """The home screen's widgets, for the caller's branch (a seller) or the shop (admin)."""
     today = shop_today(clock, tz)
@@ -292,7 +293,7 @@ def dashboard(
     return Dashboard(
         total_sales_today=today_total.net_revenue,
         sales_count_today=today_total.sale_count,
-        low_stock_count=widgets.low_stock_count(session, scope, low_stock_threshold),
+        low_stock_count=widgets.low_stock_count(session, scope, low_stock),
         pending_transfers=widgets.pending_transfers_count(session, scope),
         debts=debts_service.dashboard_figures(session, scope, clock, tz=tz),
         top_selling_products=top,

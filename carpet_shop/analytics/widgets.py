@@ -1,29 +1,23 @@
-"""The dashboard's counters, one small function each, so other domains can take them over.
-
-Low stock belongs to the catalog and inventory: when their service offers the count, this
-function should call it. Transfers do not exist yet: when their table does, replace the
-body of `pending_transfers_count` with a call to the transfers service. Debts' figures come
-from the debts service.
-"""
+"""The dashboard's counters that belong to other domains, each asked of its service."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from carpet_shop.analytics import repository
 from carpet_shop.audit.models import AuditLog
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.inventory import service as inventory_service
+from carpet_shop.transfers import service as transfers_service
 
 
-def low_stock_count(session: Session, scope: BranchScope, default_threshold: Decimal) -> int:
-    return repository.low_stock_count(session, scope, default_threshold)
+def low_stock_count(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
+    return inventory_service.count_low_stock(session, scope, defaults)
 
 
 def pending_transfers_count(session: Session, scope: BranchScope) -> int:
-    """Transfers pending or in transit, to or from the scope's branch: none until they exist."""
-    return 0
+    return transfers_service.count_in_transit(session, scope)
 
 
 def recent_activities(

@@ -46,6 +46,14 @@ async def require_admin(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
     return actor
 
 
+async def require_product_editor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    """The director, or a seller allowed to add products. Which branch they may touch (their
+    own, for a seller) is checked on the product with `actor.scope().check(...)`."""
+    if not actor.is_admin and not actor.user.can_add_products:
+        raise Forbidden("Only the director or a seller allowed to add products may do this")
+    return actor
+
+
 async def get_branch_scope(
     actor: Annotated[Actor, Depends(get_actor)],
     branch_id: Annotated[
@@ -60,4 +68,5 @@ async def get_branch_scope(
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 AdminActor = Annotated[Actor, Depends(require_admin)]
+ProductEditor = Annotated[Actor, Depends(require_product_editor)]
 Scope = Annotated[BranchScope, Depends(get_branch_scope)]

@@ -27,6 +27,13 @@ class BranchRepository(BranchScopedMixin, SoftDeleteRepository[Branch]):
     def code_taken(self, code: str, *, except_id: uuid.UUID | None = None) -> bool:
         return self._taken(Branch.code, code, except_id)
 
+    def lock(self, branch_id: uuid.UUID) -> None:
+        # FOR NO KEY UPDATE: rows that refer to the branch (products, movements, sales) still
+        # insert freely; a plain FOR UPDATE would block their foreign-key checks.
+        self.session.execute(
+            select(Branch.id).where(Branch.id == branch_id).with_for_update(key_share=True)
+        )
+
     def visible(self, scope: BranchScope, *, include_deleted: bool) -> Select[Branch]:
         return self.scoped(self.statement(include_deleted=include_deleted), scope).order_by(
             Branch.name

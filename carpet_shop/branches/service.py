@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.branches.schemas import BranchCreate, BranchUpdate
+from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound
@@ -27,6 +28,15 @@ AUDITED_FIELDS = ("name", "code", "address", "phone")
 
 def exists(session: Session, branch_id: uuid.UUID) -> bool:
     return BranchRepository(session).get_live(branch_id) is not None
+
+
+def lock_branches(session: Session, branch_ids: Iterable[uuid.UUID]) -> None:
+    """Lock branch rows (deleted or not) until the transaction ends, always in the same order
+    so that two transactions locking overlapping sets cannot deadlock. PostgreSQL only:
+    SQLite's write transaction already excludes other writers."""
+    repo = BranchRepository(session)
+    for branch_id in sorted(set(branch_ids)):
+        repo.lock(branch_id)
 
 
 def get_branch(session: Session, branch_id: uuid.UUID, *, include_deleted: bool = False) -> Branch:
@@ -136,6 +146,12 @@ def delete_branch(session: Session, actor: Actor, clock: Clock, branch_id: uuid.
         raise Conflict(
             "The branch still has active users; move or deactivate them first",
             details={"active_users": active_users},
+        )
+    live_products = catalog_service.count_live_in_branch(session, branch.id)
+    if live_products:
+        raise Conflict(
+            "The branch still has products; transfer or delete them first",
+            details={"products": live_products},
         )
     now = clock.now()
     repo.soft_delete(branch, by=actor.id, at=now)

@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carpet_shop.core.models import Base, IdMixin, SoftDeleteMixin, TimestampMixin
 
@@ -56,7 +56,23 @@ class Size(IdMixin, TimestampMixin, Base):
     )
 
     __table_args__ = (
-        Index("uq_sizes_size_collection", "size", "collection_id", unique=True),
+        # NULLs are distinct in a unique index, so sizes for all collections need their own.
+        Index(
+            "uq_sizes_size_collection",
+            "size",
+            "collection_id",
+            unique=True,
+            sqlite_where=text("collection_id IS NOT NULL"),
+            postgresql_where=text("collection_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_sizes_size_global",
+            "size",
+            unique=True,
+            sqlite_where=text("collection_id IS NULL"),
+            postgresql_where=text("collection_id IS NULL"),
+        ),
+        Index("ix_sizes_width_height", "width", "height"),
         CheckConstraint("width > 0 AND height > 0", name="positive"),
     )
 
@@ -72,8 +88,10 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "products"
 
     name: Mapped[str] = mapped_column(String(200))
+    # The name folded for search: lower case, every Uzbek apostrophe variant made one.
+    search_name: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[Category] = mapped_column(_enum(Category, "product_category"))
-    collection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections.id"), index=True)
+    collection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections.id"))
     type: Mapped[ProductType] = mapped_column(_enum(ProductType, "product_type"))
     buy_price: Mapped[Decimal]
     sell_price: Mapped[Decimal]
@@ -88,6 +106,9 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     low_stock_threshold: Mapped[Decimal | None]
     branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), index=True)
 
+    # Loaded in one extra query per batch of products, never one per product.
+    collection_ref: Mapped[Collection] = relationship(lazy="selectin")
+
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint(
@@ -99,6 +120,7 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
         ),
         CheckConstraint("buy_price > 0 AND sell_price > 0", name="prices_positive"),
         Index("idx_products_branch_category", "branch_id", "category"),
+        Index("idx_products_collection", "collection_id"),
         Index(
             "ix_products_live_name",
             "name",
@@ -115,8 +137,36 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
         return Decimal(self.quantity)
 
     @property
+    def collection_name(self) -> str:
+        return self.collection_ref.name
+
+    @property
+    def unit(self) -> str:
+        """What stock and movements count: "pcs" (pieces) or "m" (metres)."""
+        return "m" if self.type == ProductType.METER else "pcs"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
     def standard_price(self) -> Decimal:
         """The list price of one piece or one metre."""
         if self.type == ProductType.METER and self.sell_price_per_meter is not None:
             return self.sell_price_per_meter
         return self.sell_price
+
+
+class ProductSize(Base):
+    """One of a product's `available_sizes`, as numbers: the drill-down filters on these."""
+
+    __tablename__ = "product_sizes"
+
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    size: Mapped[str] = mapped_column(String(20), primary_key=True)
+    width: Mapped[Decimal]
+    height: Mapped[Decimal]
+
+    __table_args__ = (Index("ix_product_sizes_width_height", "width", "height"),)

@@ -44,10 +44,13 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Tashkent"
 
     uploads_dir: str = "uploads"
-    # Pieces or metres at or below which a product counts as low on stock, unless the product
-    # sets its own threshold.
-    low_stock_threshold: Decimal = Field(default=Decimal("3"), ge=0, max_digits=9, decimal_places=2)
     max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # One product photo, before decoding (multipart file, or base64 `photo` once decoded).
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+
+    # Low stock when a product has this much or less, unless it sets its own threshold.
+    low_stock_pieces: int = Field(default=2, ge=0)
+    low_stock_metres: Decimal = Field(default=Decimal("10"), ge=0, decimal_places=2)
 
     login_max_failures: int = Field(default=5, gt=0)
     login_failure_window_minutes: int = Field(default=15, gt=0)

@@ -70,12 +70,15 @@ class Repository(Generic[M]):
     def flush(self) -> None:
         self.session.flush()
 
-    def paginate(self, statement: Select[R], page: PageParams) -> tuple[Sequence[R], int]:
+    def count(self, statement: Select[R]) -> int:
         total = self.session.scalar(
             select(func.count()).select_from(statement.order_by(None).subquery())
         )
+        return int(total or 0)
+
+    def paginate(self, statement: Select[R], page: PageParams) -> tuple[Sequence[R], int]:
         rows = self.session.scalars(statement.limit(page.page_size).offset(page.offset)).all()
-        return rows, int(total or 0)
+        return rows, self.count(statement)
 
 
 class SoftDeleteRepository(Repository[M]):

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+
+# A NUL character cannot be stored or compared in PostgreSQL text: refuse it at the door.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
 
 
 class RequestModel(BaseModel):
     """Input: unknown fields are refused (no mass assignment) and every string is bounded."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=2000)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class ReadModel(BaseModel):

@@ -70,8 +70,9 @@ def _movement(
     )
 
 
-def _sync(product: Product, balance: Decimal) -> None:
+def _sync(product: Product, balance: Decimal, clock: Clock) -> None:
     # Keep the loaded object in step with the row the UPDATE changed.
+    product.updated_at = clock.now()
     if product.type == ProductType.UNIT:
         product.quantity = int(balance)
     else:
@@ -114,7 +115,7 @@ def take(
                 }
             )
             continue
-        _sync(line.product, balance)
+        _sync(line.product, balance, clock)
         movements.append(
             _movement(
                 session, clock, line.product, kind, -line.amount, balance, document, user_id, reason
@@ -143,7 +144,7 @@ def put(
         balance = repo.shift(line.product.id, line.product.type, line.amount)
         if balance is None:
             raise NotFound.of("Product", line.product.id)
-        _sync(line.product, balance)
+        _sync(line.product, balance, clock)
         movements.append(
             _movement(
                 session, clock, line.product, kind, line.amount, balance, document, user_id, reason

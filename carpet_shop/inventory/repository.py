@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Select, case, func, select, update
 
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.repository import Repository
-from carpet_shop.inventory.models import StockMovement
+from carpet_shop.inventory.models import MovementKind, StockMovement
 
 
 class StockRepository(Repository[StockMovement]):
@@ -55,7 +55,9 @@ class StockRepository(Repository[StockMovement]):
         return self.session.scalar(
             select(Product)
             .where(Product.id == product_id, Product.deleted_at.is_(None))
-            .with_for_update()
+            # NO KEY UPDATE, like the UPDATE in `shift`: inserts referring to the product
+            # (movements, sale items, transfers) need not wait for it.
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
 
@@ -66,3 +68,11 @@ class StockRepository(Repository[StockMovement]):
             )
         )
         return Decimal(total or 0)
+
+    def for_product(
+        self, product_id: uuid.UUID, kind: MovementKind | None
+    ) -> Select[StockMovement]:
+        stmt = select(StockMovement).where(StockMovement.product_id == product_id)
+        if kind is not None:
+            stmt = stmt.where(StockMovement.kind == kind)
+        return stmt.order_by(StockMovement.created_at.desc(), StockMovement.id)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from carpet_shop.auth.dependencies import CurrentActor
+from carpet_shop.catalog.filters import ProductFilters, product_filters
+from carpet_shop.catalog.photos import PhotoStore
+from carpet_shop.catalog.views import LowStockDefaults, ProductViews
+from carpet_shop.core.dependencies import AppSettings
+
+
+def get_views(actor: CurrentActor, settings: AppSettings) -> ProductViews:
+    return ProductViews(admin=actor.is_admin, defaults=LowStockDefaults.from_settings(settings))
+
+
+def get_photo_store(settings: AppSettings) -> PhotoStore:
+    return PhotoStore(settings.uploads_dir, settings.max_upload_bytes)
+
+
+Views = Annotated[ProductViews, Depends(get_views)]
+Photos = Annotated[PhotoStore, Depends(get_photo_store)]
+Filters = Annotated[ProductFilters, Depends(product_filters)]

@@ -1,0 +1,149 @@
+"""Product photos: checked by decoding them, re-encoded clean, stored as files under /uploads.
+
+Whatever arrives (multipart or base64) is decoded with Pillow, so a file is an image because
+Pillow can read it, not because of its name. The stored JPEGs are new images made from the
+pixels only: no EXIF (camera, GPS), no ICC profile, no comments.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import os
+import re
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from carpet_shop.core.errors import PayloadTooLarge, ValidationFailed
+
+URL_PREFIX = "/uploads"
+FOLDER = "products"
+FULL_SIDE = 1600
+THUMB_SIDE = 300
+# Pixels, not bytes: a tiny PNG can claim 50000×50000 and exhaust memory when decoded.
+MAX_PIXELS = 40_000_000
+# Phones' multi-picture JPEGs (MPO) open through the JPEG plugin.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+_UPLOADED = re.compile(rf"^{URL_PREFIX}/{FOLDER}/([0-9a-f]{{32}})_full\.jpg$")
+_DATA_URL = re.compile(r"^data:image/[A-Za-z0-9.+-]+;base64,", re.IGNORECASE)
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+)
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    url: str
+    thumb_url: str
+    width: int
+    height: int
+
+
+def _not_an_image(field: str) -> ValidationFailed:
+    return ValidationFailed.field(field, f"Not a readable image ({', '.join(FORMATS)})")
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB pixels; transparency becomes white, as on a shop's page."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _bare(image: Image.Image, side: int) -> Image.Image:
+    resized = image.copy()
+    resized.thumbnail((side, side), Image.Resampling.LANCZOS)
+    # A new image from the pixels alone: nothing of the original's metadata comes along.
+    return Image.frombytes("RGB", resized.size, resized.tobytes())
+
+
+def decode(data: bytes, field: str) -> tuple[Image.Image, Image.Image]:
+    """The full image and the thumbnail, or a 422 naming `field`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=FORMATS) as source:
+                if source.width * source.height > MAX_PIXELS:
+                    raise ValidationFailed.field(
+                        field, f"The image has more than {MAX_PIXELS} pixels"
+                    )
+                source.seek(0)
+                upright = ImageOps.exif_transpose(source)
+                pixels = _flatten(upright)
+        except _DECODE_ERRORS as exc:
+            raise _not_an_image(field) from exc
+    return _bare(pixels, FULL_SIDE), _bare(pixels, THUMB_SIDE)
+
+
+class PhotoStore:
+    def __init__(self, uploads_dir: str | Path, max_bytes: int):
+        self.folder = Path(uploads_dir) / FOLDER
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(
+            f"A photo may be at most {self.max_bytes} bytes",
+            details={"limit_bytes": self.max_bytes},
+        )
+
+    def _write(self, image: Image.Image, path: Path) -> None:
+        temporary = path.with_name(path.name + ".part")
+        image.save(temporary, "JPEG", quality=85, optimize=True, progressive=True)
+        os.replace(temporary, path)
+
+    def save_bytes(self, data: bytes, field: str = "file") -> StoredPhoto:
+        if len(data) > self.max_bytes:
+            raise self._too_large()
+        if not data:
+            raise ValidationFailed.field(field, "The file is empty")
+        full, thumb = decode(data, field)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex
+        self._write(full, self.folder / f"{name}_full.jpg")
+        self._write(thumb, self.folder / f"{name}_thumb.jpg")
+        return StoredPhoto(
+            url=f"{URL_PREFIX}/{FOLDER}/{name}_full.jpg",
+            thumb_url=f"{URL_PREFIX}/{FOLDER}/{name}_thumb.jpg",
+            width=full.width,
+            height=full.height,
+        )
+
+    def accept(self, photo: str, field: str = "photo") -> StoredPhoto:
+        """A product's `photo`: the URL an upload returned, or a base64 image to store."""
+        uploaded = _UPLOADED.match(photo)
+        if uploaded is not None:
+            name = uploaded.group(1)
+            full_path = self.folder / f"{name}_full.jpg"
+            if not full_path.is_file():
+                raise ValidationFailed.field(field, "No uploaded photo has this URL")
+            with Image.open(full_path) as image:
+                width, height = image.size
+            return StoredPhoto(
+                photo, f"{URL_PREFIX}/{FOLDER}/{name}_thumb.jpg", width=width, height=height
+            )
+        text = _DATA_URL.sub("", photo, count=1)
+        text = "".join(text.split())
+        # Refuse before decoding: base64 is 4 characters for every 3 bytes.
+        if len(text) // 4 * 3 > self.max_bytes + 2:
+            raise self._too_large()
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationFailed.field(
+                field, "Send a base64 image, or the URL returned by /api/upload/product-photo"
+            ) from exc
+        return self.save_bytes(data, field)

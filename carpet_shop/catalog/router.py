@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+
+from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, Scope
+from carpet_shop.catalog import service
+from carpet_shop.catalog.dependencies import Filters, Photos, Views
+from carpet_shop.catalog.filters import ProductFilters, QueryMetres
+from carpet_shop.catalog.models import Category, ProductType
+from carpet_shop.catalog.schemas import (
+    AnyProductRead,
+    Facets,
+    PhotoUpload,
+    ProductCreate,
+    ProductSort,
+    ProductSuggestion,
+    ProductUpdate,
+)
+from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
+from carpet_shop.core.errors import Forbidden
+from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.pagination import Page, PageParams
+from carpet_shop.core.schemas import NO_NUL
+
+router = APIRouter(tags=["products"])
+
+
+@router.get(
+    "/api/products",
+    response_model=ListEnvelope[AnyProductRead],
+    responses=errors(*AUTHED, 403),
+    summary="Products; a seller gets their branch only and never the buy price",
+)
+def list_products(
+    actor: CurrentActor,
+    scope: Scope,
+    session: DbSession,
+    views: Views,
+    page: Page,
+    filters: Filters,
+    sort: ProductSort = "name",
+    include_deleted: Annotated[bool, Query(description="Deleted ones too (admin)")] = False,
+) -> ListEnvelope[AnyProductRead]:
+    if include_deleted and not actor.is_admin:
+        raise Forbidden("Only the director sees deleted products")
+    filters = replace(filters, include_deleted=include_deleted)
+    rows, total = service.list_products(session, scope, filters, sort, page)
+    return page_of(views.many(rows), page, total)
+
+
+@router.get(
+    "/api/products/autocomplete",
+    response_model=ListEnvelope[ProductSuggestion],
+    responses=errors(*AUTHED, 403),
+    summary="Quick find by name while selling: names starting with q first",
+)
+def autocomplete(
+    actor: CurrentActor,
+    scope: Scope,
+    session: DbSession,
+    q: Annotated[str, Query(pattern=NO_NUL, min_length=1, max_length=100)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    in_stock: Annotated[bool, Query(description="Only products with stock")] = False,
+) -> ListEnvelope[ProductSuggestion]:
+    rows = service.suggest(session, scope, q, limit, in_stock_only=in_stock)
+    # One page of at most `limit` suggestions; meta keeps the contract's list shape.
+    return page_of(
+        [ProductSuggestion.model_validate(p) for p in rows],
+        PageParams(page=1, page_size=limit),
+        len(rows),
+    )
+
+
+@router.get(
+    "/api/catalog/facets",
+    response_model=Envelope[Facets],
+    responses=errors(*AUTHED, 403),
+    summary="Drill-down: categories → collections → widths → heights, with product counts",
+)
+def catalog_facets(
+    actor: CurrentActor,
+    scope: Scope,
+    session: DbSession,
+    category: Category | None = None,
+    collection: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
+    collection_id: uuid.UUID | None = None,
+    width: QueryMetres = None,
+    type: ProductType | None = None,
+) -> Envelope[Facets]:
+    filters = ProductFilters(
+        category=category,
+        collection=(collection.strip() or None) if collection else None,
+        collection_id=collection_id,
+        width=width,
+        type=type,
+    )
+    return ok(service.facets(session, scope, filters))
+
+
+@router.post(
+    "/api/products",
+    response_model=Envelope[AnyProductRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, 403, 413),
+)
+def create_product(
+    body: ProductCreate,
+    actor: ProductEditor,
+    session: DbSession,
+    clock: AppClock,
+    views: Views,
+    photos: Photos,
+) -> Envelope[AnyProductRead]:
+    product = service.create_product(session, actor, clock, body, photos)
+    return ok(views.one(product), "Product created")
+
+
+@router.get(
+    "/api/products/{product_id}",
+    response_model=Envelope[AnyProductRead],
+    responses=errors(*AUTHED, 403, 404),
+)
+def read_product(
+    product_id: uuid.UUID, actor: CurrentActor, session: DbSession, views: Views
+) -> Envelope[AnyProductRead]:
+    return ok(views.one(service.read_product(session, actor.scope(), product_id)))
+
+
+@router.put(
+    "/api/products/{product_id}",
+    response_model=Envelope[AnyProductRead],
+    responses=errors(*AUTHED, 403, 404, 409, 413),
+    summary="Change a product; quantity and length edits are recorded in its ledger",
+)
+def update_product(
+    product_id: uuid.UUID,
+    body: ProductUpdate,
+    actor: ProductEditor,
+    session: DbSession,
+    clock: AppClock,
+    views: Views,
+    photos: Photos,
+) -> Envelope[AnyProductRead]:
+    product = service.update_product(session, actor, clock, product_id, body, photos)
+    return ok(views.one(product), "Product updated")
+
+
+@router.delete(
+    "/api/products/{product_id}",
+    response_model=Envelope[None],
+    responses=errors(*AUTHED, 403, 404, s409="CONFLICT: it has sales or transfers in transit"),
+)
+def delete_product(
+    product_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+) -> Envelope[None]:
+    service.delete_product(session, actor, clock, product_id)
+    return ok(None, "Product deleted")
+
+
+@router.post(
+    "/api/products/{product_id}/restore",
+    response_model=Envelope[AnyProductRead],
+    responses=errors(*AUTHED, 403, 404, 409),
+)
+def restore_product(
+    product_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock, views: Views
+) -> Envelope[AnyProductRead]:
+    product = service.restore_product(session, actor, clock, product_id)
+    return ok(views.one(product), "Product restored")
+
+
+@router.post(
+    "/api/upload/product-photo",
+    response_model=Envelope[PhotoUpload],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, 403, 413),
+    summary="Upload a photo (multipart field `file`); send the returned url as a product's photo",
+)
+def upload_product_photo(
+    actor: ProductEditor, photos: Photos, file: Annotated[UploadFile, File()]
+) -> Envelope[PhotoUpload]:
+    # One byte over the limit is enough to know it is too large.
+    data = file.file.read(photos.max_bytes + 1)
+    stored = photos.save_bytes(data)
+    return ok(
+        PhotoUpload(
+            url=stored.url, thumb_url=stored.thumb_url, width=stored.width, height=stored.height
+        ),
+        "Photo uploaded",
+    )

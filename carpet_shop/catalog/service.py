@@ -1,0 +1,406 @@
+"""Products: one line of stock in one branch, by the piece (unit) or by the metre (meter).
+
+Stock is never assigned here: a product is made empty and filled through the ledger, and
+quantity or length edits become `edit` movements.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit import service as audit
+from carpet_shop.audit.models import AuditAction
+from carpet_shop.branches import service as branches_service
+from carpet_shop.catalog import drilldown, master, rules
+from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.photos import PhotoStore, StoredPhoto
+from carpet_shop.catalog.repository import ProductRepository
+from carpet_shop.catalog.schemas import (
+    Facets,
+    ProductCreate,
+    ProductSort,
+    ProductUpdate,
+)
+from carpet_shop.catalog.text import parse_size, search_key
+from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.inventory import ledger
+from carpet_shop.inventory.models import MovementKind
+from carpet_shop.search.hits import SearchHit
+
+ENTITY = "product"
+AUDITED_FIELDS = (
+    "name",
+    "category",
+    "collection_id",
+    "type",
+    "buy_price",
+    "sell_price",
+    "sell_price_per_meter",
+    "quantity",
+    "total_length",
+    "remaining_length",
+    "max_quantity",
+    "available_sizes",
+    "photo",
+    "low_stock_threshold",
+    "branch_id",
+)
+ZERO = Decimal("0")
+
+
+# Reading
+
+
+def get_product(session: Session, product_id: uuid.UUID) -> Product:
+    product = ProductRepository(session).get_live(product_id)
+    if product is None:
+        raise NotFound.of("Product", product_id)
+    return product
+
+
+def read_product(session: Session, scope: BranchScope, product_id: uuid.UUID) -> Product:
+    product = get_product(session, product_id)
+    scope.check(product.branch_id)
+    return product
+
+
+def list_products(
+    session: Session,
+    scope: BranchScope,
+    filters: ProductFilters,
+    sort: ProductSort,
+    page: PageParams,
+) -> tuple[Sequence[Product], int]:
+    repo = ProductRepository(session)
+    return repo.paginate(repo.search(scope, filters, sort), page)
+
+
+def suggest(
+    session: Session, scope: BranchScope, q: str, limit: int, *, in_stock_only: bool = False
+) -> Sequence[Product]:
+    return ProductRepository(session).suggest(scope, q, limit, in_stock_only=in_stock_only)
+
+
+def list_low_stock(
+    session: Session, scope: BranchScope, defaults: LowStockDefaults, page: PageParams
+) -> tuple[Sequence[Product], int]:
+    repo = ProductRepository(session)
+    return repo.paginate(repo.low_stock(scope, defaults.pieces, defaults.metres), page)
+
+
+def count_low_stock(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
+    repo = ProductRepository(session)
+    return repo.count(repo.low_stock(scope, defaults.pieces, defaults.metres))
+
+
+def count_live_in_branch(session: Session, branch_id: uuid.UUID) -> int:
+    return ProductRepository(session).count_live_in_branch(branch_id)
+
+
+# Writing
+
+
+def _store_photo(photos: PhotoStore | None, photo: str) -> StoredPhoto:
+    if photos is None:
+        raise ValidationFailed.field("photo", "Photos are not accepted here")
+    return photos.accept(photo)
+
+
+def create_product(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    data: ProductCreate,
+    photos: PhotoStore | None = None,
+) -> Product:
+    branch_id = rules.target_branch(session, actor, data.branch_id)
+    collection = master.resolve_collection(session, data.collection, data.collection_id)
+    prices = rules.prices(data.type, data.sell_price, data.sell_price_per_meter)
+    rules.check_threshold(data.type, data.low_stock_threshold)
+    if data.type == ProductType.UNIT:
+        rules.no_lengths(data.total_length, data.remaining_length)
+        total, initial = None, Decimal(data.quantity)
+    else:
+        rules.no_pieces(data.quantity)
+        total, initial = rules.roll(data.total_length, data.remaining_length)
+    sizes = rules.checked_sizes(session, data.available_sizes, collection.id)
+    photo = _store_photo(photos, data.photo) if data.photo else None
+    now = clock.now()
+    repo = ProductRepository(session)
+    product = repo.add(
+        Product(
+            name=data.name,
+            search_name=search_key(data.name),
+            category=data.category,
+            collection_id=collection.id,
+            collection_ref=collection,
+            type=data.type,
+            buy_price=rules.cents(data.buy_price),
+            sell_price=prices.sell_price,
+            sell_price_per_meter=prices.sell_price_per_meter,
+            quantity=0,
+            total_length=total,
+            remaining_length=None if total is None else ZERO,
+            max_quantity=data.max_quantity,
+            available_sizes=[s[0] for s in sizes],
+            photo=photo.url if photo else None,
+            photo_thumb=photo.thumb_url if photo else None,
+            low_stock_threshold=rules.cents_or_none(data.low_stock_threshold),
+            branch_id=branch_id,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    repo.set_sizes(product.id, sizes)
+    if initial > 0:
+        ledger.put(
+            session,
+            clock,
+            [ledger.StockLine(product, initial)],
+            MovementKind.INITIAL,
+            ledger.Document(ENTITY, product.id),
+            actor.id,
+        )
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.CREATE,
+        ENTITY,
+        product.id,
+        audit.created(audit.snapshot(product, AUDITED_FIELDS)),
+    )
+    return product
+
+
+def _edit_stock(
+    session: Session, actor: Actor, clock: Clock, product: Product, changes: dict[str, Any]
+) -> None:
+    """Quantity and length edits: `edit` movements, then the roll's total_length."""
+    document = ledger.Document(ENTITY, product.id)
+    if product.type == ProductType.UNIT:
+        rules.no_lengths(changes.get("total_length"), changes.get("remaining_length"))
+        if changes.get("quantity") is not None:
+            counted = Decimal(changes["quantity"])
+            ledger.set_level(
+                session, clock, product, counted, MovementKind.EDIT, document, actor.id
+            )
+        return
+    rules.no_pieces(changes.get("quantity"))
+    remaining = changes.get("remaining_length")
+    total = changes.get("total_length")
+    new_remaining = remaining if remaining is not None else product.stock
+    new_total = total if total is not None else max(product.total_length or ZERO, new_remaining)
+    if new_remaining > new_total:
+        field = "remaining_length" if remaining is not None else "total_length"
+        raise ValidationFailed.field(field, "The roll's total_length is less than what remains")
+    if remaining is not None:
+        ledger.set_level(session, clock, product, remaining, MovementKind.EDIT, document, actor.id)
+    product.total_length = new_total
+
+
+def update_product(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product_id: uuid.UUID,
+    data: ProductUpdate,
+    photos: PhotoStore | None = None,
+) -> Product:
+    product = get_product(session, product_id)
+    rules.own_branch(actor, product.branch_id)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("type") not in (None, product.type):
+        raise ValidationFailed.field("type", "A product's type cannot change; add a new product")
+    if changes.get("branch_id") not in (None, product.branch_id):
+        raise ValidationFailed.field("branch_id", "Move stock to another branch with a transfer")
+    for required in ("name", "category", "buy_price"):
+        if required in changes and changes[required] is None:
+            raise ValidationFailed.field(required, "Cannot be empty")
+    before = audit.snapshot(product, AUDITED_FIELDS)
+
+    # The ledger re-reads the row, so stock goes first, before any unsaved change.
+    _edit_stock(session, actor, clock, product, changes)
+
+    collection = product.collection_ref
+    if changes.get("collection") is not None or changes.get("collection_id") is not None:
+        collection = master.resolve_collection(
+            session, changes.get("collection"), changes.get("collection_id")
+        )
+    sizes_changed = "available_sizes" in changes or collection.id != product.collection_id
+    sizes = changes.get("available_sizes")
+    sizes = product.available_sizes if sizes is None else sizes
+    checked_sizes = rules.checked_sizes(session, sizes, collection.id) if sizes_changed else None
+
+    prices = rules.prices(
+        product.type,
+        changes.get("sell_price", product.sell_price),
+        changes.get("sell_price_per_meter", product.sell_price_per_meter),
+    )
+    threshold = changes.get("low_stock_threshold", product.low_stock_threshold)
+    rules.check_threshold(product.type, threshold)
+
+    if changes.get("name") is not None:
+        product.name = changes["name"]
+        product.search_name = search_key(product.name)
+    if changes.get("category") is not None:
+        product.category = changes["category"]
+    product.collection_id, product.collection_ref = collection.id, collection
+    if changes.get("buy_price") is not None:
+        product.buy_price = rules.cents(changes["buy_price"])
+    product.sell_price = prices.sell_price
+    product.sell_price_per_meter = prices.sell_price_per_meter
+    product.low_stock_threshold = rules.cents_or_none(threshold)
+    if "max_quantity" in changes:
+        product.max_quantity = changes["max_quantity"]
+    if "photo" in changes:
+        photo = _store_photo(photos, changes["photo"]) if changes["photo"] else None
+        product.photo = photo.url if photo else None
+        product.photo_thumb = photo.thumb_url if photo else None
+    repo = ProductRepository(session)
+    if checked_sizes is not None:
+        product.available_sizes = [s[0] for s in checked_sizes]
+        repo.set_sizes(product.id, checked_sizes)
+    product.updated_at = clock.now()
+    repo.flush()
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        ENTITY,
+        product.id,
+        audit.diff(before, audit.snapshot(product, AUDITED_FIELDS)),
+    )
+    return product
+
+
+def delete_product(session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID) -> None:
+    repo = ProductRepository(session)
+    product = get_product(session, product_id)
+    if repo.has_sales(product.id):
+        raise Conflict(
+            "This product has sales history and cannot be deleted",
+            details={"reason": "sales_history"},
+        )
+    in_transit = repo.transfers_in_transit(product.id)
+    if in_transit:
+        raise Conflict(
+            "Receive or cancel this product's transfers first",
+            details={"reason": "transfers_in_transit", "transfers": in_transit},
+        )
+    now = clock.now()
+    repo.soft_delete(product, by=actor.id, at=now)
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.DELETE,
+        ENTITY,
+        product.id,
+        {"deleted_at": {"old": None, "new": now.isoformat()}},
+    )
+
+
+def restore_product(session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID) -> Product:
+    repo = ProductRepository(session)
+    product = repo.get(product_id)
+    if product is None:
+        raise NotFound.of("Product", product_id)
+    if product.deleted_at is None:
+        raise Conflict("This product is not deleted")
+    if not branches_service.exists(session, product.branch_id):
+        raise Conflict("The product's branch is deleted; restore the branch first")
+    deleted_at = product.deleted_at
+    repo.restore(product)
+    product.updated_at = clock.now()
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        ENTITY,
+        product.id,
+        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
+    )
+    return product
+
+
+def matching_in_branch(
+    session: Session, actor: Actor, clock: Clock, template: Product, branch_id: uuid.UUID
+) -> Product:
+    """The product of `branch_id` that is the same goods as `template` (name, category,
+    collection, type, sizes, prices), made empty if the branch has none yet."""
+    repo = ProductRepository(session)
+    wanted = sorted(template.available_sizes)
+    for candidate in repo.same_as(template, branch_id):
+        if sorted(candidate.available_sizes) == wanted:
+            return candidate
+    now = clock.now()
+    product = repo.add(
+        Product(
+            name=template.name,
+            search_name=template.search_name,
+            category=template.category,
+            collection_id=template.collection_id,
+            collection_ref=template.collection_ref,
+            type=template.type,
+            buy_price=template.buy_price,
+            sell_price=template.sell_price,
+            sell_price_per_meter=template.sell_price_per_meter,
+            quantity=0,
+            total_length=None if template.type == ProductType.UNIT else ZERO,
+            remaining_length=None if template.type == ProductType.UNIT else ZERO,
+            max_quantity=template.max_quantity,
+            available_sizes=list(template.available_sizes),
+            photo=template.photo,
+            photo_thumb=template.photo_thumb,
+            low_stock_threshold=template.low_stock_threshold,
+            branch_id=branch_id,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    repo.set_sizes(product.id, [parse_size(s) for s in product.available_sizes])
+    changes = audit.created(audit.snapshot(product, AUDITED_FIELDS))
+    changes["copied_from"] = {"old": None, "new": str(template.id)}
+    audit.log(session, actor, clock, AuditAction.CREATE, ENTITY, product.id, changes)
+    return product
+
+
+# Drill-down and search
+
+
+def facets(session: Session, scope: BranchScope, filters: ProductFilters) -> Facets:
+    """The values one level below the filters, each with its product and in-stock counts."""
+    level = drilldown.level(filters)
+    return drilldown.shape(level, ProductRepository(session).facet_rows(level, scope, filters))
+
+
+def search_hits(session: Session, scope: BranchScope, q: str, limit: int) -> list[SearchHit]:
+    """Products for the global search (registered in carpet_shop.search.registry)."""
+    hits = []
+    for product in suggest(session, scope, q, limit):
+        details = [product.category.value, product.collection_name, *product.available_sizes]
+        hits.append(
+            SearchHit(
+                type=ENTITY,
+                id=product.id,
+                title=product.name,
+                subtitle=" · ".join(details),
+                branch_id=product.branch_id,
+                thumbnail=product.photo_thumb,
+            )
+        )
+    return hits

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.engine import CursorResult
+
+from carpet_shop.core.repository import BranchScope, Repository
+from carpet_shop.transfers.models import Transfer, TransferStatus
+from carpet_shop.transfers.schemas import Direction
+
+
+class TransferRepository(Repository[Transfer]):
+    model = Transfer
+
+    def listing(
+        self,
+        scope: BranchScope,
+        *,
+        status: TransferStatus | None,
+        direction: Direction | None,
+        product_id: uuid.UUID | None,
+    ) -> Select[Transfer]:
+        stmt = select(Transfer)
+        branch_id = scope.list_branch_id
+        if branch_id is not None:
+            # A branch sees what leaves it and what comes to it.
+            if direction == "in":
+                stmt = stmt.where(Transfer.to_branch_id == branch_id)
+            elif direction == "out":
+                stmt = stmt.where(Transfer.from_branch_id == branch_id)
+            else:
+                stmt = stmt.where(
+                    or_(Transfer.from_branch_id == branch_id, Transfer.to_branch_id == branch_id)
+                )
+        if status is not None:
+            stmt = stmt.where(Transfer.status == status)
+        if product_id is not None:
+            stmt = stmt.where(
+                or_(Transfer.product_id == product_id, Transfer.target_product_id == product_id)
+            )
+        return stmt.order_by(Transfer.created_at.desc(), Transfer.id)
+
+    def close(self, transfer: Transfer, status: TransferStatus, **values: Any) -> bool:
+        """Move an in-transit transfer to `status`, once: of two concurrent requests only one
+        matches the WHERE (PostgreSQL re-checks it after the first commits)."""
+        result = self.session.execute(
+            update(Transfer)
+            .where(Transfer.id == transfer.id, Transfer.status == TransferStatus.IN_TRANSIT)
+            .values(status=status, **values)
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        if result.rowcount != 1:
+            return False
+        # Keep the loaded object in step with the row.
+        transfer.status = status
+        for name, value in values.items():
+            setattr(transfer, name, value)
+        return True

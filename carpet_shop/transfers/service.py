@@ -1,0 +1,218 @@
+"""Transfers between branches: the director sends stock, the target branch receives it.
+
+The stock leaves the source product when the transfer starts and is in no branch while in
+transit; receiving puts it on the matching product of the target branch, cancelling puts it
+back. Each step is one transaction with its ledger movements and audit entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.audit import service as audit
+from carpet_shop.audit.models import AuditAction
+from carpet_shop.branches import service as branches_service
+from carpet_shop.catalog import service as catalog_service
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.inventory import ledger
+from carpet_shop.inventory.models import MovementKind
+from carpet_shop.transfers.models import Transfer, TransferStatus
+from carpet_shop.transfers.repository import TransferRepository
+from carpet_shop.transfers.schemas import Direction, TransferCreate
+
+ENTITY = "transfer"
+
+
+def _document(transfer_id: uuid.UUID) -> ledger.Document:
+    return ledger.Document(ENTITY, transfer_id)
+
+
+def get_transfer(session: Session, transfer_id: uuid.UUID) -> Transfer:
+    transfer = TransferRepository(session).get(transfer_id)
+    if transfer is None:
+        raise NotFound.of("Transfer", transfer_id)
+    return transfer
+
+
+def _lock_ends(session: Session, from_branch_id: uuid.UUID, to_branch_id: uuid.UUID) -> None:
+    """Transfers between two branches take turns. Locking both branches first, in one order,
+    keeps the row locks that follow (transfer, source and target products) deadlock-free; it
+    also means two receipts of the same goods make one product in the target branch."""
+    branches_service.lock_branches(session, (from_branch_id, to_branch_id))
+
+
+def _visible_to(scope: BranchScope, transfer: Transfer) -> bool:
+    return scope.can_see(transfer.from_branch_id) or scope.can_see(transfer.to_branch_id)
+
+
+def read_transfer(session: Session, scope: BranchScope, transfer_id: uuid.UUID) -> Transfer:
+    transfer = get_transfer(session, transfer_id)
+    if not _visible_to(scope, transfer):
+        raise Forbidden("This transfer is between other branches")
+    return transfer
+
+
+def list_transfers(
+    session: Session,
+    scope: BranchScope,
+    page: PageParams,
+    *,
+    status: TransferStatus | None = None,
+    direction: Direction | None = None,
+    product_id: uuid.UUID | None = None,
+) -> tuple[Sequence[Transfer], int]:
+    repo = TransferRepository(session)
+    stmt = repo.listing(scope, status=status, direction=direction, product_id=product_id)
+    return repo.paginate(stmt, page)
+
+
+def count_in_transit(session: Session, scope: BranchScope) -> int:
+    """Transfers on their way into or out of the scope's branches."""
+    repo = TransferRepository(session)
+    return repo.count(
+        repo.listing(scope, status=TransferStatus.IN_TRANSIT, direction=None, product_id=None)
+    )
+
+
+def start(
+    session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID, data: TransferCreate
+) -> Transfer:
+    product = catalog_service.get_product(session, product_id)
+    if data.to_branch_id == product.branch_id:
+        raise ValidationFailed.field("to_branch_id", "The product is already in this branch")
+    if not branches_service.exists(session, data.to_branch_id):
+        raise ValidationFailed.field("to_branch_id", f"No branch {data.to_branch_id}")
+    _lock_ends(session, product.branch_id, data.to_branch_id)
+    transfer_id = uuid.uuid4()
+    # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
+    ledger.take(
+        session,
+        clock,
+        [ledger.StockLine(product, data.quantity)],
+        MovementKind.TRANSFER_OUT,
+        _document(transfer_id),
+        actor.id,
+        data.note,
+    )
+    transfer = TransferRepository(session).add(
+        Transfer(
+            id=transfer_id,
+            product_id=product.id,
+            product=product,
+            from_branch_id=product.branch_id,
+            to_branch_id=data.to_branch_id,
+            quantity=data.quantity,
+            status=TransferStatus.IN_TRANSIT,
+            note=data.note,
+            created_by_id=actor.id,
+            created_at=clock.now(),
+        )
+    )
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.CREATE,
+        ENTITY,
+        transfer.id,
+        audit.created(
+            audit.snapshot(
+                transfer, ("product_id", "from_branch_id", "to_branch_id", "quantity", "status")
+            )
+        ),
+    )
+    if data.complete:
+        receive(session, actor, clock, transfer.id)
+    return transfer
+
+
+def _check_in_transit(transfer: Transfer) -> None:
+    if transfer.status != TransferStatus.IN_TRANSIT:
+        raise Conflict(
+            f"This transfer is already {transfer.status.value}",
+            details={"status": transfer.status.value},
+        )
+
+
+def _close(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    transfer: Transfer,
+    status: TransferStatus,
+    values: dict[str, Any],
+) -> None:
+    _check_in_transit(transfer)
+    if not TransferRepository(session).close(transfer, status, **values):
+        raise Conflict("This transfer is no longer in transit: received or cancelled meanwhile")
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        ENTITY,
+        transfer.id,
+        {"status": {"old": TransferStatus.IN_TRANSIT.value, "new": status.value}},
+    )
+
+
+def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID) -> Transfer:
+    """Put the stock on the target branch's matching product (made if it has none)."""
+    transfer = get_transfer(session, transfer_id)
+    if not actor.is_admin and actor.branch_id != transfer.to_branch_id:
+        raise Forbidden("Only the director or a seller of the receiving branch may receive it")
+    _check_in_transit(transfer)
+    _lock_ends(session, transfer.from_branch_id, transfer.to_branch_id)
+    if not branches_service.exists(session, transfer.to_branch_id):
+        raise Conflict("The receiving branch was deleted; cancel the transfer")
+    target = catalog_service.matching_in_branch(
+        session, actor, clock, transfer.product, transfer.to_branch_id
+    )
+    _close(
+        session,
+        actor,
+        clock,
+        transfer,
+        TransferStatus.COMPLETED,
+        {"received_by_id": actor.id, "received_at": clock.now(), "target_product_id": target.id},
+    )
+    ledger.put(
+        session,
+        clock,
+        [ledger.StockLine(target, transfer.quantity)],
+        MovementKind.TRANSFER_IN,
+        _document(transfer.id),
+        actor.id,
+    )
+    return transfer
+
+
+def cancel(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID) -> Transfer:
+    """Give the stock back to the product it left."""
+    transfer = get_transfer(session, transfer_id)
+    _lock_ends(session, transfer.from_branch_id, transfer.to_branch_id)
+    _close(
+        session,
+        actor,
+        clock,
+        transfer,
+        TransferStatus.CANCELLED,
+        {"cancelled_by_id": actor.id, "cancelled_at": clock.now()},
+    )
+    ledger.put(
+        session,
+        clock,
+        [ledger.StockLine(transfer.product, transfer.quantity)],
+        MovementKind.TRANSFER_CANCELLED,
+        _document(transfer.id),
+        actor.id,
+    )
+    return transfer
