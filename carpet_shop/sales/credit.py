@@ -94,7 +94,7 @@ def open_debt(
 def debt_views(
     session: Session, sale_ids: Sequence[uuid.UUID], today: date
 ) -> dict[uuid.UUID, SaleDebtRead]:
-    """The debts of these credit sales, as of `today` (one query)."""
+    """The debts of those of these sales that have one, as of `today` (one query)."""
     return {
         sale_id: SaleDebtRead.model_validate(debt)
         for sale_id, debt in debts_service.debts_of_sales(session, sale_ids, today).items()

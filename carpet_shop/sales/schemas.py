@@ -130,7 +130,8 @@ class PaymentRead(ReadModel):
 
 
 class SaleDebtRead(ReadModel):
-    """The debt a credit sale opened, as it stands now (the full debt: /api/debts/{id})."""
+    """The debt made for a sale (a credit sale's), as it stands now (all of it:
+    /api/debts/{id})."""
 
     id: uuid.UUID
     total_amount: DecimalNumber
@@ -190,7 +191,9 @@ class _SaleFields(ReadModel):
         description="The payment type, or 'mixed' when paid several ways"
     )
     payments: list[PaymentRead]
-    debt: SaleDebtRead | None = Field(description="A credit sale's debt; null otherwise")
+    debt: SaleDebtRead | None = Field(
+        description="The debt made for this sale (a credit sale's); null if none"
+    )
 
 
 class SaleRead(_SaleFields):

@@ -42,7 +42,7 @@ from carpet_shop.sales import credit as sale_credit
 from carpet_shop.sales import receipts
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.lines import ItemLine, receipt_of
-from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
+from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 from carpet_shop.sales.pricing import LinePrice, price_line
 from carpet_shop.sales.repository import SaleRepository
 from carpet_shop.sales.schemas import SaleCreate
@@ -255,8 +255,7 @@ def create_sale(
 def _views(
     session: Session, repo: SaleRepository, headers: Sequence[Any], today: date
 ) -> list[SaleView]:
-    """Items, payments and debts of a page of sales: three queries for the whole page (two
-    when none of them is a credit sale)."""
+    """Items, payments and debts of a page of sales: three queries for the whole page."""
     ids = [h.Sale.id for h in headers]
     if not ids:
         return []
@@ -275,12 +274,8 @@ def _views(
     payments: dict[uuid.UUID, list[SalePayment]] = defaultdict(list)
     for payment in repo.payments_of(ids):
         payments[payment.sale_id].append(payment)
-    credit_sales = [
-        sale_id
-        for sale_id, paid in payments.items()
-        if any(p.payment_type == PaymentType.DEBT for p in paid)
-    ]
-    debts = sale_credit.debt_views(session, credit_sales, today) if credit_sales else {}
+    # Any debt made for the sale: a credit sale's, or one recorded for it by hand.
+    debts = sale_credit.debt_views(session, ids, today)
     return [
         SaleView(
             sale=h.Sale,
@@ -298,7 +293,7 @@ def list_sales(
     session: Session, filters: SaleFilters, page: PageParams, today: date
 ) -> tuple[list[SaleView], int]:
     """Newest first (by the sale's date), with items, payments and debts (their status as of
-    the shop's `today`), in four or five queries."""
+    the shop's `today`), in five queries."""
     repo = SaleRepository(session)
     headers, total = repo.page(filters.conditions(), page)
     return _views(session, repo, headers, today), total

@@ -386,3 +386,29 @@ def test_the_sale_and_its_debt_are_audited_in_the_same_transaction(shop: Shop):
     assert debt_entry.action == "CREATE"
     assert debt_entry.changes["sale_id"]["new"] == sale["id"]
     assert Decimal(debt_entry.changes["total_amount"]["new"]) == 100_000
+
+
+def test_a_debt_recorded_by_hand_for_a_sale_shows_on_its_card(shop: Shop):
+    product = shop.factory.product(shop.branch)
+    sale = assert_ok(shop.sell(shop.seller_h, product), 201)
+    made = shop.client.post(
+        "/api/debts",
+        json={
+            "sale_id": sale["id"],
+            "total_amount": 50_000,
+            "payment_deadline": DUE,
+            **CUSTOMER,
+        },
+        headers=shop.seller_h,
+    )
+    debt = assert_ok(made, 201)
+    card = assert_ok(shop.client.get(f"/api/sales/{sale['id']}", headers=shop.seller_h))
+    assert card["debt"]["id"] == debt["id"]
+    assert card["debt"]["remaining_amount"] == 50_000
+    # A sale has one debt: a credit line cannot be added on top of it by hand either.
+    again = shop.client.post(
+        "/api/debts",
+        json={"sale_id": sale["id"], "total_amount": 1, "payment_deadline": DUE, **CUSTOMER},
+        headers=shop.seller_h,
+    )
+    assert_error(again, 409, "CONFLICT")
