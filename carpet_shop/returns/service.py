@@ -249,7 +249,8 @@ def approve_return(
         actor.id,
         reason=sale_return.reason.value,
     )
-    # The debt row is locked after the sale row, the order every writer of both keeps.
+    # Locks the sale's debt, if any, after the sale row locked above: a payment landing
+    # meanwhile waits and then sees the reduced remaining.
     debt_reduced, cash_refund = debts_service.settle_return(
         session, actor, clock, sale.id, sale_return.refund_amount
     )
