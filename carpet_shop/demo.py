@@ -160,6 +160,7 @@ def seed_debts(session: Session, clock: Clock, demo: DemoFoundation) -> None:
 def seed_demo(session: Session, clock: Clock, policy: AuthPolicy) -> DemoFoundation:
     foundation = seed_foundation(session, clock, policy)
     products = catalog_demo.seed_catalog(session, clock, foundation.admin, foundation.branches)
-    sales_demo.seed_sales(session, clock, foundation, products)
+    # Debts first: their idempotency marker is a customer the credit sale may also register.
     seed_debts(session, clock, foundation)
+    sales_demo.seed_sales(session, clock, foundation, products)
     return foundation

@@ -341,7 +341,7 @@ class Factory:
         )
         with self.db.transaction() as session:
             return sales_service.create_sale(
-                session, Actor(user=seller, meta=META), self.clock, body, self.tz
+                session, Actor(user=seller, meta=META), self.clock, body, tz=self.tz
             )
 
     def receipt(

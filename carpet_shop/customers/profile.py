@@ -17,7 +17,6 @@ from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers import service as customers_service
-from carpet_shop.customers.repository import PurchaseRepository
 from carpet_shop.customers.schemas import (
     CustomerProfile,
     CustomerRead,
@@ -26,6 +25,7 @@ from carpet_shop.customers.schemas import (
 )
 from carpet_shop.debts import service as debts_service
 from carpet_shop.debts.schemas import DebtRead
+from carpet_shop.sales import service as sales_service
 
 RECENT_PURCHASES = 50
 ZERO = Decimal("0")
@@ -39,11 +39,13 @@ def customer_profile(
     debts = [
         DebtRead.of(d, today) for d in debts_service.debts_of_customer(session, scope, customer.id)
     ]
-    purchases, purchases_count = PurchaseRepository(session).recent(
-        customer.phone,
-        debts_service.sale_ids_of_customer(session, customer.id),
+    purchases, purchases_count = sales_service.sales_of_customer(
+        session,
         scope,
-        RECENT_PURCHASES,
+        customer.id,
+        customer.phone,
+        also=debts_service.sale_ids_of_customer(session, customer.id),
+        limit=RECENT_PURCHASES,
     )
     open_debts = [d for d in debts if d.remaining_amount > ZERO]
     return CustomerProfile(

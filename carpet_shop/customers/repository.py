@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, or_
 from sqlalchemy.exc import IntegrityError
 
-from carpet_shop.core.repository import BranchScope, Repository, SoftDeleteRepository
+from carpet_shop.core.repository import SoftDeleteRepository
 from carpet_shop.customers.models import Customer
 from carpet_shop.customers.phone import phone_digits
-from carpet_shop.sales.models import Sale
 
 
 def like_pattern(text: str) -> str:
@@ -79,34 +78,3 @@ class CustomerRepository(SoftDeleteRepository[Customer]):
 
     def hits(self, q: str, limit: int) -> Sequence[Customer]:
         return self.session.scalars(self.search(q=q, include_deleted=False).limit(limit)).all()
-
-
-class PurchaseRepository(Repository[Sale]):
-    """Sales to a customer.
-
-    Reads the sales table directly because the sales service (issue 4) does not exist on
-    this branch yet; once it offers a "sales of a customer" query, this should call it.
-    A sale is the customer's when its phone is theirs (the sales service stores the
-    canonical phone found by `customers.service.find_or_create`) or when one of their
-    debts was made for it.
-    """
-
-    model = Sale
-
-    def _of(self, phone: str, sale_ids: Collection[uuid.UUID], scope: BranchScope) -> Select[Sale]:
-        linked = Sale.id.in_(list(sale_ids)) if sale_ids else false()
-        stmt = select(Sale).where(or_(Sale.customer_phone == phone, linked))
-        branch_id = scope.list_branch_id
-        if branch_id is not None:
-            stmt = stmt.where(Sale.branch_id == branch_id)
-        return stmt
-
-    def recent(
-        self, phone: str, sale_ids: Collection[uuid.UUID], scope: BranchScope, limit: int
-    ) -> tuple[Sequence[Sale], int]:
-        stmt = self._of(phone, sale_ids, scope)
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
-        rows = self.session.scalars(
-            stmt.order_by(Sale.date.desc(), Sale.id.desc()).limit(limit)
-        ).all()
-        return rows, int(total or 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -127,6 +128,73 @@ def find_or_create(session: Session, actor: Actor, clock: Clock, name: str, phon
     if winner is None:  # pragma: no cover - the unique index refused for another reason
         raise Conflict("The customer could not be registered; try again")
     return winner
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    """Who a sale or debt request names as its customer: checked, nothing written yet.
+
+    Either a registered customer (named by id) or a name and a canonical phone, each of which
+    may be missing where the customer is optional (a cash sale to a walk-in).
+    """
+
+    customer: Customer | None = None
+    name: str | None = None
+    phone: str | None = None
+
+    @property
+    def identified(self) -> bool:
+        return self.customer is not None or (self.name is not None and self.phone is not None)
+
+
+def reference(
+    session: Session,
+    customer_id: uuid.UUID | None,
+    name: str | None,
+    phone: str | None,
+    *,
+    required: bool,
+) -> CustomerRef:
+    """Check the customer fields of a request (`customer_id`, or `customer_name` and
+    `customer_phone`) without writing anything: the caller registers a new customer with
+    `resolve` only once everything else it checks has passed.
+
+    422 on the field at fault: an id together with a name or phone, an unknown id, an
+    unusable phone, or (when `required`) each missing field.
+    """
+    if customer_id is not None:
+        if name is not None or phone is not None:
+            raise ValidationFailed.field(
+                "customer_id", "Give customer_id, or customer_name and customer_phone, not both"
+            )
+        try:
+            return CustomerRef(customer=get_customer(session, customer_id))
+        except NotFound as exc:
+            raise ValidationFailed.field("customer_id", exc.message) from exc
+    name = (name.strip() or None) if name is not None else None
+    if phone is not None:
+        try:
+            phone = normalize_phone(phone)
+        except InvalidPhone as exc:
+            raise ValidationFailed.field("customer_phone", str(exc)) from exc
+    ref = CustomerRef(name=name, phone=phone)
+    if required and not ref.identified:
+        message = "Give customer_id, or both customer_name and customer_phone"
+        missing = [f for f, v in (("customer_name", name), ("customer_phone", phone)) if v is None]
+        raise ValidationFailed(
+            message, details={"fields": [{"field": f, "message": message} for f in missing]}
+        )
+    return ref
+
+
+def resolve(session: Session, actor: Actor, clock: Clock, ref: CustomerRef) -> Customer | None:
+    """The customer a checked reference names: the one given by id, or the one with its phone
+    (registered under its name if new); None when it names nobody completely."""
+    if ref.customer is not None:
+        return ref.customer
+    if ref.name is None or ref.phone is None:
+        return None
+    return find_or_create(session, actor, clock, ref.name, ref.phone)
 
 
 def update_customer(

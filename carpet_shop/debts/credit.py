@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -20,7 +21,27 @@ from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.models import Debt
 from carpet_shop.debts.opening import AUDITED_FIELDS, ENTITY, ZERO, check_deadline, open_debt
 from carpet_shop.debts.repository import DebtRepository
+from carpet_shop.debts.schemas import DebtRead
 from carpet_shop.sales.models import Sale
+
+
+def check_sale_deadline(clock: Clock, deadline: date, *, tz: ZoneInfo | None = None) -> None:
+    """The deadline check `create_for_sale` makes, for a sale that validates its body before
+    taking stock: after today in shop time, else a 422 on `debt_deadline`."""
+    check_deadline(deadline, shop_today(clock, tz), field="debt_deadline")
+
+
+def debts_of_sales(
+    session: Session, sale_ids: Sequence[uuid.UUID], today: date
+) -> dict[uuid.UUID, DebtRead]:
+    """The debt of each of these sales that has one, as of `today` (one query)."""
+    if not sale_ids:
+        return {}
+    return {
+        d.sale_id: DebtRead.of(d, today)
+        for d in DebtRepository(session).of_sales(sale_ids)
+        if d.sale_id is not None
+    }
 
 
 def create_for_sale(

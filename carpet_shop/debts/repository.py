@@ -65,6 +65,9 @@ class DebtRepository(BranchScopedMixin, Repository[Debt]):
         )
         return [sale_id for sale_id in self.session.scalars(stmt) if sale_id is not None]
 
+    def of_sales(self, sale_ids: Sequence[uuid.UUID]) -> Sequence[Debt]:
+        return self.session.scalars(select(Debt).where(Debt.sale_id.in_(sale_ids))).all()
+
     def customer_has_open_debts(self, customer_id: uuid.UUID) -> bool:
         stmt = select(Debt.id).where(Debt.customer_id == customer_id, Debt.remaining_amount > ZERO)
         return self.session.scalar(stmt.limit(1)) is not None

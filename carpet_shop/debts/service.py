@@ -28,7 +28,12 @@ from carpet_shop.customers.models import Customer
 from carpet_shop.customers.schemas import CustomerUpdate
 from carpet_shop.debts import status as st
 from carpet_shop.debts.calendar import shop_today
-from carpet_shop.debts.credit import create_for_sale, settle_return
+from carpet_shop.debts.credit import (
+    check_sale_deadline,
+    create_for_sale,
+    debts_of_sales,
+    settle_return,
+)
 from carpet_shop.debts.models import Debt
 from carpet_shop.debts.opening import AUDITED_FIELDS, ENTITY, ZERO, check_deadline, open_debt
 from carpet_shop.debts.payments import list_payments, record_payment
@@ -39,11 +44,13 @@ from carpet_shop.sales.models import Sale
 
 __all__ = [
     "DebtFigures",
+    "check_sale_deadline",
     "create_debt",
     "create_for_sale",
     "customer_has_open_debts",
     "dashboard_figures",
     "debts_of_customer",
+    "debts_of_sales",
     "get_debt",
     "list_debts",
     "list_payments",
@@ -86,27 +93,17 @@ def customer_has_open_debts(session: Session, customer_id: uuid.UUID) -> bool:
 
 
 def _customer_for(session: Session, actor: Actor, clock: Clock, data: DebtCreate) -> Customer:
-    if data.customer_id is not None:
-        if data.customer_name is not None or data.customer_phone is not None:
-            raise ValidationFailed.field(
-                "customer_id", "Give customer_id, or customer_name and customer_phone, not both"
-            )
-        try:
-            return customers_service.get_customer(session, data.customer_id)
-        except NotFound as exc:
-            raise ValidationFailed.field("customer_id", exc.message) from exc
-    if data.customer_name is None or data.customer_phone is None:
-        missing = "customer_name" if data.customer_name is None else "customer_phone"
-        raise ValidationFailed.field(
-            missing, "Give customer_id, or both customer_name and customer_phone"
-        )
-    return customers_service.find_or_create(
-        session, actor, clock, data.customer_name, data.customer_phone
+    ref = customers_service.reference(
+        session, data.customer_id, data.customer_name, data.customer_phone, required=True
     )
+    customer = customers_service.resolve(session, actor, clock, ref)
+    assert customer is not None  # a required reference names someone
+    return customer
 
 
 def _sale_for(session: Session, actor: Actor, sale_id: uuid.UUID) -> Sale:
-    # Read directly until the sales service (issue 4) offers a lookup; see README.
+    # Read directly: the sales service calls this module (credit sales), so going through it
+    # would make the two import each other.
     sale = session.get(Sale, sale_id)
     if sale is None:
         raise ValidationFailed.field("sale_id", f"Sale {sale_id} does not exist")

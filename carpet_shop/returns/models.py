@@ -50,6 +50,11 @@ class SaleReturn(IdMixin, TimestampMixin, Base):
     approved_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(String(500))
+    # How an approved return was settled (debts.service.settle_return): what it took off the
+    # sale's debt, and what was given back in money. Both null until approved;
+    # debt_reduced + cash_refund = refund_amount.
+    debt_reduced: Mapped[Decimal | None]
+    cash_refund: Mapped[Decimal | None]
 
     items: Mapped[list[ReturnItem]] = relationship(
         back_populates="sale_return", order_by="ReturnItem.position", lazy="raise"

@@ -89,3 +89,11 @@ class ReturnRepository(BranchScopedMixin, Repository[SaleReturn]):
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def settle(
+        self, sale_return: SaleReturn, *, debt_reduced: Decimal, cash_refund: Decimal
+    ) -> None:
+        """Record how an approved return was settled (the return row is already decided)."""
+        sale_return.debt_reduced = debt_reduced
+        sale_return.cash_refund = cash_refund
+        self.session.flush()

@@ -42,6 +42,8 @@ def _read(view: service.ReturnView) -> ReturnRead:
         reason=ret.reason,
         reason_note=ret.reason_note,
         refund_amount=ret.refund_amount,
+        debt_reduced=ret.debt_reduced,
+        cash_refund=ret.cash_refund,
         created_by_id=ret.created_by_id,
         approved_by_id=ret.approved_by_id,
         decided_at=ret.decided_at,
@@ -105,7 +107,8 @@ def read_return(
     "/{return_id}/approve",
     response_model=Envelope[ReturnRead],
     responses=errors(*AUTHED, 403, 404, 409),
-    summary="Approve (admin): stock back, refund recorded, commission lowered",
+    summary="Approve (admin): stock back, refund recorded (a credit sale's debt reduced "
+    "first, the rest refunded), commission lowered",
 )
 def approve_return(
     return_id: uuid.UUID,

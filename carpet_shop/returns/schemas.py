@@ -51,7 +51,13 @@ class ReturnRead(ReadModel):
     status: ReturnStatus
     reason: ReturnReason
     reason_note: str | None
-    refund_amount: DecimalNumber
+    refund_amount: DecimalNumber = Field(description="The value of the goods taken back")
+    debt_reduced: DecimalNumber | None = Field(
+        description="Approved: what the return took off the sale's debt (0 without one)"
+    )
+    cash_refund: DecimalNumber | None = Field(
+        description="Approved: what was given back in money; refund_amount − debt_reduced"
+    )
     created_by_id: uuid.UUID
     approved_by_id: uuid.UUID | None = Field(description="The admin who approved or rejected")
     decided_at: datetime | None

@@ -2,8 +2,10 @@
 
 Nothing moves while a return is PENDING. Approval, in one transaction: the status (one
 conditional UPDATE, so a second approval is refused), the returned quantities and refunds on
-the sale's items and the sale (each UPDATE re-checks its bound), the stock back through the
-ledger, the commission lowered, and the audit entry.
+the sale's items and the sale (each UPDATE re-checks its bound), the settlement (on a credit
+sale the returned value first reduces what is still owed, the rest is refunded:
+`debts.service.settle_return`), the stock back through the ledger, the commission lowered,
+and the audit entry.
 
 Pending requests count: a new request is refused when, together with what was already
 returned and what other PENDING requests ask for, it would take back more than was sold.
@@ -33,6 +35,7 @@ from carpet_shop.core.money import ZERO
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.periods import Window
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.debts import service as debts_service
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.returns.models import ReturnItem, ReturnStatus, SaleReturn
@@ -209,17 +212,21 @@ def _decide(
         session.refresh(sale_return)
         raise Conflict(f"This return is already {sale_return.status.value.lower()}")
     session.refresh(sale_return)
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        sale_return.id,
-        {"status": {"old": ReturnStatus.PENDING.value, "new": status.value}}
-        | ({"decision_note": {"old": None, "new": note}} if note else {}),
-    )
     return sale_return
+
+
+# What a decision changes on a return; all of it is PENDING's values before.
+_UNDECIDED = {
+    "status": ReturnStatus.PENDING,
+    "decision_note": None,
+    "debt_reduced": None,
+    "cash_refund": None,
+}
+
+
+def _audit_decision(session: Session, actor: Actor, clock: Clock, sale_return: SaleReturn) -> None:
+    changes = audit.diff(_UNDECIDED, audit.snapshot(sale_return, _UNDECIDED))
+    audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, sale_return.id, changes)
 
 
 def approve_return(
@@ -248,9 +255,16 @@ def approve_return(
         actor.id,
         reason=sale_return.reason.value,
     )
+    # Locks the sale's debt, if any, after the sale row locked above: a payment landing
+    # meanwhile waits and then sees the reduced remaining.
+    debt_reduced, cash_refund = debts_service.settle_return(
+        session, actor, clock, sale.id, sale_return.refund_amount
+    )
+    repo.settle(sale_return, debt_reduced=debt_reduced, cash_refund=cash_refund)
     commissions_service.adjust_for_refund(
         session, clock, sale_id=sale.id, net_amount=net_amount, return_id=sale_return.id
     )
+    _audit_decision(session, actor, clock, sale_return)
     return view
 
 
@@ -258,4 +272,5 @@ def reject_return(
     session: Session, actor: Actor, clock: Clock, return_id: uuid.UUID, note: str | None = None
 ) -> ReturnView:
     sale_return = _decide(session, actor, clock, return_id, ReturnStatus.REJECTED, note)
+    _audit_decision(session, actor, clock, sale_return)
     return _views(ReturnRepository(session), [sale_return])[0]

@@ -1,5 +1,5 @@
 """Demo sales for `seed --demo`: a dozen receipts over the last days, by both sellers and the
-director, cash, card, transfer and mixed, pieces and metres. Idempotent.
+director, cash, card, transfer, credit (nasiya) and mixed, pieces and metres. Idempotent.
 
 The demo products come from the catalog's seed (issue 3). Once they exist, `seed_demo` calls
 `seed_sales(session, clock, foundation, products)` after seeding them.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 SEED_META = RequestMeta(ip_address=None, user_agent="carpet-shop seed")
 THOUSAND = Decimal("1000")
+CREDIT_DAYS = 30  # a demo credit sale is due this many days after it was made
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,14 @@ PLANS = [
     _Plan(4, 13, "seller1", "2", "1.10", ("card",)),
     _Plan(3, 16, None, "2.25", "1.00", ("cash",)),
     _Plan(2, 11, "seller2", "1", "1.00", ("transfer",)),
-    _Plan(
-        1, 18, "seller1", "1", "1.02", ("cash", "transfer"), ("Malika Yo'ldosheva", "+998971112233")
-    ),
+    _Plan(1, 18, "seller1", "1", "1.02", ("cash", "debt"), ("Malika Yo'ldosheva", "+998971112233")),
     _Plan(1, 12, "seller2", "4", "1.00", ("cash",)),
     _Plan(0, 10, "seller1", "1", "1.00", ("card",)),
     _Plan(0, 11, None, "1", "1.05", ("cash",)),
 ]
 
 
-def _body(plan: _Plan, product: Product) -> dict[str, Any] | None:
+def _body(plan: _Plan, product: Product, day: date) -> dict[str, Any] | None:
     quantity = Decimal(plan.quantity)
     if product.type == ProductType.UNIT:
         quantity = quantity.to_integral_value()
@@ -84,6 +83,8 @@ def _body(plan: _Plan, product: Product) -> dict[str, Any] | None:
     }
     if plan.customer:
         body["customer_name"], body["customer_phone"] = plan.customer
+    if "debt" in plan.payments:
+        body["debt_deadline"] = (day + timedelta(days=CREDIT_DAYS)).isoformat()
     return body
 
 
@@ -109,17 +110,17 @@ def seed_sales(
         if not candidates:
             continue
         product = candidates[n % len(candidates)]
-        body = _body(plan, product)
+        day = shop_today(clock, tz) - timedelta(days=plan.days_ago)
+        body = _body(plan, product, day)
         if body is None:
             continue
-        day = shop_today(clock, tz) - timedelta(days=plan.days_ago)
         at = min(datetime.combine(day, time(plan.hour, 7 * n % 60), tz).astimezone(UTC), now)
         service.create_sale(
             session,
             Actor(user=user, meta=SEED_META),
             FrozenClock(at),
             SaleCreate.model_validate(body),
-            tz,
+            tz=tz,
         )
         made += 1
     return made

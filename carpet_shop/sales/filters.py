@@ -14,7 +14,7 @@ from carpet_shop.auth.dependencies import Scope
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.periods import Period, Window, resolve
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.core.schemas import Phone
+from carpet_shop.customers.phone import UzPhone
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 
 
@@ -39,6 +39,7 @@ class SaleFilters:
         if self.seller_id is not None:
             conds.append(Sale.seller_id == self.seller_id)
         if self.customer_phone is not None:
+            # Canonical on both sides: sales store the phone as +998XXXXXXXXX.
             conds.append(Sale.customer_phone == self.customer_phone)
         if self.payment_type is not None:
             conds.append(
@@ -74,7 +75,9 @@ def sale_filters(
     seller_id: uuid.UUID | None = None,
     payment_type: PaymentType | None = None,
     product_id: uuid.UUID | None = None,
-    customer_phone: Annotated[Phone | None, Query()] = None,
+    customer_phone: Annotated[
+        UzPhone | None, Query(description="Any spelling of the number (90 123 45 67, +998…)")
+    ] = None,
 ) -> SaleFilters:
     return SaleFilters(
         scope=scope,

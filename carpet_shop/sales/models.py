@@ -16,7 +16,7 @@ class PaymentType(enum.StrEnum):
     CASH = "cash"  # Naqd
     CARD = "card"  # Karta
     TRANSFER = "transfer"  # O'tkazma
-    DEBT = "debt"  # Nasiya: enabled by the debts issue
+    DEBT = "debt"  # Nasiya: this part becomes a debt (debts.service.create_for_sale)
 
 
 def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
@@ -41,6 +41,9 @@ class Sale(IdMixin, Base):
     receipt_number: Mapped[str] = mapped_column(String(24), unique=True)
     branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
     seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # The registry's customer, when the sale names one (by id, or by name and phone); the
+    # name and phone below are kept as they were at the sale, the phone always canonical.
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"))
     customer_name: Mapped[str | None] = mapped_column(String(120))
     customer_phone: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(String(500))
@@ -65,6 +68,7 @@ class Sale(IdMixin, Base):
         Index("idx_sales_branch_date", "branch_id", "date"),
         Index("idx_sales_date", "date"),
         Index("ix_sales_seller_date", "seller_id", "date"),
+        Index("ix_sales_customer_date", "customer_id", "date"),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 

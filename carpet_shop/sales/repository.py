@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Collection, Product, ProductType
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.repository import Repository
+from carpet_shop.core.repository import BranchScope, Repository
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
 
@@ -94,6 +94,29 @@ class SaleRepository(Repository[Sale]):
             .order_by(SalePayment.sale_id, SalePayment.position)
         )
         return self.session.scalars(stmt).all()
+
+    def of_customer(
+        self,
+        customer_id: uuid.UUID,
+        phone: str,
+        also: Sequence[uuid.UUID],
+        scope: BranchScope,
+        limit: int,
+    ) -> tuple[Sequence[Sale], int]:
+        theirs = or_(
+            Sale.customer_id == customer_id,
+            and_(Sale.customer_id.is_(None), Sale.customer_phone == phone),
+            Sale.id.in_(list(also)) if also else false(),
+        )
+        stmt = select(Sale).where(theirs)
+        branch_id = scope.list_branch_id
+        if branch_id is not None:
+            stmt = stmt.where(Sale.branch_id == branch_id)
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = self.session.scalars(
+            stmt.order_by(Sale.date.desc(), Sale.id.desc()).limit(limit)
+        ).all()
+        return rows, int(total or 0)
 
     def lock(self, sale_id: uuid.UUID) -> Sale | None:
         """The sale, locked against concurrent returns (a row lock on PostgreSQL; SQLite's

@@ -11,6 +11,7 @@ from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.debts.dependencies import ShopToday
 from carpet_shop.sales import idempotency, service
 from carpet_shop.sales.filters import SaleQuery
 from carpet_shop.sales.schemas import SaleAdminRead, SaleCreate, SaleRead
@@ -41,9 +42,11 @@ IdempotencyKey = Annotated[
         409,
         s409="INSUFFICIENT_STOCK (details.products: each short product and what is available), "
         "or CONFLICT: the Idempotency-Key was used for another request",
-        s422="VALIDATION_ERROR, or PRICE_BELOW_COST for a seller below the buy price",
+        s422="VALIDATION_ERROR (a credit sale without its customer or debt_deadline, among "
+        "others), or PRICE_BELOW_COST for a seller below the buy price",
     ),
-    summary="Ring up a sale: one product, or a receipt of several items and payments",
+    summary="Ring up a sale: one product, or a receipt of several items and payments; "
+    "a debt payment makes it a credit sale and opens the customer's debt",
 )
 def create_sale(
     body: SaleCreate,
@@ -63,7 +66,7 @@ def create_sale(
                 headers={"Idempotent-Replayed": "true"},
             )
         claim = outcome
-    view = service.create_sale(session, actor, clock, body, settings.tz)
+    view = service.create_sale(session, actor, clock, body, tz=settings.tz)
     payload = ok(read_for(view, admin=actor.is_admin), "Sale created").model_dump(mode="json")
     if claim is not None:
         idempotency.finish(session, claim, status.HTTP_201_CREATED, payload)
@@ -77,9 +80,9 @@ def create_sale(
     summary="Sales, newest first, each with its items and payments",
 )
 def list_sales(
-    actor: CurrentActor, filters: SaleQuery, session: DbSession, page: Page
+    actor: CurrentActor, filters: SaleQuery, session: DbSession, page: Page, today: ShopToday
 ) -> ListEnvelope[SaleAdminRead | SaleRead]:
-    views, total = service.list_sales(session, filters, page)
+    views, total = service.list_sales(session, filters, page, today)
     return page_of([read_for(v, admin=actor.is_admin) for v in views], page, total)
 
 
@@ -89,7 +92,7 @@ def list_sales(
     responses=errors(*AUTHED, 403, 404),
 )
 def read_sale(
-    sale_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    sale_id: uuid.UUID, actor: CurrentActor, session: DbSession, today: ShopToday
 ) -> Envelope[SaleAdminRead | SaleRead]:
-    view = service.get_sale(session, actor.scope(), sale_id)
+    view = service.get_sale(session, actor.scope(), sale_id, today)
     return ok(read_for(view, admin=actor.is_admin))

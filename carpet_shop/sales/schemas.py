@@ -3,16 +3,19 @@ and the director's. The seller's is a separate class, never a blanked copy of th
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
 from carpet_shop.catalog.models import ProductType
-from carpet_shop.core.schemas import Phone, ReadModel, RequestModel
+from carpet_shop.core.schemas import ReadModel, RequestModel
 from carpet_shop.core.types import DecimalNumber, PositiveMoney
+from carpet_shop.customers.phone import UzPhone
+from carpet_shop.debts.models import DebtStatus
 from carpet_shop.sales.models import PaymentType
 
 # Pieces for unit products, metres to the centimetre for meter products.
@@ -40,7 +43,13 @@ class PaymentIn(RequestModel):
 class SaleCreate(RequestModel):
     """Either the specification's one-product body (`product_id`, `quantity`, `amount`,
     `payment_type`) or a receipt (`items` and `payments`, or `items` and one `payment_type`
-    for the whole receipt)."""
+    for the whole receipt).
+
+    The customer is optional for cash, card and transfer: `customer_id`, or `customer_name`
+    and `customer_phone` (found in the registry by phone, or registered). A `debt` (nasiya)
+    payment makes it a credit sale: it needs the customer and a `debt_deadline`, and its
+    amount becomes the customer's debt.
+    """
 
     items: list[SaleItemIn] | None = Field(default=None, min_length=1, max_length=MAX_ITEMS)
     payments: list[PaymentIn] | None = Field(default=None, min_length=1, max_length=MAX_PAYMENTS)
@@ -48,10 +57,18 @@ class SaleCreate(RequestModel):
     quantity: Quantity | None = None
     amount: PositiveMoney | None = None
     payment_type: PaymentType | None = Field(
-        default=None, description="cash, card or transfer (debt: with the debts module)"
+        default=None, description="cash, card, transfer, or debt (the whole amount on credit)"
     )
+    customer_id: uuid.UUID | None = Field(default=None, description="A registered customer")
     customer_name: CustomerName | None = None
-    customer_phone: Phone | None = None
+    customer_phone: UzPhone | None = Field(
+        default=None, description="Any Uzbek spelling; stored as +998XXXXXXXXX"
+    )
+    # `dt.date`: in this class `date` is the field below.
+    debt_deadline: dt.date | None = Field(
+        default=None,
+        description="Credit sales only: the last shop day to pay the debt; after today",
+    )
     note: Note | None = None
     date: AwareDatetime | None = Field(
         default=None, description="When it was sold (admin only, for back-filling); now if left out"
@@ -86,6 +103,22 @@ class SaleCreate(RequestModel):
                     "customer_name": "Aziza",
                     "customer_phone": "+998901234567",
                 },
+                {
+                    "items": [
+                        {
+                            "product_id": "3f2c1a9e-1f7e-4c5e-9d51-0b8a3c2f1e44",
+                            "quantity": 1,
+                            "amount": 1500000,
+                        }
+                    ],
+                    "payments": [
+                        {"payment_type": "cash", "amount": 500000},
+                        {"payment_type": "debt", "amount": 1000000},
+                    ],
+                    "customer_name": "Aziz Rahimov",
+                    "customer_phone": "90 123 45 67",
+                    "debt_deadline": "2026-12-31",
+                },
             ]
         }
     )
@@ -94,6 +127,17 @@ class SaleCreate(RequestModel):
 class PaymentRead(ReadModel):
     payment_type: PaymentType
     amount: DecimalNumber
+
+
+class SaleDebtRead(ReadModel):
+    """The debt made for a sale (a credit sale's), as it stands now (all of it:
+    /api/debts/{id})."""
+
+    id: uuid.UUID
+    total_amount: DecimalNumber
+    remaining_amount: DecimalNumber
+    payment_deadline: date
+    status: DebtStatus = Field(description="pending, paid or overdue, as of this answer")
 
 
 class SaleItemRead(ReadModel):
@@ -129,6 +173,7 @@ class _SaleFields(ReadModel):
     branch_name: str
     seller_id: uuid.UUID
     seller_name: str
+    customer_id: uuid.UUID | None
     customer_name: str | None
     customer_phone: str | None
     note: str | None
@@ -146,6 +191,9 @@ class _SaleFields(ReadModel):
         description="The payment type, or 'mixed' when paid several ways"
     )
     payments: list[PaymentRead]
+    debt: SaleDebtRead | None = Field(
+        description="The debt made for this sale (a credit sale's); null if none"
+    )
 
 
 class SaleRead(_SaleFields):

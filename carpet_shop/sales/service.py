@@ -1,8 +1,9 @@
 """Sales: ringing up a receipt and reading receipts back.
 
-A sale is one transaction: stock taken through the ledger (all items or none), the branch's
-receipt number, the sale with its items and payments, the seller's commission and the audit
-entry. Any error rolls all of it back: no sale, no movement, no number used.
+A sale is one transaction: stock taken through the ledger (all items or none), the customer
+(registered if new), the branch's receipt number, the sale with its items and payments, a
+credit sale's debt, the seller's commission and the audit entry. Any error rolls all of it
+back: no sale, no movement, no customer, no debt, no number used.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,7 +39,7 @@ from carpet_shop.core.repository import BranchScope
 from carpet_shop.discounts import service as discounts_service
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
-from carpet_shop.sales import payments as sale_payments
+from carpet_shop.sales import credit as sale_credit
 from carpet_shop.sales import receipts
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.lines import ItemLine, receipt_of
@@ -120,8 +121,10 @@ def _price(
 
 
 def create_sale(
-    session: Session, actor: Actor, clock: Clock, body: SaleCreate, tz: ZoneInfo
+    session: Session, actor: Actor, clock: Clock, body: SaleCreate, *, tz: ZoneInfo
 ) -> SaleView:
+    """Ring up a sale; `tz` is the shop's time zone (shop days of the rollups, a credit
+    sale's deadline)."""
     receipt = receipt_of(body)
     now = clock.now()
     if body.date is not None and not actor.is_admin:
@@ -136,10 +139,11 @@ def create_sale(
     branch = branches_service.get_branch(session, branch_id)
     priced = _price(session, actor, receipt.items, products, branch_id, when)
     total = sum((line.amount for line, _ in priced), ZERO)
-    sale_payments.check(receipt.payments, total)
+    terms = sale_credit.terms_of(session, clock, body, receipt.payments, total, tz=tz)
 
     # Stock first, in product order so concurrent multi-item sales lock rows in one order;
-    # the receipt number after, so a sale refused for stock never touches the counter.
+    # the customer and the receipt number after, so a sale refused for stock registers no
+    # one and never touches the counter.
     sale_id = uuid.uuid4()
     order = sorted(range(len(receipt.items)), key=lambda n: (str(receipt.items[n].product_id), n))
     ledger.take(
@@ -153,14 +157,17 @@ def create_sale(
         ledger.Document(ENTITY, sale_id),
         actor.id,
     )
+    customer = sale_credit.register_customer(session, actor, clock, terms)
     sale = repo.add(
         Sale(
             id=sale_id,
             receipt_number=receipts.next_number(session, branch),
             branch_id=branch_id,
             seller_id=actor.id,
-            customer_name=body.customer_name,
-            customer_phone=body.customer_phone,
+            customer_id=customer.id if customer else None,
+            # A registered customer is shown as the registry has them.
+            customer_name=customer.name if customer else terms.customer.name,
+            customer_phone=customer.phone if customer else terms.customer.phone,
             note=body.note,
             date=when,
             created_at=now,
@@ -194,7 +201,7 @@ def create_sale(
     session.add_all([*items, *paid])
     session.flush()
     analytics_service.record_sale(session, sale, items, paid, tz)
-    sale_payments.record_credit(session, actor, clock, sale, receipt.payments)
+    debt = sale_credit.open_debt(session, actor, clock, sale, customer, terms, tz=tz)
     commissions_service.record_for_sale(
         session,
         clock,
@@ -217,6 +224,8 @@ def create_sale(
                 "branch_id": branch_id,
                 "date": when,
                 "amount": total,
+                "customer_id": sale.customer_id,
+                "debt_id": debt.id if debt else None,
                 "items": [
                     {"product_id": i.product_id, "quantity": i.quantity, "amount": i.amount}
                     for i in items
@@ -241,11 +250,14 @@ def create_sale(
             for item in items
         ],
         payments=paid,
+        debt=debt,
     )
 
 
-def _views(repo: SaleRepository, headers: Sequence[Any]) -> list[SaleView]:
-    """Items and payments of a page of sales: two queries for the whole page."""
+def _views(
+    session: Session, repo: SaleRepository, headers: Sequence[Any], today: date
+) -> list[SaleView]:
+    """Items, payments and debts of a page of sales: three queries for the whole page."""
     ids = [h.Sale.id for h in headers]
     if not ids:
         return []
@@ -264,6 +276,8 @@ def _views(repo: SaleRepository, headers: Sequence[Any]) -> list[SaleView]:
     payments: dict[uuid.UUID, list[SalePayment]] = defaultdict(list)
     for payment in repo.payments_of(ids):
         payments[payment.sale_id].append(payment)
+    # Any debt made for the sale: a credit sale's, or one recorded for it by hand.
+    debts = sale_credit.debt_views(session, ids, today)
     return [
         SaleView(
             sale=h.Sale,
@@ -271,27 +285,48 @@ def _views(repo: SaleRepository, headers: Sequence[Any]) -> list[SaleView]:
             seller_name=h.seller_name,
             items=items[h.Sale.id],
             payments=payments[h.Sale.id],
+            debt=debts.get(h.Sale.id),
         )
         for h in headers
     ]
 
 
 def list_sales(
-    session: Session, filters: SaleFilters, page: PageParams
+    session: Session, filters: SaleFilters, page: PageParams, today: date
 ) -> tuple[list[SaleView], int]:
-    """Newest first (by the sale's date), with items and payments, in four queries."""
+    """Newest first (by the sale's date), with items, payments and debts (their status as of
+    the shop's `today`), in five queries."""
     repo = SaleRepository(session)
     headers, total = repo.page(filters.conditions(), page)
-    return _views(repo, headers), total
+    return _views(session, repo, headers, today), total
 
 
-def get_sale(session: Session, scope: BranchScope, sale_id: uuid.UUID) -> SaleView:
+def get_sale(session: Session, scope: BranchScope, sale_id: uuid.UUID, today: date) -> SaleView:
     repo = SaleRepository(session)
     header = repo.header(sale_id)
     if header is None:
         raise NotFound.of("Sale", sale_id)
     scope.check(header.Sale.branch_id)
-    return _views(repo, [header])[0]
+    return _views(session, repo, [header], today)[0]
+
+
+def sales_of_customer(
+    session: Session,
+    scope: BranchScope,
+    customer_id: uuid.UUID,
+    phone: str,
+    *,
+    also: Sequence[uuid.UUID] = (),
+    limit: int,
+) -> tuple[Sequence[Sale], int]:
+    """A customer's purchases that `scope` may see (a seller: their branch's), newest first,
+    and how many there are.
+
+    A sale is theirs when it names them (`customer_id`); older sales, recorded before sales
+    named customers, count when they carry the customer's phone and name no one; `also`
+    adds sales known to be theirs from elsewhere (their debts' sales).
+    """
+    return SaleRepository(session).of_customer(customer_id, phone, also, scope, limit)
 
 
 # What the returns module needs of a sale.

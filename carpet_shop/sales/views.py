@@ -13,6 +13,7 @@ from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.sales.schemas import (
     PaymentRead,
     SaleAdminRead,
+    SaleDebtRead,
     SaleItemAdminRead,
     SaleItemRead,
     SaleRead,
@@ -36,6 +37,7 @@ class SaleView:
     seller_name: str
     items: Sequence[ItemView]
     payments: Sequence[SalePayment]
+    debt: SaleDebtRead | None = None
 
 
 def _size(sizes: Sequence[str]) -> str | None:
@@ -80,6 +82,7 @@ def _sale_fields(view: SaleView) -> dict[str, Any]:
         "branch_name": view.branch_name,
         "seller_id": sale.seller_id,
         "seller_name": view.seller_name,
+        "customer_id": sale.customer_id,
         "customer_name": sale.customer_name,
         "customer_phone": sale.customer_phone,
         "note": sale.note,
@@ -96,6 +99,7 @@ def _sale_fields(view: SaleView) -> dict[str, Any]:
         "payments": [
             PaymentRead(payment_type=p.payment_type, amount=p.amount) for p in view.payments
         ],
+        "debt": view.debt,
     }
 
 

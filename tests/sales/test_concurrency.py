@@ -10,6 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ import pytest
 from sqlalchemy import select
 
 from carpet_shop.catalog.models import ProductType
+from carpet_shop.customers.models import Customer
+from carpet_shop.debts.models import Debt
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.sales.models import Sale
 from tests.factories import PASSWORD
@@ -156,3 +159,49 @@ def test_concurrent_retries_with_one_key_make_one_sale(shop: Shop, server: httpx
     assert _sale_numbers(shop) == _expected_numbers(shop, 1)
     assert shop.stock(product) == 4
     assert shop.ledger_total(product) == 4
+
+
+def _credit_body(product: Any) -> dict[str, Any]:
+    # The server runs on the real clock: the deadline is a month from the real today.
+    due = datetime.now(UTC).date() + timedelta(days=30)
+    return {
+        "product_id": str(product.id),
+        "quantity": 1,
+        "amount": 150_000,
+        "payment_type": "debt",
+        "customer_name": "Aziz Rahimov",
+        "customer_phone": "90 123 45 67",
+        "debt_deadline": due.isoformat(),
+    }
+
+
+def test_credit_buyers_racing_for_the_last_pieces_register_one_customer(
+    shop: Shop, server: httpx.Client
+):
+    product = shop.factory.product(shop.branch, stock=10)
+    headers = _token(server, shop.seller.username)
+    body = _credit_body(product)
+    responses = _at_once(30, lambda i: server.post("/api/sales", json=body, headers=headers))
+    assert _codes(responses) == {(201, "ok"): 10, (409, "INSUFFICIENT_STOCK"): 20}
+    # A new phone in 30 racing requests: one registration, and every debt is that person's.
+    assert shop.count(Customer) == 1
+    debts = shop.scalars(select(Debt))
+    assert len(debts) == 10
+    assert len({d.customer_id for d in debts}) == 1
+    assert sum(d.remaining_amount for d in debts) == 1_500_000
+    assert _sale_numbers(shop) == _expected_numbers(shop, 10)
+
+
+def test_concurrent_retries_of_a_credit_sale_make_one_sale_and_one_debt(
+    shop: Shop, server: httpx.Client
+):
+    product = shop.factory.product(shop.branch, stock=5)
+    headers = {**_token(server, shop.seller.username), "Idempotency-Key": "nasiya-retry-1"}
+    body = _credit_body(product)
+    responses = _at_once(20, lambda i: server.post("/api/sales", json=body, headers=headers))
+    assert _codes(responses) == {(201, "ok"): 20}
+    assert len({r.content for r in responses}) == 1
+    assert shop.count(Sale) == 1
+    assert shop.count(Debt) == 1
+    assert shop.count(Customer) == 1
+    assert shop.stock(product) == 4

@@ -321,28 +321,6 @@ def test_payments_must_add_up_to_the_items(shop: Shop):
     assert shop.counts() == before
 
 
-def test_debt_payments_wait_for_the_debts_module(shop: Shop):
-    product = shop.factory.product(shop.branch)
-    error = assert_error(
-        shop.sell(shop.seller_h, product, payment_type="debt"), 422, "VALIDATION_ERROR"
-    )
-    assert error["error"]["details"]["fields"][0]["field"] == "payment_type"
-    receipt = shop.client.post(
-        "/api/sales",
-        json={
-            "items": [{"product_id": str(product.id), "quantity": 1, "amount": 150_000}],
-            "payments": [
-                {"payment_type": "cash", "amount": 50_000},
-                {"payment_type": "debt", "amount": 100_000},
-            ],
-        },
-        headers=shop.seller_h,
-    )
-    error = assert_error(receipt, 422, "VALIDATION_ERROR")
-    assert error["error"]["details"]["fields"][0]["field"] == "payments.1.payment_type"
-    assert shop.stock(product) == 10
-
-
 def test_unknown_or_deleted_product_is_404(shop: Shop):
     response = shop.client.post(
         "/api/sales",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from carpet_shop.catalog.models import ProductType
+from carpet_shop.debts.models import Debt
 from carpet_shop.demo import seed_foundation
 from carpet_shop.sales.demo import seed_sales
 from carpet_shop.sales.models import Sale
@@ -30,3 +31,10 @@ def test_demo_sales_are_made_once(factory, db, clock):
     assert {s.seller_id for s in sales} >= {u.id for u in foundation.sellers.values()}
     assert all(s.date <= clock.now() for s in sales)
     assert len({s.date.date() for s in sales}) >= 7
+    # One of them is on credit: its debt is the customer's, from the registry.
+    with db.transaction(write=False) as session:
+        [debt] = session.scalars(select(Debt)).all()
+        credit = session.get(Sale, debt.sale_id)
+        assert credit is not None and credit.customer_id == debt.customer_id
+        assert debt.customer.phone == "+998971112233"
+        assert debt.total_amount < credit.amount
