@@ -71,7 +71,8 @@ def test_global_search_finds_products_of_the_callers_branch(shop):
     response = shop.get("plain_a", "/api/search", q="lara")
     assert response.status_code == 200
     data = response.json()["data"]
-    assert data["query"] == "lara" and data["types"] == ["product"]
+    assert data["query"] == "lara"
+    assert data["types"] == ["product", "customer", "debt"]
     assert [h["title"] for h in data["results"]] == [
         "Lara gilam",
         "Katta lara gilam",
@@ -92,14 +93,29 @@ def test_global_search_finds_products_of_the_callers_branch(shop):
 def test_a_new_searchable_type_is_one_registration(shop, monkeypatch):
     seen = []
 
-    def customers(session, scope, q, limit):
+    def suppliers(session, scope, q, limit):
         seen.append((scope.list_branch_id, q, limit))
-        return [SearchHit(type="customer", id=uuid.uuid4(), title=f"Customer {q}")]
+        return [SearchHit(type="supplier", id=uuid.uuid4(), title=f"Supplier {q}")]
 
-    monkeypatch.setitem(registry.SEARCHABLE, "customer", customers)
+    monkeypatch.setitem(registry.SEARCHABLE, "supplier", suppliers)
     both = shop.get("plain_a", "/api/search", q="ali", limit=3).json()["data"]
-    assert both["types"] == ["product", "customer"]
-    assert [h["type"] for h in both["results"]] == ["customer"]
-    only = shop.get("plain_a", "/api/search", q="ali", type="customer").json()["data"]
-    assert [h["title"] for h in only["results"]] == ["Customer ali"]
+    assert both["types"] == ["product", "customer", "debt", "supplier"]
+    assert [h["type"] for h in both["results"]] == ["supplier"]
+    only = shop.get("plain_a", "/api/search", q="ali", type="supplier").json()["data"]
+    assert [h["title"] for h in only["results"]] == ["Supplier ali"]
     assert seen[0] == (shop.branch_a.id, "ali", 3)
+
+
+def test_customers_and_debts_are_searchable_and_debts_stay_in_their_branch(shop):
+    factory = shop.factory
+    customer = factory.customer("Aziza Rahimova", "+998901112233")
+    factory.debt(branch=shop.branch_b, customer=customer, total=500)
+
+    mine = shop.get("plain_a", "/api/search", q="aziza").json()["data"]["results"]
+    # The registry is shop-wide; the debt belongs to branch B, so a seller of A sees no debt.
+    assert [(h["type"], h["title"]) for h in mine] == [("customer", "Aziza Rahimova")]
+
+    director = shop.get("admin", "/api/search", q="90 111 22 33").json()["data"]["results"]
+    assert {h["type"] for h in director} == {"customer", "debt"}
+    debt = next(h for h in director if h["type"] == "debt")
+    assert debt["branch_id"] == str(shop.branch_b.id)
