@@ -132,3 +132,29 @@ def log(
         meta=actor.meta,
         clock=clock,
     )
+
+
+def log_deleted(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    deleted_at: datetime,
+) -> AuditLog:
+    """A soft delete: the trail records when the row was hidden."""
+    change = {"deleted_at": {"old": None, "new": deleted_at.isoformat()}}
+    return log(session, actor, clock, AuditAction.DELETE, entity_type, entity_id, change)
+
+
+def log_restored(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    deleted_at: datetime,
+) -> AuditLog:
+    """A restore of a soft-deleted row (an update of its deleted_at back to none)."""
+    change = {"deleted_at": {"old": deleted_at.isoformat(), "new": None}}
+    return log(session, actor, clock, AuditAction.UPDATE, entity_type, entity_id, change)

@@ -155,15 +155,7 @@ def delete_branch(session: Session, actor: Actor, clock: Clock, branch_id: uuid.
         )
     now = clock.now()
     repo.soft_delete(branch, by=actor.id, at=now)
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.DELETE,
-        ENTITY,
-        branch.id,
-        {"deleted_at": {"old": None, "new": now.isoformat()}},
-    )
+    audit.log_deleted(session, actor, clock, ENTITY, branch.id, now)
 
 
 def restore_branch(session: Session, actor: Actor, clock: Clock, branch_id: uuid.UUID) -> Branch:
@@ -175,13 +167,5 @@ def restore_branch(session: Session, actor: Actor, clock: Clock, branch_id: uuid
     deleted_at = branch.deleted_at
     repo.restore(branch)
     branch.updated_at = clock.now()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        branch.id,
-        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
-    )
+    audit.log_restored(session, actor, clock, ENTITY, branch.id, deleted_at)
     return branch

@@ -302,15 +302,7 @@ def delete_product(session: Session, actor: Actor, clock: Clock, product_id: uui
         )
     now = clock.now()
     repo.soft_delete(product, by=actor.id, at=now)
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.DELETE,
-        ENTITY,
-        product.id,
-        {"deleted_at": {"old": None, "new": now.isoformat()}},
-    )
+    audit.log_deleted(session, actor, clock, ENTITY, product.id, now)
 
 
 def restore_product(session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID) -> Product:
@@ -325,15 +317,7 @@ def restore_product(session: Session, actor: Actor, clock: Clock, product_id: uu
     deleted_at = product.deleted_at
     repo.restore(product)
     product.updated_at = clock.now()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        product.id,
-        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
-    )
+    audit.log_restored(session, actor, clock, ENTITY, product.id, deleted_at)
     return product
 
 

@@ -232,15 +232,7 @@ def soft_delete(session: Session, actor: Actor, clock: Clock, customer: Customer
     """Hide the customer (the caller has checked nothing depends on them)."""
     now = clock.now()
     CustomerRepository(session).soft_delete(customer, by=actor.id, at=now)
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.DELETE,
-        ENTITY,
-        customer.id,
-        {"deleted_at": {"old": None, "new": now.isoformat()}},
-    )
+    audit.log_deleted(session, actor, clock, ENTITY, customer.id, now)
 
 
 def restore_customer(
@@ -256,15 +248,7 @@ def restore_customer(
     deleted_at = customer.deleted_at
     repo.restore(customer)
     customer.updated_at = clock.now()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        customer.id,
-        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
-    )
+    audit.log_restored(session, actor, clock, ENTITY, customer.id, deleted_at)
     return customer
 
 

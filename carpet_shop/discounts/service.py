@@ -189,12 +189,4 @@ def delete_discount(session: Session, actor: Actor, clock: Clock, discount_id: u
     discount = get_discount(session, discount_id)
     now = clock.now()
     DiscountRepository(session).soft_delete(discount, by=actor.id, at=now)
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.DELETE,
-        ENTITY,
-        discount.id,
-        {"deleted_at": {"old": None, "new": now.isoformat()}},
-    )
+    audit.log_deleted(session, actor, clock, ENTITY, discount.id, now)

@@ -228,15 +228,7 @@ def delete_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUID
     now = clock.now()
     repo.soft_delete(user, by=actor.id, at=now)
     auth_service.end_user_sessions(session, clock, user.id, reason="deleted")
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.DELETE,
-        ENTITY,
-        user.id,
-        {"deleted_at": {"old": None, "new": now.isoformat()}},
-    )
+    audit.log_deleted(session, actor, clock, ENTITY, user.id, now)
 
 
 def restore_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUID) -> User:
@@ -250,15 +242,7 @@ def restore_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUI
     deleted_at = user.deleted_at
     repo.restore(user)
     user.updated_at = clock.now()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        user.id,
-        {"deleted_at": {"old": deleted_at.isoformat(), "new": None}},
-    )
+    audit.log_restored(session, actor, clock, ENTITY, user.id, deleted_at)
     return user
 
 

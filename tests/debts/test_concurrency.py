@@ -10,8 +10,8 @@ from decimal import Decimal
 import httpx2
 import pytest
 
-from tests.debts.live_server import live_server
 from tests.factories import PASSWORD, SHOP_TZ
+from tests.live import live_server
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,7 @@ def test_twenty_payments_of_100_on_a_debt_of_1000(factory, database_url, tmp_pat
     retried = factory.debt(branch=branch, total=1000, deadline=deadline)
 
     with (
-        live_server(database_url, tmp_path) as base_url,
+        live_server(database_url, tmp_path, workers=2) as base_url,
         httpx2.Client(
             base_url=base_url, timeout=60, limits=httpx2.Limits(max_connections=40)
         ) as client,
