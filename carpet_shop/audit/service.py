@@ -158,3 +158,17 @@ def log_restored(
     """A restore of a soft-deleted row (an update of its deleted_at back to none)."""
     change = {"deleted_at": {"old": deleted_at.isoformat(), "new": None}}
     return log(session, actor, clock, AuditAction.UPDATE, entity_type, entity_id, change)
+
+
+def log_created(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    entity_type: str,
+    entity: object,
+    fields: Iterable[str],
+) -> AuditLog:
+    """A new row: its audited fields as the change (from nothing)."""
+    entity_id = getattr(entity, "id", None)
+    change = created(snapshot(entity, fields))
+    return log(session, actor, clock, AuditAction.CREATE, entity_type, entity_id, change)

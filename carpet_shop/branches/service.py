@@ -98,15 +98,7 @@ def create_branch(session: Session, actor: Actor, clock: Clock, data: BranchCrea
             updated_at=now,
         )
     )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        branch.id,
-        audit.created(audit.snapshot(branch, AUDITED_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, ENTITY, branch, AUDITED_FIELDS)
     return branch
 
 

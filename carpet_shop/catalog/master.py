@@ -80,15 +80,7 @@ def create_collection(
     collection = repo.add(
         Collection(name=data.name, icon=data.icon, created_at=now, updated_at=now)
     )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        COLLECTION,
-        collection.id,
-        audit.created(audit.snapshot(collection, COLLECTION_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, COLLECTION, collection, COLLECTION_FIELDS)
     return collection
 
 
@@ -196,15 +188,7 @@ def create_size(session: Session, actor: Actor, clock: Clock, data: SizeCreate) 
             updated_at=now,
         )
     )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        SIZE,
-        size.id,
-        audit.created(audit.snapshot(size, SIZE_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, SIZE, size, SIZE_FIELDS)
     return size
 
 

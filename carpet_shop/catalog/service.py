@@ -172,15 +172,7 @@ def create_product(
             ledger.Document(ENTITY, product.id),
             actor.id,
         )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        product.id,
-        audit.created(audit.snapshot(product, AUDITED_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, ENTITY, product, AUDITED_FIELDS)
     return product
 
 

@@ -78,15 +78,7 @@ def _register(
     )
     if not CustomerRepository(session).insert(customer):
         return None
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        customer.id,
-        audit.created(audit.snapshot(customer, AUDITED_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, ENTITY, customer, AUDITED_FIELDS)
     return customer
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import ValidationFailed
@@ -74,13 +73,5 @@ def open_debt(
             updated_at=now,
         )
     )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        debt.id,
-        audit.created(audit.snapshot(debt, AUDITED_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, ENTITY, debt, AUDITED_FIELDS)
     return debt

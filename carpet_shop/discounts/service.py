@@ -149,15 +149,7 @@ def create_discount(session: Session, actor: Actor, clock: Clock, data: Discount
     discount = DiscountRepository(session).add(
         Discount(**fields.model_dump(), created_by_id=actor.id, created_at=now, updated_at=now)
     )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        discount.id,
-        audit.created(audit.snapshot(discount, AUDITED_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, ENTITY, discount, AUDITED_FIELDS)
     return discount
 
 

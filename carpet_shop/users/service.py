@@ -124,15 +124,7 @@ def create_user(
             password_changed_at=now,
         )
     )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.CREATE,
-        ENTITY,
-        user.id,
-        audit.created(audit.snapshot(user, AUDITED_FIELDS)),
-    )
+    audit.log_created(session, actor, clock, ENTITY, user, AUDITED_FIELDS)
     return user
 
 
