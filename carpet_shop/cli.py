@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,10 @@ def serve(
     """Serve the API (docs at /docs)."""
     import uvicorn
 
+    # Before the settings are read: the workers (and this process) must agree on how many
+    # processes share the database.
+    os.environ["WEB_CONCURRENCY"] = str(workers)
+    get_settings.cache_clear()
     settings = get_settings()
     try:
         settings.check_safe_to_serve()

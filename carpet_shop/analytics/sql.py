@@ -3,6 +3,7 @@ arithmetic, and "add to the row with this key" upserts."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
@@ -88,14 +89,20 @@ def upsert_add(
     """
     if not rows:
         return
-    table = cast(Table, model.__table__)
+    added = tuple(name for name in rows[0] if name not in keys and name not in fixed)
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = _upsert(dialect, cast(Table, model.__table__), tuple(keys), added)
     ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
-    stmt = insert(table).values(ordered)
-    added = [name for name in rows[0] if name not in keys and name not in fixed]
-    stmt = stmt.on_conflict_do_update(
+    session.execute(stmt, ordered)
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...]) -> Any:
+    # Built once per shape and executed with parameters: every sale runs several of these,
+    # and a statement made anew each time (with its `excluded` alias) is compiled anew too.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + stmt.excluded[name] for name in added},
     )
-    session.execute(stmt)

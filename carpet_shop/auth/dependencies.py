@@ -11,7 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from carpet_shop.auth import service as auth_service
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.dependencies import AppClock, DbSession, Meta
+from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession, Meta
 from carpet_shop.core.errors import Forbidden, Unauthorized
 from carpet_shop.core.repository import BranchScope
 
@@ -27,7 +27,8 @@ async def get_auth_policy(request: Request) -> AuthPolicy:
 Policy = Annotated[AuthPolicy, Depends(get_auth_policy)]
 
 
-def get_actor(
+async def get_actor(
+    database: AppDatabase,
     session: DbSession,
     clock: AppClock,
     policy: Policy,
@@ -36,7 +37,7 @@ def get_actor(
 ) -> Actor:
     if not token:
         raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'")
-    user, session_id = auth_service.authenticate(session, clock, policy, token)
+    user, session_id = await database.run(auth_service.authenticate, session, clock, policy, token)
     return Actor(user=user, meta=meta, session_id=session_id)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, select, update
 
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.core.repository import Repository
+from carpet_shop.users.models import User
 
 
 class AuthSessionRepository(Repository[AuthSession]):
@@ -66,6 +67,20 @@ class AuthSessionRepository(Repository[AuthSession]):
             )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def user_of_open_session(self, session_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+        """The user of a session that has not been ended, in one query: every authenticated
+        request runs it, so it joins the user instead of asking the users module separately.
+        The user comes back even if deleted or deactivated; the caller says which it is."""
+        return self.session.scalar(
+            select(User)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(
+                AuthSession.id == session_id,
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+            )
+        )
 
     def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Select[AuthSession]:
         return (

@@ -226,12 +226,18 @@ def refresh(session: Session, clock: Clock, policy: AuthPolicy, refresh_token: s
 
 def _live_user(session: Session, user_id: uuid.UUID) -> User:
     try:
-        user = users_service.get_user(session, user_id)
+        user = users_service.get_user(session, user_id, include_deleted=True)
     except NotFound as exc:
         raise Unauthorized("This account no longer exists") from exc
+    _check_live(user)
+    return user
+
+
+def _check_live(user: User) -> None:
+    if user.deleted_at is not None:
+        raise Unauthorized("This account no longer exists")
     if not user.is_active:
         raise Unauthorized("This account is deactivated")
-    return user
 
 
 def logout(
@@ -266,14 +272,11 @@ def authenticate(
     """The user behind an access token, if its session is still open."""
     now = clock.now()
     claims = policy.signer.read(access_token, expected_type="access", now=now)
-    auth_session = AuthSessionRepository(session).get(claims.session_id)
-    if (
-        auth_session is None
-        or auth_session.user_id != claims.user_id
-        or auth_session.revoked_at is not None
-    ):
+    user = AuthSessionRepository(session).user_of_open_session(claims.session_id, claims.user_id)
+    if user is None:
         raise Unauthorized("This session has ended; sign in again")
-    return _live_user(session, claims.user_id), auth_session.id
+    _check_live(user)
+    return user, claims.session_id
 
 
 def list_sessions(

@@ -11,11 +11,11 @@ from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.dependencies import AppSettings
 
 
-def get_views(actor: CurrentActor, settings: AppSettings) -> ProductViews:
+async def get_views(actor: CurrentActor, settings: AppSettings) -> ProductViews:
     return ProductViews(admin=actor.is_admin, defaults=LowStockDefaults.from_settings(settings))
 
 
-def get_photo_store(settings: AppSettings) -> PhotoStore:
+async def get_photo_store(settings: AppSettings) -> PhotoStore:
     return PhotoStore(settings.uploads_dir, settings.max_upload_bytes)
 
 

@@ -34,7 +34,7 @@ class ProductFilters:
     include_deleted: bool = False
 
 
-def product_filters(
+async def product_filters(
     category: Category | None = None,
     collection: Annotated[
         str | None, Query(pattern=NO_NUL, max_length=60, description="Collection name, any case")

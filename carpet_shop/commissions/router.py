@@ -19,7 +19,7 @@ from carpet_shop.core.periods import Period, Window, resolve
 router = APIRouter(prefix="/api/commissions", tags=["commissions"])
 
 
-def _period(
+async def _period(
     clock: AppClock,
     settings: AppSettings,
     period: Annotated[

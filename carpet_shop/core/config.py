@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./carpet_shop.db"
     sqlite_busy_timeout_ms: int = 30_000
+    # Worker processes serving the API (uvicorn reads the same variable; `carpet-shop serve
+    # --workers` sets it). With one, SQLite calls skip the thread pool (core.database).
+    web_concurrency: int = Field(default=1, ge=1)
 
     secret_key: str = EXAMPLE_SECRET_KEY
     algorithm: Literal["HS256"] = "HS256"

@@ -11,18 +11,22 @@ updates and row locks in the repositories, not from the isolation level.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from carpet_shop.core.config import Settings
 
 _BEGIN_MODE = "carpet_shop_sqlite_begin"
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -57,9 +61,18 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = 
 
 @dataclass
 class Database:
-    """The engine and the two kinds of session the service hands out."""
+    """The engine and the two kinds of session the service hands out.
+
+    `inline`: database calls of a request run on the event loop instead of a worker thread.
+    Right for SQLite served by one process: a statement there is a local file read (tens of
+    microseconds), writers already take turns on the loop (see core.dependencies), and
+    WAL readers never wait for a lock, so a thread hop costs more than the call it carries.
+    Wrong wherever a call can wait: PostgreSQL (network, row locks) and SQLite shared by
+    several processes (another process's write lock); there each call takes a thread.
+    """
 
     engine: Engine
+    inline: bool = False
     # SQLite's writers take turns here, on the event loop (see core.dependencies).
     write_turn: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
     _read: sessionmaker[Session] = field(init=False)
@@ -75,11 +88,17 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        return cls(
-            make_engine(
-                settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
-            )
+        engine = make_engine(
+            settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
         )
+        return cls(engine, inline=settings.is_sqlite and settings.web_concurrency == 1)
+
+    async def run(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Make a blocking database call from async code: on the loop when `inline`, else in
+        the thread pool."""
+        if self.inline:
+            return call(*args, **kwargs)
+        return await run_in_threadpool(call, *args, **kwargs)
 
     @property
     def dialect(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,8 +16,8 @@ from carpet_shop.core.errors import AppError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# Dependencies that only read the request are `async def`: FastAPI runs sync ones in a thread
-# pool, and that hop costs more than they do. Those that touch the database stay sync.
+# Dependencies are `async def`: FastAPI runs sync ones in a thread pool, and that hop costs
+# more than most of them do. Those that touch the database call it through `Database.run`.
 
 
 async def _sqlite_write_turn(request: Request) -> AsyncIterator[None]:
@@ -39,27 +39,28 @@ async def _sqlite_write_turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_session(
+async def get_session(
     request: Request,
     _turn: Annotated[None, Depends(_sqlite_write_turn, scope="function")],
-) -> Iterator[Session]:
-    """The request's one transaction: committed after the route returns, before the answer."""
+) -> AsyncIterator[Session]:
+    """The request's one transaction: committed after the route returns, before the answer.
+
+    A session touches the database only when first used, so making it costs no I/O; the
+    commit or rollback goes through `Database.run` (core.database says where it runs).
+    """
     database: Database = request.app.state.database
     session = database.session(write=request.method not in SAFE_METHODS)
     try:
         yield session
-        session.commit()
+        await database.run(session.commit)
     except AppError as exc:
-        if exc.keeps_writes:
-            session.commit()
-        else:
-            session.rollback()
+        await database.run(session.commit if exc.keeps_writes else session.rollback)
         raise
     except BaseException:
-        session.rollback()
+        await database.run(session.rollback)
         raise
     finally:
-        session.close()
+        await database.run(session.close)
 
 
 async def get_clock(request: Request) -> Clock:
@@ -78,6 +79,11 @@ class RequestMeta:
     user_agent: str | None
 
 
+async def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
 async def get_request_meta(request: Request) -> RequestMeta:
     user_agent = request.headers.get("user-agent")
     return RequestMeta(
@@ -90,5 +96,6 @@ async def get_request_meta(request: Request) -> RequestMeta:
 # answered as an error instead of after a 200 the client already has.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 AppClock = Annotated[Clock, Depends(get_clock)]
+AppDatabase = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 Meta = Annotated[RequestMeta, Depends(get_request_meta)]

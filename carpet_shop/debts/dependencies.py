@@ -13,12 +13,12 @@ from carpet_shop.debts.models import DebtStatus
 from carpet_shop.debts.repository import DebtFilters
 
 
-def get_shop_today(clock: AppClock, settings: AppSettings) -> date:
+async def get_shop_today(clock: AppClock, settings: AppSettings) -> date:
     """Today in the shop's time zone: what every status in the answer is computed against."""
     return clocks.shop_today(clock, settings.tz)
 
 
-def debt_filters(
+async def debt_filters(
     status: Annotated[
         DebtStatus | None, Query(description="True status: pending, paid or overdue")
     ] = None,

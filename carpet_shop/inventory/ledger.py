@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
 from carpet_shop.inventory.models import MovementKind, StockMovement
-from carpet_shop.inventory.repository import StockRepository
+from carpet_shop.inventory.repository import StockRepository, StockRow
 
 
 @dataclass(frozen=True)
@@ -70,15 +71,15 @@ def _movement(
     )
 
 
-def _sync(product: Product, balance: Decimal, clock: Clock) -> None:
-    # Keep the loaded object in step with the row the UPDATE changed.
-    product.updated_at = clock.now()
-    if product.type == ProductType.UNIT:
-        product.quantity = int(balance)
-    else:
-        product.remaining_length = balance
-        if product.total_length is None or balance > product.total_length:
-            product.total_length = balance
+def _sync(product: Product, row: StockRow) -> Decimal:
+    """Put the row the UPDATE changed into the loaded object, as loaded state rather than
+    changes (which the next flush would write again); return the new balance."""
+    quantity, remaining_length, total_length, updated_at = row
+    set_committed_value(product, "quantity", quantity)
+    set_committed_value(product, "remaining_length", remaining_length)
+    set_committed_value(product, "total_length", total_length)
+    set_committed_value(product, "updated_at", updated_at)
+    return product.stock
 
 
 def take(
@@ -100,8 +101,8 @@ def take(
     shortages: list[dict[str, object]] = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        balance = repo.shift(line.product.id, line.product.type, -line.amount)
-        if balance is None:
+        shifted = repo.shift(line.product.id, line.product.type, -line.amount)
+        if shifted is None:
             current = repo.lock_product(line.product.id)
             if current is None:
                 raise NotFound.of("Product", line.product.id)
@@ -115,7 +116,7 @@ def take(
                 }
             )
             continue
-        _sync(line.product, balance, clock)
+        balance = _sync(line.product, shifted)
         movements.append(
             _movement(
                 session, clock, line.product, kind, -line.amount, balance, document, user_id, reason
@@ -141,10 +142,10 @@ def put(
     movements = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        balance = repo.shift(line.product.id, line.product.type, line.amount)
-        if balance is None:
+        shifted = repo.shift(line.product.id, line.product.type, line.amount)
+        if shifted is None:
             raise NotFound.of("Product", line.product.id)
-        _sync(line.product, balance, clock)
+        balance = _sync(line.product, shifted)
         movements.append(
             _movement(
                 session, clock, line.product, kind, line.amount, balance, document, user_id, reason

@@ -1,22 +1,27 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Row, Select, case, func, select, update
 
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.repository import Repository
 from carpet_shop.inventory.models import MovementKind, StockMovement
 
+# A product's stock columns after a change: quantity, remaining_length, total_length, updated_at.
+StockRow = Row[int, Decimal | None, Decimal | None, datetime]
+
 
 class StockRepository(Repository[StockMovement]):
     model = StockMovement
 
-    def shift(self, product_id: uuid.UUID, kind: ProductType, delta: Decimal) -> Decimal | None:
+    def shift(self, product_id: uuid.UUID, kind: ProductType, delta: Decimal) -> StockRow | None:
         """Move one product's stock by `delta` in a single conditional UPDATE.
 
-        Returns the new balance, or None when the product is gone or the stock would go below
+        Returns the row's new stock columns (quantity, remaining_length, total_length,
+        updated_at), or None when the product is gone or the stock would go below
         zero. The check and the write are one statement, so concurrent requests cannot both
         take the last piece: on PostgreSQL the second waits for the first's row lock and then
         re-evaluates the condition; on SQLite writers are serialised by BEGIN IMMEDIATE.
@@ -28,7 +33,6 @@ class StockRepository(Repository[StockMovement]):
                 update(Product)
                 .where(*live, Product.quantity + pieces >= 0)
                 .values(quantity=Product.quantity + pieces)
-                .returning(Product.quantity)
             )
         else:
             new_length = Product.remaining_length + delta
@@ -42,12 +46,11 @@ class StockRepository(Repository[StockMovement]):
                         (new_length > Product.total_length, new_length), else_=Product.total_length
                     ),
                 )
-                .returning(Product.remaining_length)
             )
-        balance = self.session.execute(stmt.execution_options(synchronize_session=False)).scalar()
-        if balance is None:
-            return None
-        return Decimal(balance)
+        stock = stmt.returning(
+            Product.quantity, Product.remaining_length, Product.total_length, Product.updated_at
+        ).execution_options(synchronize_session=False)
+        return self.session.execute(stock).one_or_none()
 
     def lock_product(self, product_id: uuid.UUID) -> Product | None:
         """Read a product for a change that depends on its current stock (row lock on PostgreSQL;

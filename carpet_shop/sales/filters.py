@@ -61,7 +61,7 @@ class SaleFilters:
         return conds
 
 
-def sale_filters(
+async def sale_filters(
     scope: Scope,
     clock: AppClock,
     settings: AppSettings,
