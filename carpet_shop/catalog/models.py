@@ -26,6 +26,22 @@ class ProductType(enum.StrEnum):
     METER = "meter"  # metraj: cut from a roll and sold by the metre
 
 
+def stock_of(type: ProductType, quantity: int, remaining_length: Decimal | None) -> Decimal:
+    """Pieces or metres on hand, whichever the product counts (also for rows read as columns)."""
+    if type == ProductType.METER:
+        return remaining_length or Decimal("0")
+    return Decimal(quantity)
+
+
+def standard_price_of(
+    type: ProductType, sell_price: Decimal, sell_price_per_meter: Decimal | None
+) -> Decimal:
+    """The list price of one piece or one metre."""
+    if type == ProductType.METER and sell_price_per_meter is not None:
+        return sell_price_per_meter
+    return sell_price
+
+
 def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
     return Enum(
         cls,
@@ -132,9 +148,7 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     @property
     def stock(self) -> Decimal:
         """Pieces or metres on hand, whichever this product counts."""
-        if self.type == ProductType.METER:
-            return self.remaining_length or Decimal("0")
-        return Decimal(self.quantity)
+        return stock_of(self.type, self.quantity, self.remaining_length)
 
     @property
     def collection_name(self) -> str:
@@ -152,9 +166,7 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     @property
     def standard_price(self) -> Decimal:
         """The list price of one piece or one metre."""
-        if self.type == ProductType.METER and self.sell_price_per_meter is not None:
-            return self.sell_price_per_meter
-        return self.sell_price
+        return standard_price_of(self.type, self.sell_price, self.sell_price_per_meter)
 
 
 class ProductSize(Base):

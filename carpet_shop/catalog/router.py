@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi.responses import Response
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, Scope
 from carpet_shop.catalog import service
@@ -20,7 +21,7 @@ from carpet_shop.catalog.schemas import (
     ProductSuggestion,
     ProductUpdate,
 )
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
@@ -36,21 +37,22 @@ router = APIRouter(tags=["products"])
     responses=errors(*AUTHED, 403),
     summary="Products; a seller gets their branch only and never the buy price",
 )
-def list_products(
+async def list_products(
     actor: CurrentActor,
     scope: Scope,
+    database: AppDatabase,
     session: DbSession,
     views: Views,
     page: Page,
     filters: Filters,
     sort: ProductSort = "name",
     include_deleted: Annotated[bool, Query(description="Deleted ones too (admin)")] = False,
-) -> ListEnvelope[AnyProductRead]:
+) -> Response:
     if include_deleted and not actor.is_admin:
         raise Forbidden("Only the director sees deleted products")
     filters = replace(filters, include_deleted=include_deleted)
-    rows, total = service.list_products(session, scope, filters, sort, page)
-    return page_of(views.many(rows), page, total)
+    rows, total = await database.run(service.list_products, session, scope, filters, sort, page)
+    return views.page(rows, page, total)
 
 
 @router.get(

@@ -81,9 +81,10 @@ def list_products(
     filters: ProductFilters,
     sort: ProductSort,
     page: PageParams,
-) -> tuple[Sequence[Product], int]:
+) -> tuple[Sequence[Any], int]:
+    """A page of products as rows with the product list's columns (see catalog.views)."""
     repo = ProductRepository(session)
-    return repo.paginate(repo.search(scope, filters, sort), page)
+    return repo.paginate_rows(repo.listing(scope, filters, sort), page)
 
 
 def suggest(

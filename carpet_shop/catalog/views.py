@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from carpet_shop.catalog.models import Product, ProductType
+from fastapi.responses import Response
+
+from carpet_shop.catalog.models import ProductType, standard_price_of, stock_of
 from carpet_shop.catalog.schemas import ProductAdminRead, ProductRead
 from carpet_shop.core.config import Settings
+from carpet_shop.core.envelope import page_response
+from carpet_shop.core.pagination import PageParams
 
 
 @dataclass(frozen=True)
@@ -22,24 +27,65 @@ class LowStockDefaults:
     def from_settings(cls, settings: Settings) -> LowStockDefaults:
         return cls(pieces=Decimal(settings.low_stock_pieces), metres=settings.low_stock_metres)
 
-    def level(self, product: Product) -> Decimal:
+    def level(self, product: Any) -> Decimal:
         if product.low_stock_threshold is not None:
-            return product.low_stock_threshold
+            threshold: Decimal = product.low_stock_threshold
+            return threshold
         return self.metres if product.type == ProductType.METER else self.pieces
 
 
 @dataclass(frozen=True)
 class ProductViews:
+    """Shapes a Product, or a row of ProductRepository.listing (the same attribute names)."""
+
     admin: bool
     defaults: LowStockDefaults
 
-    def one(self, product: Product) -> ProductRead:
-        schema = ProductAdminRead if self.admin else ProductRead
-        view = schema.model_validate(product)
-        level = self.defaults.level(product)
-        return view.model_copy(
-            update={"low_stock_level": level, "is_low_stock": product.stock <= level}
-        )
+    @property
+    def schema(self) -> type[ProductRead]:
+        return ProductAdminRead if self.admin else ProductRead
 
-    def many(self, products: Iterable[Product]) -> list[ProductRead]:
+    def fields(self, p: Any) -> dict[str, Any]:
+        """The response fields of one product, as plain values."""
+        stock = stock_of(p.type, p.quantity, p.remaining_length)
+        level = self.defaults.level(p)
+        fields = {
+            "id": p.id,
+            "name": p.name,
+            "category": p.category,
+            "collection_id": p.collection_id,
+            "collection": p.collection_name,
+            "type": p.type,
+            "sell_price": p.sell_price,
+            "sell_price_per_meter": p.sell_price_per_meter,
+            "standard_price": standard_price_of(p.type, p.sell_price, p.sell_price_per_meter),
+            "quantity": p.quantity,
+            "total_length": p.total_length,
+            "remaining_length": p.remaining_length,
+            "stock": stock,
+            "in_stock": stock > 0,
+            "max_quantity": p.max_quantity,
+            "available_sizes": p.available_sizes or [],
+            "photo": p.photo,
+            "photo_thumb": p.photo_thumb,
+            "low_stock_threshold": p.low_stock_threshold,
+            "low_stock_level": level,
+            "is_low_stock": stock <= level,
+            "branch_id": p.branch_id,
+            "created_at": p.created_at,
+            "updated_at": p.updated_at,
+            "deleted_at": p.deleted_at,
+        }
+        if self.admin:
+            fields["buy_price"] = p.buy_price
+        return fields
+
+    def one(self, product: Any) -> ProductRead:
+        return self.schema.model_validate(self.fields(product))
+
+    def many(self, products: Iterable[Any]) -> list[ProductRead]:
         return [self.one(p) for p in products]
+
+    def page(self, rows: Iterable[Any], params: PageParams, total: int) -> Response:
+        """A page of the product list, serialised in one pass (core.envelope.page_response)."""
+        return page_response([self.fields(r) for r in rows], self.schema, params, total)
