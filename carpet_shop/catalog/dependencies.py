@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from carpet_shop.auth.dependencies import CurrentActor
 from carpet_shop.catalog.filters import ProductFilters, product_filters
@@ -11,8 +11,9 @@ from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.dependencies import AppSettings
 
 
-async def get_views(actor: CurrentActor, settings: AppSettings) -> ProductViews:
-    return ProductViews(admin=actor.is_admin, defaults=LowStockDefaults.from_settings(settings))
+async def get_views(request: Request, actor: CurrentActor) -> ProductViews:
+    defaults = LowStockDefaults.from_settings(request.app.state.settings)
+    return ProductViews(admin=actor.is_admin, defaults=defaults)
 
 
 async def get_photo_store(settings: AppSettings) -> PhotoStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -20,18 +21,18 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # more than most of them do. Those that touch the database call it through `Database.run`.
 
 
-async def _sqlite_write_turn(request: Request) -> AsyncIterator[None]:
+@asynccontextmanager
+async def _sqlite_write_turn(request: Request, database: Database) -> AsyncIterator[None]:
     """On SQLite, a request that writes waits for its turn here, before it takes a worker thread
     or a connection, and keeps it until its transaction has ended.
 
     A write transaction takes SQLite's lock with its first statement (BEGIN IMMEDIATE), which
-    already happens while the caller is authenticated; the route then runs in another call
+    already happens while the caller is authenticated; the route may then run in another call
     into the thread pool. If every pool thread were held by requests waiting for the lock,
     the request holding it would wait for a thread: stuck until the busy timeout, then
     "database is locked" for all. SQLite has one writer at a time anyway, so queueing them
     here first costs nothing. Other processes (several workers) still meet at the busy timeout.
     """
-    database: Database = request.app.state.database
     if request.method in SAFE_METHODS or database.dialect != "sqlite":
         yield
         return
@@ -39,28 +40,26 @@ async def _sqlite_write_turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-async def get_session(
-    request: Request,
-    _turn: Annotated[None, Depends(_sqlite_write_turn, scope="function")],
-) -> AsyncIterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's one transaction: committed after the route returns, before the answer.
 
     A session touches the database only when first used, so making it costs no I/O; the
     commit or rollback goes through `Database.run` (core.database says where it runs).
     """
     database: Database = request.app.state.database
-    session = database.session(write=request.method not in SAFE_METHODS)
-    try:
-        yield session
-        await database.run(session.commit)
-    except AppError as exc:
-        await database.run(session.commit if exc.keeps_writes else session.rollback)
-        raise
-    except BaseException:
-        await database.run(session.rollback)
-        raise
-    finally:
-        await database.run(session.close)
+    async with _sqlite_write_turn(request, database):
+        session = database.session(write=request.method not in SAFE_METHODS)
+        try:
+            yield session
+            await database.run(session.commit)
+        except AppError as exc:
+            await database.run(session.commit if exc.keeps_writes else session.rollback)
+            raise
+        except BaseException:
+            await database.run(session.rollback)
+            raise
+        finally:
+            await database.run(session.close)
 
 
 async def get_clock(request: Request) -> Clock:
@@ -79,12 +78,16 @@ class RequestMeta:
     user_agent: str | None
 
 
+async def get_request_meta(request: Request) -> RequestMeta:
+    return request_meta(request)
+
+
 async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-async def get_request_meta(request: Request) -> RequestMeta:
+def request_meta(request: Request) -> RequestMeta:
     user_agent = request.headers.get("user-agent")
     return RequestMeta(
         ip_address=request.client.host if request.client else None,

@@ -55,20 +55,23 @@ def _movement(
     user_id: uuid.UUID | None,
     reason: str | None,
 ) -> StockMovement:
-    return StockRepository(session).add(
-        StockMovement(
-            product_id=product.id,
-            branch_id=product.branch_id,
-            kind=kind,
-            delta=delta,
-            balance_after=balance,
-            document_type=document.type,
-            document_id=document.id,
-            user_id=user_id,
-            reason=reason,
-            created_at=clock.now(),
-        )
+    # Added, not flushed: it goes to the database with the document's own rows, in one
+    # flush (a sale's items, a transfer), or at the commit. Nothing reads it back before.
+    movement = StockMovement(
+        id=uuid.uuid4(),
+        product_id=product.id,
+        branch_id=product.branch_id,
+        kind=kind,
+        delta=delta,
+        balance_after=balance,
+        document_type=document.type,
+        document_id=document.id,
+        user_id=user_id,
+        reason=reason,
+        created_at=clock.now(),
     )
+    session.add(movement)
+    return movement
 
 
 def _sync(product: Product, row: StockRow) -> Decimal:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.branches.models import Branch
@@ -35,14 +35,15 @@ def _seller_name() -> ColumnElement[str]:
 class SaleRepository(Repository[Sale]):
     model = Sale
 
-    def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> Sequence[Row[Product, str]]:
-        """Live products with their collection's name."""
+    def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> Sequence[Product]:
+        """Live products with their collection, in one query."""
         stmt = (
-            select(Product, Collection.name.label("collection_name"))
-            .join(Collection, Collection.id == Product.collection_id)
+            select(Product)
+            .join(Product.collection_ref)
+            .options(contains_eager(Product.collection_ref))
             .where(Product.id.in_(set(product_ids)), Product.deleted_at.is_(None))
         )
-        return self.session.execute(stmt).all()
+        return self.session.scalars(stmt).all()
 
     def _headers(self) -> Select[Sale, str, str]:
         return (

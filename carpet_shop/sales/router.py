@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from carpet_shop.auth.dependencies import CurrentActor
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import Clock
+from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
@@ -48,13 +52,30 @@ IdempotencyKey = Annotated[
     summary="Ring up a sale: one product, or a receipt of several items and payments; "
     "a debt payment makes it a credit sale and opens the customer's debt",
 )
-def create_sale(
+async def create_sale(
     body: SaleCreate,
     actor: CurrentActor,
+    database: AppDatabase,
     session: DbSession,
     clock: AppClock,
     settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    # The busiest write: all of it is one database call (on the loop with SQLite, see
+    # core.database), not a thread hop per step.
+    return await database.run(
+        _ring_up, session, actor, clock, body, idempotency_key, tz=settings.tz
+    )
+
+
+def _ring_up(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    body: SaleCreate,
+    idempotency_key: str | None,
+    *,
+    tz: ZoneInfo,
 ) -> JSONResponse:
     claim = None
     if idempotency_key is not None:
@@ -66,7 +87,7 @@ def create_sale(
                 headers={"Idempotent-Replayed": "true"},
             )
         claim = outcome
-    view = service.create_sale(session, actor, clock, body, tz=settings.tz)
+    view = service.create_sale(session, actor, clock, body, tz=tz)
     payload = ok(read_for(view, admin=actor.is_admin), "Sale created").model_dump(mode="json")
     if claim is not None:
         idempotency.finish(session, claim, status.HTTP_201_CREATED, payload)

@@ -56,8 +56,8 @@ def _load_products(
     repo: SaleRepository, items: Sequence[ItemLine]
 ) -> dict[uuid.UUID, tuple[Product, str]]:
     found = {
-        row.Product.id: (row.Product, row.collection_name)
-        for row in repo.products_for_sale(i.product_id for i in items)
+        product.id: (product, product.collection_name)
+        for product in repo.products_for_sale(i.product_id for i in items)
     }
     for item in items:
         if item.product_id not in found:
@@ -158,24 +158,22 @@ def create_sale(
         actor.id,
     )
     customer = sale_credit.register_customer(session, actor, clock, terms)
-    sale = repo.add(
-        Sale(
-            id=sale_id,
-            receipt_number=receipts.next_number(session, branch),
-            branch_id=branch_id,
-            seller_id=actor.id,
-            customer_id=customer.id if customer else None,
-            # A registered customer is shown as the registry has them.
-            customer_name=customer.name if customer else terms.customer.name,
-            customer_phone=customer.phone if customer else terms.customer.phone,
-            note=body.note,
-            date=when,
-            created_at=now,
-            amount=total,
-            profit=sum((line.extra_profit for line, _ in priced), ZERO),
-            director_profit=sum((line.director_profit for line, _ in priced), ZERO),
-            cost=sum((line.cost for line, _ in priced), ZERO),
-        )
+    sale = Sale(
+        id=sale_id,
+        receipt_number=receipts.next_number(session, branch),
+        branch_id=branch_id,
+        seller_id=actor.id,
+        customer_id=customer.id if customer else None,
+        # A registered customer is shown as the registry has them.
+        customer_name=customer.name if customer else terms.customer.name,
+        customer_phone=customer.phone if customer else terms.customer.phone,
+        note=body.note,
+        date=when,
+        created_at=now,
+        amount=total,
+        profit=sum((line.extra_profit for line, _ in priced), ZERO),
+        director_profit=sum((line.director_profit for line, _ in priced), ZERO),
+        cost=sum((line.cost for line, _ in priced), ZERO),
     )
     items = [
         SaleItem(
@@ -198,7 +196,8 @@ def create_sale(
         SalePayment(sale_id=sale.id, position=n, payment_type=p.payment_type, amount=p.amount)
         for n, p in enumerate(receipt.payments)
     ]
-    session.add_all([*items, *paid])
+    # One flush for the sale, its items, payments and stock movements.
+    session.add_all([sale, *items, *paid])
     session.flush()
     analytics_service.record_sale(session, sale, items, paid, tz)
     debt = sale_credit.open_debt(session, actor, clock, sale, customer, terms, tz=tz)
