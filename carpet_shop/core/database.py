@@ -25,6 +25,11 @@ from carpet_shop.core.config import Settings
 
 _BEGIN_MODE = "carpet_shop_sqlite_begin"
 
+# Connections per process: a request holds one from its first query to its commit.
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+MAX_SESSIONS = POOL_SIZE + POOL_OVERFLOW
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -48,15 +53,17 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
+            **pool,
         )
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
 
 
 @dataclass
@@ -75,6 +82,12 @@ class Database:
     inline: bool = False
     # SQLite's writers take turns here, on the event loop (see core.dependencies).
     write_turn: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    # Requests with a session, at most as many as the pool has connections: the others wait
+    # here, on the loop, rather than for a connection inside a call, where they would hold a
+    # worker thread (or the loop itself) that the requests holding connections need to finish.
+    session_slots: asyncio.Semaphore = field(
+        init=False, default_factory=lambda: asyncio.Semaphore(MAX_SESSIONS)
+    )
     _read: sessionmaker[Session] = field(init=False)
     _write: sessionmaker[Session] = field(init=False)
 

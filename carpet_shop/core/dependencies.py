@@ -47,7 +47,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     commit or rollback goes through `Database.run` (core.database says where it runs).
     """
     database: Database = request.app.state.database
-    async with _sqlite_write_turn(request, database):
+    async with _sqlite_write_turn(request, database), database.session_slots:
         session = database.session(write=request.method not in SAFE_METHODS)
         try:
             yield session

@@ -130,6 +130,29 @@ def test_pagination_follows_the_contract(shop, catalog):
     assert_error(shop.get("plain_a", "/api/products", page=0), 422, "VALIDATION_ERROR")
 
 
+def test_a_page_past_the_end_is_empty_and_still_counts(shop, catalog):
+    past = shop.get("plain_a", "/api/products", page=3, page_size=3)
+    assert past.json()["data"] == []
+    assert past.json()["meta"] == {"page": 3, "page_size": 3, "total": 4}
+    exact = shop.get("plain_a", "/api/products", page=1, page_size=4)
+    assert exact.json()["meta"]["total"] == 4
+    nothing = shop.get("plain_a", "/api/products", q="no such carpet")
+    assert nothing.json()["data"] == [] and nothing.json()["meta"]["total"] == 0
+
+
+@pytest.mark.parametrize("who", ["admin", "plain_a"])
+def test_a_listed_product_reads_exactly_as_it_does_on_its_own(shop, catalog, who):
+    # The list is shaped from rows and serialised in one pass; a single product through its
+    # response model. Both must answer the same fields with the same values.
+    listed = shop.get(who, "/api/products", page_size=200).json()["data"]
+    assert {p["type"] for p in listed} == {"unit", "meter"}
+    for item in listed:
+        alone = shop.get(who, f"/api/products/{item['id']}")
+        assert alone.status_code == 200, alone.text
+        assert item == alone.json()["data"]
+    assert all(("buy_price" in p) is (who == "admin") for p in listed)
+
+
 @pytest.mark.parametrize(
     "params",
     [

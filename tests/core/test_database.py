@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 
@@ -14,6 +15,7 @@ from carpet_shop.auth.dependencies import AdminActor
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
+from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import AppClock, DbSession
 from carpet_shop.core.errors import Conflict
 from tests.factories import assert_error, assert_ok, auth_headers
@@ -97,3 +99,21 @@ def test_a_broken_invariant_in_the_database_is_an_internal_error_not_a_conflict(
     with TestClient(app, raise_server_exceptions=False) as client:
         director = auth_headers(client, factory.admin())
         assert_error(client.post("/api/test-broken", headers=director), 500, "INTERNAL_ERROR")
+
+
+def test_calls_run_on_the_event_loop_only_for_sqlite_served_by_one_process(settings, backend):
+    one_process = Database.from_settings(settings)
+    several = Database.from_settings(settings.model_copy(update={"web_concurrency": 4}))
+
+    async def thread_of(database: Database) -> int:
+        return await database.run(threading.get_ident)
+
+    try:
+        assert one_process.inline is (backend.name == "sqlite")
+        assert several.inline is False
+        here = threading.get_ident()
+        assert (asyncio.run(thread_of(one_process)) == here) is one_process.inline
+        assert asyncio.run(thread_of(several)) != here
+    finally:
+        one_process.dispose()
+        several.dispose()
