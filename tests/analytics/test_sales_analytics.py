@@ -61,8 +61,9 @@ def _window(params: dict[str, Any]) -> tuple[date | None, date | None]:
 
 def _filters(shop: Shop) -> st.SearchStrategy[dict[str, Any]]:
     days = st.dates(date(2026, 1, 25), date(2026, 3, 20)).map(date.isoformat)
+    # Valid windows only: a lone date_from runs to today, so it cannot be after today.
     custom = st.fixed_dictionaries({}, optional={"date_from": days, "date_to": days}).filter(
-        lambda p: not ("date_from" in p and "date_to" in p and p["date_to"] < p["date_from"])
+        lambda p: _window(p)[0] is None or _window(p)[0] <= _window(p)[1]
     )
     period = st.one_of(
         st.just({}),
