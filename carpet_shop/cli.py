@@ -70,7 +70,9 @@ def seed(demo: Annotated[bool, typer.Option("--demo", help="Load the demo shop")
     database = Database.from_settings(settings)
     try:
         with database.transaction() as session:
-            demo_data.seed_demo(session, SystemClock(), AuthPolicy.from_settings(settings))
+            demo_data.seed_demo(
+                session, SystemClock(), AuthPolicy.from_settings(settings), settings.tz
+            )
     finally:
         database.dispose()
     typer.echo("Demo data ready: admin/admin123, seller1/seller123, seller2/seller123")

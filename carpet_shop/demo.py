@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -14,14 +15,13 @@ from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.catalog import demo as catalog_demo
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import Clock, FrozenClock
+from carpet_shop.core.clock import Clock, FrozenClock, shop_today
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import ALL_BRANCHES
 from carpet_shop.customers import service as customers_service
 from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts import service as debts_service
-from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.models import DebtPaymentType
 from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
 from carpet_shop.sales import demo as sales_demo
@@ -122,11 +122,11 @@ DEBTS: list[tuple[str, str, str, str, int, int, list[tuple[int, DebtPaymentType]
 ]  # fmt: skip
 
 
-def seed_debts(session: Session, clock: Clock, demo: DemoFoundation) -> None:
+def seed_debts(session: Session, clock: Clock, demo: DemoFoundation, tz: ZoneInfo) -> None:
     """5+ debts across the branches: some partly paid, one paid off, one overdue."""
     if customers_service.find_by_phone(session, DEBTS[0][3]) is not None:
         return  # already seeded
-    today = shop_today(clock)
+    today = shop_today(clock, tz)
     for username, branch, name, phone, total, days, payments in DEBTS:
         actor = demo.admin if username == "admin" else Actor(demo.sellers[username], SEED_META)
         # The service refuses past deadlines, as it should; an overdue demo debt is one that
@@ -144,6 +144,7 @@ def seed_debts(session: Session, clock: Clock, demo: DemoFoundation) -> None:
                 branch_id=demo.branches[branch].id,
                 note="Demo",
             ),
+            tz=tz,
         )
         for amount, payment_type in payments:
             debts_service.record_payment(
@@ -152,15 +153,16 @@ def seed_debts(session: Session, clock: Clock, demo: DemoFoundation) -> None:
                 made_with,
                 debt.id,
                 PaymentCreate(amount=Decimal(amount), payment_type=payment_type),
+                tz=tz,
             )
     # Store the statuses now, as the service's job would at start-up.
-    debt_jobs.refresh_statuses(session, clock)
+    debt_jobs.refresh_statuses(session, clock, tz=tz)
 
 
-def seed_demo(session: Session, clock: Clock, policy: AuthPolicy) -> DemoFoundation:
+def seed_demo(session: Session, clock: Clock, policy: AuthPolicy, tz: ZoneInfo) -> DemoFoundation:
     foundation = seed_foundation(session, clock, policy)
     products = catalog_demo.seed_catalog(session, clock, foundation.admin, foundation.branches)
     # Debts first: their idempotency marker is a customer the credit sale may also register.
-    seed_debts(session, clock, foundation)
-    sales_demo.seed_sales(session, clock, foundation, products)
+    seed_debts(session, clock, foundation, tz)
+    sales_demo.seed_sales(session, clock, foundation, products, tz)
     return foundation

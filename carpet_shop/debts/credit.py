@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import Clock
+from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, ValidationFailed
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts import status as st
-from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.models import Debt
 from carpet_shop.debts.opening import AUDITED_FIELDS, ENTITY, ZERO, check_deadline, open_debt
 from carpet_shop.debts.repository import DebtRepository
@@ -25,7 +24,7 @@ from carpet_shop.debts.schemas import DebtRead
 from carpet_shop.sales.models import Sale
 
 
-def check_sale_deadline(clock: Clock, deadline: date, *, tz: ZoneInfo | None = None) -> None:
+def check_sale_deadline(clock: Clock, deadline: date, *, tz: ZoneInfo) -> None:
     """The deadline check `create_for_sale` makes, for a sale that validates its body before
     taking stock: after today in shop time, else a 422 on `debt_deadline`."""
     check_deadline(deadline, shop_today(clock, tz), field="debt_deadline")
@@ -54,7 +53,7 @@ def create_for_sale(
     deadline: date,
     *,
     note: str | None = None,
-    tz: ZoneInfo | None = None,
+    tz: ZoneInfo,
 ) -> Debt:
     """Open the debt of a credit sale, inside the sale's transaction (extension point).
 
@@ -85,7 +84,13 @@ def create_for_sale(
 
 
 def settle_return(
-    session: Session, actor: Actor, clock: Clock, sale_id: uuid.UUID, refund_amount: Decimal
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    sale_id: uuid.UUID,
+    refund_amount: Decimal,
+    *,
+    tz: ZoneInfo,
 ) -> tuple[Decimal, Decimal]:
     """Settle an approved return of goods worth `refund_amount` on a sale (extension point).
 
@@ -104,7 +109,7 @@ def settle_return(
     if debt is None or debt.remaining_amount <= ZERO or refund_amount == ZERO:
         return ZERO, refund_amount
     actor.scope().check(debt.branch_id)
-    today = shop_today(clock)
+    today = shop_today(clock, tz)
     before = audit.snapshot(debt, AUDITED_FIELDS)
     reduced = min(refund_amount, debt.remaining_amount)
     debt.remaining_amount -= reduced

@@ -20,9 +20,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from carpet_shop.core.clock import Clock
+from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.database import Database
-from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.repository import DebtRepository
 
 log = logging.getLogger("carpet_shop.debts.jobs")
@@ -44,7 +43,7 @@ class JobResult:
     statuses_corrected: int = 0
 
 
-def refresh_statuses(session: Session, clock: Clock, tz: ZoneInfo | None = None) -> JobResult:
+def refresh_statuses(session: Session, clock: Clock, *, tz: ZoneInfo) -> JobResult:
     """One run, in the caller's transaction (tests call this with a controlled clock)."""
     today, now = shop_today(clock, tz), clock.now()
     repo = DebtRepository(session)
@@ -62,9 +61,9 @@ def refresh_statuses(session: Session, clock: Clock, tz: ZoneInfo | None = None)
     return JobResult(notices, repo.reconcile_statuses(today, now))
 
 
-def run_once(database: Database, clock: Clock, tz: ZoneInfo | None = None) -> JobResult:
+def run_once(database: Database, clock: Clock, *, tz: ZoneInfo) -> JobResult:
     with database.transaction() as session:
-        result = refresh_statuses(session, clock, tz)
+        result = refresh_statuses(session, clock, tz=tz)
     for notice in result.newly_overdue:
         log.info(
             "debt %s overdue since %s: %s so'm remain (branch %s, customer %s)",
@@ -97,7 +96,7 @@ class StatusJob:
     async def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                await asyncio.to_thread(run_once, self.database, self.clock, self.tz)
+                await asyncio.to_thread(run_once, self.database, self.clock, tz=self.tz)
             except Exception:
                 log.exception("debt status job failed; retrying at the next interval")
             with contextlib.suppress(TimeoutError):

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import Clock
+from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, NotFound, PaymentExceedsRemaining
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.debts.repository import DebtRepository, PaymentRepository
 from carpet_shop.debts.schemas import PaymentCreate
@@ -62,7 +61,7 @@ def record_payment(
     data: PaymentCreate,
     *,
     idempotency_key: str | None = None,
-    tz: ZoneInfo | None = None,
+    tz: ZoneInfo,
 ) -> PaymentOutcome:
     debts, payments = DebtRepository(session), PaymentRepository(session)
     debt = _visible_debt(session, actor.scope(), debt_id)

@@ -19,7 +19,7 @@ from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import Clock, SystemClock
+from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
@@ -27,7 +27,6 @@ from carpet_shop.customers import service as customers_service
 from carpet_shop.customers.models import Customer
 from carpet_shop.customers.schemas import CustomerUpdate
 from carpet_shop.debts import status as st
-from carpet_shop.debts.calendar import shop_today
 from carpet_shop.debts.credit import (
     check_sale_deadline,
     create_for_sale,
@@ -131,7 +130,7 @@ def _branch_for(session: Session, actor: Actor, data: DebtCreate, sale: Sale | N
 
 
 def create_debt(
-    session: Session, actor: Actor, clock: Clock, data: DebtCreate, *, tz: ZoneInfo | None = None
+    session: Session, actor: Actor, clock: Clock, data: DebtCreate, *, tz: ZoneInfo
 ) -> Debt:
     today = shop_today(clock, tz)
     # Every check that can fail comes before anything is written (a customer included).
@@ -185,7 +184,7 @@ def update_debt(
     debt_id: uuid.UUID,
     data: DebtUpdate,
     *,
-    tz: ZoneInfo | None = None,
+    tz: ZoneInfo,
 ) -> Debt:
     today = shop_today(clock, tz)
     repo = DebtRepository(session)
@@ -235,18 +234,18 @@ def search(
     q: str,
     limit: int,
     *,
-    clock: Clock | None = None,
-    tz: ZoneInfo | None = None,
+    clock: Clock,
+    tz: ZoneInfo,
 ) -> list[DebtHit]:
     """Search provider for the global /api/search: debts by customer name or phone.
 
-    Open debts first, most urgent deadline first. The status is computed against `clock`
-    (the system clock when the caller has none to give).
+    Open debts first, most urgent deadline first. The status is computed against the shop
+    day of `clock` in `tz`.
     """
     q = q.strip()
     if not q or limit <= 0:
         return []
-    today = shop_today(clock or SystemClock(), tz)
+    today = shop_today(clock, tz)
     return [
         DebtHit(
             id=d.id,

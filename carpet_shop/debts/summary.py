@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from carpet_shop.branches import service as branches_service
-from carpet_shop.core.clock import Clock
+from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.debts.calendar import shop_today, week_end
+from carpet_shop.debts.calendar import week_end
 from carpet_shop.debts.repository import DebtRepository
 from carpet_shop.debts.schemas import BranchDebtTotals, DebtSummary
 
@@ -20,9 +20,7 @@ _COUNTS = ("outstanding_count", "overdue_count", "due_this_week_count")
 _AMOUNTS = ("outstanding_amount", "overdue_amount", "due_this_week_amount")
 
 
-def summary(
-    session: Session, scope: BranchScope, clock: Clock, *, tz: ZoneInfo | None = None
-) -> DebtSummary:
+def summary(session: Session, scope: BranchScope, clock: Clock, *, tz: ZoneInfo) -> DebtSummary:
     today = shop_today(clock, tz)
     last_day = week_end(today)
     rows = DebtRepository(session).totals(scope, today, last_day)
@@ -58,7 +56,7 @@ class DebtFigures:
 
 
 def dashboard_figures(
-    session: Session, scope: BranchScope, clock: Clock, *, tz: ZoneInfo | None = None
+    session: Session, scope: BranchScope, clock: Clock, *, tz: ZoneInfo
 ) -> DebtFigures:
     """For `GET /api/dashboard/widgets` (extension point): the same totals as the summary."""
     totals = summary(session, scope, clock, tz=tz)

@@ -258,7 +258,7 @@ def approve_return(
     # Locks the sale's debt, if any, after the sale row locked above: a payment landing
     # meanwhile waits and then sees the reduced remaining.
     debt_reduced, cash_refund = debts_service.settle_return(
-        session, actor, clock, sale.id, sale_return.refund_amount
+        session, actor, clock, sale.id, sale_return.refund_amount, tz=tz
     )
     repo.settle(sale_return, debt_reduced=debt_reduced, cash_refund=cash_refund)
     commissions_service.adjust_for_refund(

@@ -43,7 +43,7 @@ def terms_of(
     payments: Sequence[sale_payments.PaymentLine],
     total: Decimal,
     *,
-    tz: ZoneInfo | None = None,
+    tz: ZoneInfo,
 ) -> Terms:
     """Check the payments, the credit's deadline and the customer; writes nothing.
 
@@ -78,7 +78,7 @@ def open_debt(
     customer: Customer | None,
     terms: Terms,
     *,
-    tz: ZoneInfo | None = None,
+    tz: ZoneInfo,
 ) -> SaleDebtRead | None:
     """The credit sale's debt (after the sale is flushed), as the sale's card shows it."""
     if terms.credit is None:

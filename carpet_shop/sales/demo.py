@@ -2,7 +2,7 @@
 director, cash, card, transfer, credit (nasiya) and mixed, pieces and metres. Idempotent.
 
 The demo products come from the catalog's seed (issue 3). Once they exist, `seed_demo` calls
-`seed_sales(session, clock, foundation, products)` after seeding them.
+`seed_sales(session, clock, foundation, products, tz)` after seeding them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, FrozenClock, shop_today
-from carpet_shop.core.config import get_settings
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.money import round_money
 from carpet_shop.sales import service
@@ -89,14 +89,17 @@ def _body(plan: _Plan, product: Product, day: date) -> dict[str, Any] | None:
 
 
 def seed_sales(
-    session: Session, clock: Clock, foundation: DemoFoundation, products: Sequence[Product]
+    session: Session,
+    clock: Clock,
+    foundation: DemoFoundation,
+    products: Sequence[Product],
+    tz: ZoneInfo,
 ) -> int:
     """Ring up the demo sales through the sales service (stock, numbers, commissions and audit
     as for any sale). Does nothing when the shop has sales already; returns how many it made."""
     if session.scalar(select(func.count(Sale.id))):
         return 0
     now = clock.now()
-    tz = get_settings().tz
     made = 0
     for n, plan in enumerate(PLANS):
         user = foundation.sellers[plan.seller] if plan.seller else foundation.admin.user

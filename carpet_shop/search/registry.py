@@ -11,27 +11,39 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers import service as customers_service
 from carpet_shop.debts import service as debts_service
-from carpet_shop.search.hits import SearchFunction, SearchHit
+from carpet_shop.search.hits import SearchContext, SearchFunction, SearchHit
 
 
-def _customers(session: Session, scope: BranchScope, q: str, limit: int) -> Sequence[SearchHit]:
+def _products(
+    session: Session, scope: BranchScope, q: str, limit: int, _: SearchContext
+) -> Sequence[SearchHit]:
+    return catalog_service.search_hits(session, scope, q, limit)
+
+
+def _customers(
+    session: Session, scope: BranchScope, q: str, limit: int, _: SearchContext
+) -> Sequence[SearchHit]:
     return [
         SearchHit(type="customer", id=hit.id, title=hit.title, subtitle=hit.subtitle)
         for hit in customers_service.search(session, scope, q, limit)
     ]
 
 
-def _debts(session: Session, scope: BranchScope, q: str, limit: int) -> Sequence[SearchHit]:
+def _debts(
+    session: Session, scope: BranchScope, q: str, limit: int, context: SearchContext
+) -> Sequence[SearchHit]:
     return [
         SearchHit(
             type="debt", id=hit.id, title=hit.title, subtitle=hit.subtitle, branch_id=hit.branch_id
         )
-        for hit in debts_service.search(session, scope, q, limit)
+        for hit in debts_service.search(
+            session, scope, q, limit, clock=context.clock, tz=context.tz
+        )
     ]
 
 
 SEARCHABLE: dict[str, SearchFunction] = {
-    "product": catalog_service.search_hits,
+    "product": _products,
     "customer": _customers,
     "debt": _debts,
 }

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from carpet_shop.auth.dependencies import CurrentActor, Scope
-from carpet_shop.core.dependencies import DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.schemas import NO_NUL
 from carpet_shop.search import service
+from carpet_shop.search.hits import SearchContext
 from carpet_shop.search.registry import SEARCHABLE
 from carpet_shop.search.schemas import SearchResults
 
@@ -26,6 +27,8 @@ def search(
     actor: CurrentActor,
     scope: Scope,
     session: DbSession,
+    clock: AppClock,
+    settings: AppSettings,
     q: Annotated[str, Query(pattern=NO_NUL, min_length=1, max_length=100)],
     type: Annotated[
         str | None,
@@ -35,5 +38,6 @@ def search(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many per type")] = 10,
 ) -> Envelope[SearchResults]:
-    hits = service.search(session, scope, q.strip() or q, type, limit)
+    context = SearchContext(clock=clock, tz=settings.tz)
+    hits = service.search(session, scope, q.strip() or q, type, limit, context=context)
     return ok(SearchResults(query=q, types=[type] if type else list(SEARCHABLE), results=hits))

@@ -6,12 +6,18 @@ from sqlalchemy.orm import Session
 
 from carpet_shop.core.errors import ValidationFailed
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.search.hits import SearchHit
+from carpet_shop.search.hits import SearchContext, SearchHit
 from carpet_shop.search.registry import SEARCHABLE
 
 
 def search(
-    session: Session, scope: BranchScope, q: str, kind: str | None, limit: int
+    session: Session,
+    scope: BranchScope,
+    q: str,
+    kind: str | None,
+    limit: int,
+    *,
+    context: SearchContext,
 ) -> list[SearchHit]:
     """Hits of every searchable type (or of `kind` only), each type's best first."""
     if kind is not None and kind not in SEARCHABLE:
@@ -19,5 +25,5 @@ def search(
     kinds: Sequence[str] = [kind] if kind else list(SEARCHABLE)
     hits: list[SearchHit] = []
     for name in kinds:
-        hits.extend(SEARCHABLE[name](session, scope, q, limit))
+        hits.extend(SEARCHABLE[name](session, scope, q, limit, context))
     return hits

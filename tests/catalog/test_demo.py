@@ -20,13 +20,15 @@ def _login(client, username, password):
     return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
 
 
-def test_the_demo_catalog_is_idempotent_and_drills_down_for_both_kinds(client, db, clock, app):
+def test_the_demo_catalog_is_idempotent_and_drills_down_for_both_kinds(
+    client, db, clock, app, settings
+):
     policy = app.state.auth_policy
     with db.transaction() as session:
-        seed_demo(session, clock, policy)
+        seed_demo(session, clock, policy, settings.tz)
     first = _counts(db)
     with db.transaction() as session:
-        seed_demo(session, clock, policy)
+        seed_demo(session, clock, policy, settings.tz)
     assert _counts(db) == first
     collections, sizes, products, _ = first
     assert collections == 8 and sizes >= 10 and products >= 20

@@ -103,7 +103,14 @@ def test_create_for_sale_refuses_bad_input(shop, db, clock):
     for who, amount, deadline, error in cases:
         with pytest.raises(error), db.transaction() as session:
             debts_service.create_for_sale(
-                session, who, clock, session.get(Sale, sale.id), customer, amount, deadline
+                session,
+                who,
+                clock,
+                session.get(Sale, sale.id),
+                customer,
+                amount,
+                deadline,
+                tz=SHOP_TZ,
             )
     with db.transaction() as session:
         debts_service.create_for_sale(
@@ -114,6 +121,7 @@ def test_create_for_sale_refuses_bad_input(shop, db, clock):
             customer,
             Decimal(5),
             today + timedelta(days=3),
+            tz=SHOP_TZ,
         )
     with pytest.raises(Conflict), db.transaction() as session:
         debts_service.create_for_sale(
@@ -124,6 +132,7 @@ def test_create_for_sale_refuses_bad_input(shop, db, clock):
             customer,
             Decimal(5),
             today + timedelta(days=3),
+            tz=SHOP_TZ,
         )
 
 
@@ -158,7 +167,7 @@ def test_a_manual_debt_for_a_sale(client, shop, db, clock):
 def _settle(db, clock, shop, sale, refund):
     with db.transaction() as session:
         return debts_service.settle_return(
-            session, Actor(user=shop.admin, meta=META), clock, sale.id, Decimal(refund)
+            session, Actor(user=shop.admin, meta=META), clock, sale.id, Decimal(refund), tz=SHOP_TZ
         )
 
 
@@ -229,9 +238,13 @@ def test_search_providers(shop, factory, db, clock):
         )
         assert debt_hit.id == mine.id and debt_hit.type == "debt"
         assert debt_hit.remaining_amount == 700 and debt_hit.status == "pending"
-        assert len(debts_service.search(session, ALL_BRANCHES, "aziz", 10)) == 2
-        assert debts_service.search(session, ALL_BRANCHES, "nobody", 10) == []
-        assert debts_service.search(session, ALL_BRANCHES, "aziz", 0) == []
+
+        def everywhere(q, limit):
+            return debts_service.search(session, ALL_BRANCHES, q, limit, clock=clock, tz=SHOP_TZ)
+
+        assert len(everywhere("aziz", 10)) == 2
+        assert everywhere("nobody", 10) == []
+        assert everywhere("aziz", 0) == []
 
 
 def test_find_or_create_under_concurrency_makes_one_customer(shop, db, clock):

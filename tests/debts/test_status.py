@@ -65,12 +65,12 @@ def test_the_job_marks_overdue_debts_once_and_records_the_notice(client, shop, f
     factory.payment(paid, 100)
 
     with db.transaction() as session:
-        result = jobs.refresh_statuses(session, clock, SHOP_TZ)
+        result = jobs.refresh_statuses(session, clock, tz=SHOP_TZ)
     assert result.newly_overdue == [] and result.statuses_corrected == 0
 
     clock.current = END_OF_TOMORROW + timedelta(hours=3)
     with db.transaction() as session:
-        result = jobs.refresh_statuses(session, clock, SHOP_TZ)
+        result = jobs.refresh_statuses(session, clock, tz=SHOP_TZ)
     [notice] = result.newly_overdue
     assert notice.debt_id == late.id
     assert notice.branch_id == shop.branch_a.id and notice.customer_id == customer.id
@@ -86,7 +86,7 @@ def test_the_job_marks_overdue_debts_once_and_records_the_notice(client, shop, f
     # Running again, later, raises nothing new.
     clock.advance(timedelta(hours=6))
     with db.transaction() as session:
-        assert jobs.refresh_statuses(session, clock, SHOP_TZ).newly_overdue == []
+        assert jobs.refresh_statuses(session, clock, tz=SHOP_TZ).newly_overdue == []
 
     # A reschedule is a new promise: pending again, and a new notice when it too passes.
     new_deadline = (clock.now().astimezone(SHOP_TZ).date() + timedelta(days=2)).isoformat()
@@ -97,7 +97,7 @@ def test_the_job_marks_overdue_debts_once_and_records_the_notice(client, shop, f
     assert _stored(db, late.id) == (DebtStatus.PENDING, None)
     clock.advance(timedelta(days=5))
     with db.transaction() as session:
-        result = jobs.refresh_statuses(session, clock, SHOP_TZ)
+        result = jobs.refresh_statuses(session, clock, tz=SHOP_TZ)
     assert sorted(n.debt_id for n in result.newly_overdue) == sorted([late.id, later.id])
 
 
@@ -106,7 +106,7 @@ def test_the_job_corrects_any_stored_status_that_drifted(client, shop, factory, 
     with db.transaction() as session:
         session.get(Debt, debt.id).status = DebtStatus.PAID  # a stale or hand-edited row
     with db.transaction() as session:
-        assert jobs.refresh_statuses(session, clock, SHOP_TZ).statuses_corrected == 1
+        assert jobs.refresh_statuses(session, clock, tz=SHOP_TZ).statuses_corrected == 1
     assert _stored(db, debt.id)[0] == DebtStatus.PENDING
 
 
@@ -120,7 +120,7 @@ def test_workers_running_the_job_at_once_raise_each_notice_once(shop, factory, c
     def worker():
         try:
             start.wait(timeout=10)
-            results.append(jobs.run_once(db, clock, SHOP_TZ))
+            results.append(jobs.run_once(db, clock, tz=SHOP_TZ))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -93,7 +93,7 @@ def test_global_search_finds_products_of_the_callers_branch(shop):
 def test_a_new_searchable_type_is_one_registration(shop, monkeypatch):
     seen = []
 
-    def suppliers(session, scope, q, limit):
+    def suppliers(session, scope, q, limit, context):
         seen.append((scope.list_branch_id, q, limit))
         return [SearchHit(type="supplier", id=uuid.uuid4(), title=f"Supplier {q}")]
 
