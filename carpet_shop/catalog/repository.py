@@ -229,17 +229,11 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             )
         return stmt
 
-    def search(
-        self, scope: BranchScope, filters: ProductFilters, sort: ProductSort
-    ) -> Select[Product]:
-        """Products as objects, for code that changes or inspects them."""
-        return _ordered(self._filtered(select(Product), scope, filters), sort)
-
     def listing(
         self, scope: BranchScope, filters: ProductFilters, sort: ProductSort
     ) -> Select[Any]:
-        """The same products as rows of just what the product list shows (catalog.views),
-        its busiest screen: no objects to build, no second query for the collection."""
+        """Products as rows of just what the product list shows (catalog.views), its busiest
+        screen: no objects to build, no second query for the collection."""
         stmt = select(*_LISTED).join(Collection, Collection.id == Product.collection_id)
         return _ordered(self._filtered(stmt, scope, filters), sort)
 
