@@ -112,8 +112,8 @@ def logout(
 
 
 @router.get("/me", response_model=Envelope[UserRead], responses=errors(401))
-def me(actor: CurrentActor) -> Envelope[UserRead]:
-    return ok(UserRead.model_validate(actor.user))
+def me(actor: CurrentActor, session: DbSession) -> Envelope[UserRead]:
+    return ok(UserRead.model_validate(users_service.get_user(session, actor.id)))
 
 
 @router.post(

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from carpet_shop.core.schemas import ReadModel, RequestModel
+from carpet_shop.users.models import Role
 from carpet_shop.users.schemas import UserRead
 
 Token = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
@@ -43,3 +46,23 @@ class SessionRead(ReadModel):
     ip_address: str | None
     user_agent: str | None
     current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInUser:
+    """The person behind an access token: the columns every request needs (core.actor),
+    read together with the session check in one prepared query."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    role: Role
+    branch_id: uuid.UUID | None
+    can_add_products: bool
+    commission_rate: Decimal
+    is_active: bool
+    deleted_at: datetime | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

@@ -21,6 +21,7 @@ from carpet_shop.auth.errors import AccountDeactivated, RefreshTokenReused
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.repository import AuthSessionRepository, LoginAttemptRepository
+from carpet_shop.auth.schemas import SignedInUser
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
@@ -233,7 +234,7 @@ def _live_user(session: Session, user_id: uuid.UUID) -> User:
     return user
 
 
-def _check_live(user: User) -> None:
+def _check_live(user: User | SignedInUser) -> None:
     if user.deleted_at is not None:
         raise Unauthorized("This account no longer exists")
     if not user.is_active:
@@ -268,7 +269,7 @@ def logout(
 
 def authenticate(
     session: Session, clock: Clock, policy: AuthPolicy, access_token: str
-) -> tuple[User, uuid.UUID]:
+) -> tuple[SignedInUser, uuid.UUID]:
     """The user behind an access token, if its session is still open."""
     now = clock.now()
     claims = policy.signer.read(access_token, expected_type="access", now=now)

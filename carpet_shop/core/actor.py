@@ -4,18 +4,43 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import Protocol
 
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.repository import BranchScope
 
-if TYPE_CHECKING:
-    from carpet_shop.users.models import User
+
+class ActingUser(Protocol):
+    """What a service may read of the person acting. A request's actor carries the few
+    columns authentication already read (auth.schemas.SignedInUser), not a loaded User:
+    every request pays for that read, and services that need more load the user."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def branch_id(self) -> uuid.UUID | None: ...
+
+    @property
+    def can_add_products(self) -> bool: ...
+
+    @property
+    def commission_rate(self) -> Decimal: ...
+
+    @property
+    def is_admin(self) -> bool: ...
 
 
 @dataclass(frozen=True)
 class Actor:
-    user: User
+    user: ActingUser
     meta: RequestMeta
     session_id: uuid.UUID | None = None
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import jwt
@@ -79,31 +80,42 @@ class TokenSigner:
         return jwt.encode(payload, self._key, algorithm=self._algorithm), expires_at
 
     def read(self, token: str, *, expected_type: TokenType, now: datetime) -> TokenClaims:
-        try:
-            payload = jwt.decode(
-                token,
-                self._key,
-                algorithms=ALLOWED_ALGORITHMS,
-                options={"require": ["exp", "sub", "sid", "typ", "gen"], "verify_exp": False},
-            )
-        except jwt.InvalidTokenError as exc:
-            raise Unauthorized("The token is not valid") from exc
-        if payload.get("typ") != expected_type:
+        claims = _verified_claims(token, self._key)
+        if claims.token_type != expected_type:
             raise Unauthorized(f"An {expected_type} token is required")
-        try:
-            claims = TokenClaims(
-                user_id=uuid.UUID(str(payload["sub"])),
-                session_id=uuid.UUID(str(payload["sid"])),
-                token_type=expected_type,
-                generation=int(payload["gen"]),
-                expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=now.tzinfo),
-            )
-        except (ValueError, TypeError) as exc:
-            raise Unauthorized("The token is not valid") from exc
         # Expiry is checked against the service clock, so tests can move time.
         if claims.expires_at <= now:
             raise TokenExpired(f"The {expected_type} token has expired")
         return claims
+
+
+# A phone sends the same access token with every request for its lifetime: verifying the
+# signature once per token (per process) is enough. Invalid tokens raise and are not kept;
+# the type and the expiry are checked on every read.
+@functools.lru_cache(maxsize=4096)
+def _verified_claims(token: str, key: str) -> TokenClaims:
+    try:
+        payload = jwt.decode(
+            token,
+            key,
+            algorithms=ALLOWED_ALGORITHMS,
+            options={"require": ["exp", "sub", "sid", "typ", "gen"], "verify_exp": False},
+        )
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("The token is not valid") from exc
+    token_type = payload.get("typ")
+    if token_type not in ("access", "refresh"):
+        raise Unauthorized("The token is not valid")
+    try:
+        return TokenClaims(
+            user_id=uuid.UUID(str(payload["sub"])),
+            session_id=uuid.UUID(str(payload["sid"])),
+            token_type=token_type,
+            generation=int(payload["gen"]),
+            expires_at=datetime.fromtimestamp(int(payload["exp"]), tz=UTC),
+        )
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise Unauthorized("The token is not valid") from exc
 
 
 def token_digest(token: str) -> str:
