@@ -11,13 +11,11 @@ from sqlalchemy.orm import Session
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog import master
 from carpet_shop.catalog import service as catalog_service
-from carpet_shop.catalog.filters import ProductFilters
 from carpet_shop.catalog.models import Category, Product, ProductType
 from carpet_shop.catalog.schemas import CollectionCreate, ProductCreate, SizeCreate
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.repository import ALL_BRANCHES
 
 COLLECTIONS = [
     ("Lara", "🌸"),
@@ -116,10 +114,7 @@ def seed_catalog(
     for size in SIZES:
         if size not in known_sizes:
             master.create_size(session, admin, clock, SizeCreate(size=size))
-    products, _ = catalog_service.list_products(
-        session, ALL_BRANCHES, ProductFilters(), "name", everything
-    )
-    have = {(p.branch_id, p.name): p for p in products}
+    have = {(p.branch_id, p.name): p for p in catalog_service.live_products(session)}
     demo_products = []
     for item in PRODUCTS:
         branch = branches[item.branch]

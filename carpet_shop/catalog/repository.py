@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -22,6 +24,8 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.engine import Row
+from sqlalchemy.types import NullType
 
 from carpet_shop.catalog.filters import ProductFilters
 from carpet_shop.catalog.models import (
@@ -33,6 +37,7 @@ from carpet_shop.catalog.models import (
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
 from carpet_shop.catalog.text import like_contains, like_prefix
+from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import (
     BranchScope,
     BranchScopedMixin,
@@ -75,10 +80,6 @@ def standard_price() -> ColumnElement[Decimal]:
     )
 
 
-def _matches_name(q: str) -> ColumnElement[bool]:
-    return Product.search_name.like(like_contains(q), escape="\\")
-
-
 def _ordered(stmt: Select[Any], sort: ProductSort) -> Select[Any]:
     key = sort.lstrip("-")
     column: Any = {
@@ -91,30 +92,123 @@ def _ordered(stmt: Select[Any], sort: ProductSort) -> Select[Any]:
     return stmt.order_by(direction, Product.name, Product.id)
 
 
-# Named as the Product attributes they stand for, so a row reads like a product.
-_LISTED: tuple[Any, ...] = (
-    Product.id,
-    Product.name,
-    Product.category,
-    Product.collection_id,
-    Collection.name.label("collection_name"),
-    Product.type,
-    Product.buy_price,
-    Product.sell_price,
-    Product.sell_price_per_meter,
-    Product.quantity,
-    Product.total_length,
-    Product.remaining_length,
-    Product.max_quantity,
-    Product.available_sizes,
-    Product.photo,
-    Product.photo_thumb,
-    Product.low_stock_threshold,
-    Product.branch_id,
-    Product.created_at,
-    Product.updated_at,
-    Product.deleted_at,
+# The product list's columns (catalog.views), named as the Product attributes they stand for,
+# and read as the driver returns them: the view makes JSON of them without first making
+# UUIDs, Decimals and datetimes (core.json_values).
+_LISTED: tuple[Any, ...] = tuple(
+    type_coerce(column, NullType()).label(name)
+    for name, column in (
+        ("id", Product.id),
+        ("name", Product.name),
+        ("category", Product.category),
+        ("collection_id", Product.collection_id),
+        ("collection_name", Collection.name),
+        ("type", Product.type),
+        ("buy_price", Product.buy_price),
+        ("sell_price", Product.sell_price),
+        ("sell_price_per_meter", Product.sell_price_per_meter),
+        ("quantity", Product.quantity),
+        ("total_length", Product.total_length),
+        ("remaining_length", Product.remaining_length),
+        ("max_quantity", Product.max_quantity),
+        ("available_sizes", Product.available_sizes),
+        ("photo", Product.photo),
+        ("photo_thumb", Product.photo_thumb),
+        ("low_stock_threshold", Product.low_stock_threshold),
+        ("branch_id", Product.branch_id),
+        ("created_at", Product.created_at),
+        ("updated_at", Product.updated_at),
+        ("deleted_at", Product.deleted_at),
+    )
 )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a product query has: its SQL, with the values bound at execution."""
+
+    branch: bool
+    include_deleted: bool
+    in_stock: bool | None
+    bound: frozenset[str]  # names of the filters with a value (see _bound)
+
+
+def _bound(scope: BranchScope, filters: ProductFilters) -> tuple[_Shape, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    branch_id = scope.list_branch_id
+    if branch_id is not None:
+        params["branch_id"] = branch_id
+    if filters.category is not None:
+        params["category"] = filters.category
+    if filters.collection_id is not None:
+        params["collection_id"] = filters.collection_id
+    if filters.collection is not None:
+        params["collection"] = filters.collection.lower()
+    if filters.type is not None:
+        params["type"] = filters.type
+    if filters.q:
+        params["q"] = like_contains(filters.q)
+    if filters.size is not None:
+        params["size"] = filters.size
+    if filters.width is not None:
+        params["width"] = filters.width
+    if filters.height is not None:
+        params["height"] = filters.height
+    shape = _Shape(
+        branch=branch_id is not None,
+        include_deleted=filters.include_deleted,
+        in_stock=filters.in_stock,
+        bound=frozenset(params),
+    )
+    return shape, params
+
+
+@functools.lru_cache(maxsize=512)
+def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
+    """The WHERE of a product query of this shape; values are bound by the names of _bound.
+    Built once per shape: making these expressions costs more than running the query."""
+    bound = shape.bound
+    conditions: list[ColumnElement[bool]] = []
+    if shape.branch:
+        # Branch scoping (ProductRepository.scoped), as a bound value.
+        conditions.append(Product.branch_id == bindparam("branch_id"))
+    if not shape.include_deleted:
+        conditions.append(Product.deleted_at.is_(None))
+    if "category" in bound:
+        conditions.append(Product.category == bindparam("category"))
+    if "collection_id" in bound:
+        conditions.append(Product.collection_id == bindparam("collection_id"))
+    if "collection" in bound:
+        named = select(Collection.id).where(func.lower(Collection.name) == bindparam("collection"))
+        conditions.append(Product.collection_id.in_(named.scalar_subquery()))
+    if "type" in bound:
+        conditions.append(Product.type == bindparam("type"))
+    if shape.in_stock is not None:
+        conditions.append(in_stock() if shape.in_stock else ~in_stock())
+    if "q" in bound:
+        conditions.append(Product.search_name.like(bindparam("q"), escape="\\"))
+    size_conditions = []
+    if "size" in bound:
+        size_conditions.append(ProductSize.size == bindparam("size"))
+    if "width" in bound:
+        size_conditions.append(ProductSize.width == bindparam("width"))
+    if "height" in bound:
+        size_conditions.append(ProductSize.height == bindparam("height"))
+    if size_conditions:
+        # One size row must satisfy all of them: width 2 and height 3 means a 2×3.
+        conditions.append(exists().where(ProductSize.product_id == Product.id, *size_conditions))
+    return tuple(conditions)
+
+
+@functools.lru_cache(maxsize=512)
+def _listing_statement(shape: _Shape, sort: ProductSort) -> Select[Any]:
+    # The total rides along as a window count: no second query for the page's meta.
+    stmt = (
+        select(*_LISTED, func.count().over().label("total"))
+        .join(Collection, Collection.id == Product.collection_id)
+        .where(*_conditions(shape))
+    )
+    return _ordered(stmt, sort).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 class CollectionRepository(Repository[Collection]):
@@ -196,52 +290,38 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
 
     def _filtered(
         self, stmt: Select[Any], scope: BranchScope, filters: ProductFilters
-    ) -> Select[Any]:
-        stmt = self.scoped(stmt, scope)
-        if not filters.include_deleted:
-            stmt = stmt.where(Product.deleted_at.is_(None))
-        if filters.category is not None:
-            stmt = stmt.where(Product.category == filters.category)
-        if filters.collection_id is not None:
-            stmt = stmt.where(Product.collection_id == filters.collection_id)
-        if filters.collection is not None:
-            named = select(Collection.id).where(
-                func.lower(Collection.name) == filters.collection.lower()
-            )
-            stmt = stmt.where(Product.collection_id.in_(named.scalar_subquery()))
-        if filters.type is not None:
-            stmt = stmt.where(Product.type == filters.type)
-        if filters.in_stock is not None:
-            stmt = stmt.where(in_stock() if filters.in_stock else ~in_stock())
-        if filters.q:
-            stmt = stmt.where(_matches_name(filters.q))
-        size_conditions = []
-        if filters.size is not None:
-            size_conditions.append(ProductSize.size == filters.size)
-        if filters.width is not None:
-            size_conditions.append(ProductSize.width == filters.width)
-        if filters.height is not None:
-            size_conditions.append(ProductSize.height == filters.height)
-        if size_conditions:
-            # One size row must satisfy all of them: width 2 and height 3 means a 2×3.
-            stmt = stmt.where(
-                exists().where(ProductSize.product_id == Product.id, *size_conditions)
-            )
-        return stmt
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """`stmt` narrowed to the filters, and the values to execute it with."""
+        shape, params = _bound(scope, filters)
+        return stmt.where(*_conditions(shape)), params
 
-    def listing(
-        self, scope: BranchScope, filters: ProductFilters, sort: ProductSort
-    ) -> Select[Any]:
-        """Products as rows of just what the product list shows (catalog.views), its busiest
-        screen: no objects to build, no second query for the collection."""
-        stmt = select(*_LISTED).join(Collection, Collection.id == Product.collection_id)
-        return _ordered(self._filtered(stmt, scope, filters), sort)
+    def listing_page(
+        self, scope: BranchScope, filters: ProductFilters, sort: ProductSort, page: PageParams
+    ) -> tuple[Sequence[Row[Any]], int]:
+        """A page of the product list as rows of just what it shows (catalog.views), as the
+        driver returns them, and the total. The busiest screen: one prepared statement per
+        combination of filters, the total counted in the same query."""
+        shape, params = _bound(scope, filters)
+        params |= {"limit": page.page_size, "offset": page.offset}
+        connection = self.session.connection()
+        rows = connection.execute(_listing_statement(shape, sort), params).all()
+        if rows:
+            return rows, int(rows[0].total)
+        if page.page == 1:
+            return rows, 0
+        # Past the last page: the rows carry no total, so count.
+        count = select(func.count()).select_from(Product).where(*_conditions(shape))
+        return rows, int(connection.execute(count, params).scalar_one())
+
+    def live_everywhere(self) -> Sequence[Product]:
+        stmt = self.statement().order_by(Product.created_at, Product.id)
+        return self.session.scalars(stmt).all()
 
     def suggest(
         self, scope: BranchScope, q: str, limit: int, *, in_stock_only: bool
     ) -> Sequence[Product]:
         """Names starting with `q` first, then names containing it; in stock before sold out."""
-        stmt = self._filtered(select(Product), scope, ProductFilters(q=q))
+        stmt, params = self._filtered(select(Product), scope, ProductFilters(q=q))
         if in_stock_only:
             stmt = stmt.where(in_stock())
         starts = Product.search_name.like(like_prefix(q), escape="\\")
@@ -251,7 +331,7 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             Product.search_name,
             Product.id,
         )
-        return self.session.scalars(stmt.limit(limit)).all()
+        return self.session.scalars(stmt.limit(limit), params).all()
 
     def facet_rows(
         self, level: FacetLevel, scope: BranchScope, filters: ProductFilters
@@ -284,8 +364,9 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
                 collection_id=filters.collection_id,
                 type=filters.type,
             )
-        stmt = self._filtered(stmt, scope, filters).group_by(*keys).order_by(*keys)
-        return [tuple(row) for row in self.session.execute(stmt)]
+        grouped, params = self._filtered(stmt, scope, filters)
+        grouped = grouped.group_by(*keys).order_by(*keys)
+        return [tuple(row) for row in self.session.execute(grouped, params)]
 
     def low_stock(
         self, scope: BranchScope, default_pieces: Decimal, default_metres: Decimal

@@ -83,8 +83,12 @@ def list_products(
     page: PageParams,
 ) -> tuple[Sequence[Any], int]:
     """A page of products as rows with the product list's columns (see catalog.views)."""
-    repo = ProductRepository(session)
-    return repo.paginate_rows(repo.listing(scope, filters, sort), page)
+    return ProductRepository(session).listing_page(scope, filters, sort, page)
+
+
+def live_products(session: Session) -> Sequence[Product]:
+    """Every product not deleted, in all branches (seeding and scripts; no paging)."""
+    return ProductRepository(session).live_everywhere()
 
 
 def suggest(

@@ -81,13 +81,6 @@ class Repository(Generic[M]):
         rows = self.session.scalars(statement.limit(page.page_size).offset(page.offset)).all()
         return rows, self._total(statement, page, len(rows))
 
-    def paginate_rows(self, statement: Select[Any], page: PageParams) -> tuple[Sequence[Any], int]:
-        """The same for a select of several columns: one page of rows, and the total."""
-        # Plain columns need nothing of the ORM: the connection runs them with less overhead.
-        connection = self.session.connection()
-        rows = connection.execute(statement.limit(page.page_size).offset(page.offset)).all()
-        return rows, self._total(statement, page, len(rows))
-
     def _total(self, statement: Select[Any], page: PageParams, on_page: int) -> int:
         # A page that is not full is the last one: the total needs no second query.
         if 0 < on_page < page.page_size or (on_page == 0 and page.page == 1):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
-from typing_extensions import TypedDict
 
 # A NUL character cannot be stored or compared in PostgreSQL text: refuse it at the door.
 NO_NUL = r"^[^\x00]*$"
@@ -37,21 +35,6 @@ class RequestModel(BaseModel):
 
 class ReadModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-
-
-@functools.cache
-def as_typed_dict(model: type[BaseModel]) -> Any:
-    """A TypedDict with the model's fields and their types (serializers included).
-
-    For the busiest lists: rows are shaped as plain dicts and serialised in one pass with
-    the model's own field types, instead of a model object validated per row. The answer
-    is the same JSON; the model stays the documented schema.
-    """
-    fields = {
-        name: Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        for name, info in model.model_fields.items()
-    }
-    return TypedDict(f"{model.__name__}Fields", fields)  # type: ignore[operator]
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]

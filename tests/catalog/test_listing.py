@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from pydantic import TypeAdapter
 from sqlalchemy import event
 
 from carpet_shop.catalog.models import Category, ProductType
@@ -151,6 +152,49 @@ def test_a_listed_product_reads_exactly_as_it_does_on_its_own(shop, catalog, who
         assert alone.status_code == 200, alone.text
         assert item == alone.json()["data"]
     assert all(("buy_price" in p) is (who == "admin") for p in listed)
+
+
+def test_every_kind_of_value_lists_as_it_reads_on_its_own(shop, clock):
+    # The list writes raw column values as JSON itself (core.json_values): cents, thresholds
+    # of its own and the defaults, photos, a whole-second instant and a deleted product.
+    clock.current = clock.now().replace(microsecond=0)
+    shop.product(
+        name="Tiyinli gilam",
+        buy_price="999.99",
+        sell_price="1234.56",
+        quantity=2,
+        max_quantity=7,
+        low_stock_threshold="2",
+        photo_thumb="/uploads/t.jpg",
+    )
+    clock.advance(timedelta(microseconds=120))
+    shop.product(
+        name="Kesma metraj",
+        type=ProductType.METER,
+        length="3.05",
+        buy_price="80.5",
+        sell_price="100",
+        sell_price_per_meter="120.75",
+        low_stock_threshold="3.5",
+    )
+    gone = shop.product(name="Sotilmaydi", quantity=0)
+    before = shop.get("admin", f"/api/products/{gone.id}").json()["data"]
+    clock.advance(timedelta(seconds=1))
+    assert shop.delete("admin", f"/api/products/{gone.id}").status_code == 200
+    deleted_at = TypeAdapter(datetime).dump_python(clock.now(), mode="json")
+    for who, params in [("admin", {"include_deleted": "true"}), ("plain_a", {})]:
+        listed = shop.get(who, "/api/products", page_size=200, **params).json()["data"]
+        assert {p["name"] for p in listed} >= {"Tiyinli gilam", "Kesma metraj"}
+        assert any(p["deleted_at"] for p in listed) is (who == "admin")
+        for item in listed:
+            if item["id"] == str(gone.id):
+                # A deleted product has no single read: compare with the one before.
+                expected = before | {"deleted_at": deleted_at, "updated_at": item["updated_at"]}
+            else:
+                expected = shop.get("admin", f"/api/products/{item['id']}").json()["data"]
+            if who != "admin":
+                expected.pop("buy_price")
+            assert item == expected
 
 
 @pytest.mark.parametrize(
