@@ -13,7 +13,7 @@ from carpet_shop.catalog.models import ProductType, standard_price_of, stock_of
 from carpet_shop.catalog.schemas import ProductAdminRead, ProductRead
 from carpet_shop.core.config import Settings
 from carpet_shop.core.envelope import page_response
-from carpet_shop.core.json_values import hundredths_number, id_text, instant_text, json_value
+from carpet_shop.core.json_values import hundredths_number, id_text, instant_text, json_list
 from carpet_shop.core.pagination import PageParams
 
 
@@ -95,51 +95,55 @@ class ProductViews:
     def many(self, products: Iterable[Any]) -> list[ProductRead]:
         return [self.one(p) for p in products]
 
-    def listed(self, row: Any) -> dict[str, Any]:
-        """A row of ProductRepository.listing_page (values as the driver returns them) as
-        the JSON values `one` gives for the same product; a test compares the two.
-        Money, lengths and stock stay whole hundredths until written, so this is exact."""
-        is_meter = row.type == ProductType.METER
-        stock = (row.remaining_length or 0) if is_meter else row.quantity * 100
-        threshold = row.low_stock_threshold
-        if threshold is None:
-            threshold = (
-                self.defaults.metres_hundredths if is_meter else self.defaults.pieces_hundredths
-            )
-        per_meter = row.sell_price_per_meter
-        fields = {
-            "id": id_text(row.id),
-            "name": row.name,
-            "category": row.category,
-            "collection_id": id_text(row.collection_id),
-            "collection": row.collection_name,
-            "type": row.type,
-            "sell_price": hundredths_number(row.sell_price),
-            "sell_price_per_meter": hundredths_number(per_meter),
-            "standard_price": hundredths_number(
-                per_meter if is_meter and per_meter is not None else row.sell_price
-            ),
-            "quantity": row.quantity,
-            "total_length": hundredths_number(row.total_length),
-            "remaining_length": hundredths_number(row.remaining_length),
-            "stock": hundredths_number(stock),
-            "in_stock": stock > 0,
-            "max_quantity": row.max_quantity,
-            "available_sizes": json_value(row.available_sizes) or [],
-            "photo": row.photo,
-            "photo_thumb": row.photo_thumb,
-            "low_stock_threshold": hundredths_number(row.low_stock_threshold),
-            "low_stock_level": hundredths_number(threshold),
-            "is_low_stock": stock <= threshold,
-            "branch_id": id_text(row.branch_id),
-            "created_at": instant_text(row.created_at),
-            "updated_at": instant_text(row.updated_at),
-            "deleted_at": instant_text(row.deleted_at),
-        }
-        if self.admin:
-            fields["buy_price"] = hundredths_number(row.buy_price)
-        return fields
+    def listed(self, rows: Iterable[Any]) -> list[dict[str, Any]]:
+        """Rows of ProductRepository.listing_page (values as the driver returns them) as the
+        JSON values `one` gives for the same products; a test compares the two. Money,
+        lengths and stock stay whole hundredths until written, so this is exact."""
+        pieces, metres = self.defaults.pieces_hundredths, self.defaults.metres_hundredths
+        listed = []
+        for row in rows:
+            (
+                id_, name, category, collection_id, collection, type_, buy_price, sell_price,
+                per_meter, quantity, total_length, remaining_length, max_quantity, sizes, photo,
+                photo_thumb, threshold, branch_id, created_at, updated_at, deleted_at, _total,
+            ) = row  # fmt: skip
+            is_meter = type_ == ProductType.METER
+            stock = (remaining_length or 0) if is_meter else quantity * 100
+            level = threshold if threshold is not None else metres if is_meter else pieces
+            fields = {
+                "id": id_text(id_),
+                "name": name,
+                "category": category,
+                "collection_id": id_text(collection_id),
+                "collection": collection,
+                "type": type_,
+                "sell_price": hundredths_number(sell_price),
+                "sell_price_per_meter": hundredths_number(per_meter),
+                "standard_price": hundredths_number(
+                    per_meter if is_meter and per_meter is not None else sell_price
+                ),
+                "quantity": quantity,
+                "total_length": hundredths_number(total_length),
+                "remaining_length": hundredths_number(remaining_length),
+                "stock": hundredths_number(stock),
+                "in_stock": stock > 0,
+                "max_quantity": max_quantity,
+                "available_sizes": json_list(sizes),
+                "photo": photo,
+                "photo_thumb": photo_thumb,
+                "low_stock_threshold": hundredths_number(threshold),
+                "low_stock_level": hundredths_number(level),
+                "is_low_stock": stock <= level,
+                "branch_id": id_text(branch_id),
+                "created_at": instant_text(created_at),
+                "updated_at": instant_text(updated_at),
+                "deleted_at": instant_text(deleted_at),
+            }
+            if self.admin:
+                fields["buy_price"] = hundredths_number(buy_price)
+            listed.append(fields)
+        return listed
 
     def page(self, rows: Iterable[Any], params: PageParams, total: int) -> Response:
         """A page of the product list, written in one pass (core.envelope.page_response)."""
-        return page_response([self.listed(r) for r in rows], params, total)
+        return page_response(self.listed(rows), params, total)

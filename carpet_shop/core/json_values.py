@@ -9,6 +9,7 @@ The answers are the same JSON as the models give; a test compares the two for ev
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import UTC, datetime
@@ -52,8 +53,17 @@ def instant_text(value: str | datetime | None) -> str | None:
     return moment.replace(tzinfo=None).isoformat() + "Z"
 
 
-def json_value(value: Any) -> Any:
-    """A `JSON` column: text on SQLite; already decoded by psycopg on PostgreSQL."""
+def json_list(value: str | list[Any] | None) -> tuple[Any, ...]:
+    """A `JSON` list column: text on SQLite, already decoded by psycopg on PostgreSQL.
+    The same few texts recur (a catalog has a handful of size lists), so they are decoded
+    once; the answer is a tuple, shared and never changed."""
+    if value is None:
+        return ()
     if type(value) is str:
-        return json.loads(value)
-    return value
+        return _decoded_list(value)
+    return tuple(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_list(text: str) -> tuple[Any, ...]:
+    return tuple(json.loads(text))
