@@ -73,6 +73,7 @@ def record(
     clock: Clock,
 ) -> AuditLog:
     entry = AuditLog(
+        id=uuid.uuid4(),
         user_id=user_id,
         action=action,
         entity_type=entity_type,
@@ -82,7 +83,9 @@ def record(
         user_agent=meta.user_agent,
         timestamp=clock.now(),
     )
-    return AuditLogRepository(session).add(entry)
+    # Staged, not flushed: it joins the request's next flush or the commit (one round of
+    # the unit of work less for every change the shop records).
+    return AuditLogRepository(session).stage(entry)
 
 
 def list_entries(

@@ -3,21 +3,38 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, or_, select
 
 from carpet_shop.catalog.models import Category, Collection, Product
 from carpet_shop.core.repository import SoftDeleteRepository
 from carpet_shop.discounts.models import Discount, DiscountScope
 
 
-def _running_at(at: datetime) -> tuple[ColumnElement[bool], ...]:
+def _running_at(at: datetime | BindParameter[Any]) -> tuple[ColumnElement[bool], ...]:
     return (
         Discount.deleted_at.is_(None),
         Discount.is_active.is_(True),
         Discount.start_date <= at,
         or_(Discount.end_date.is_(None), Discount.end_date > at),
     )
+
+
+# Every sale asks this: built once, with the values bound at execution (empty lists are fine).
+_RUNNING_FOR = select(Discount).where(
+    *_running_at(bindparam("at")),
+    or_(Discount.branch_id.is_(None), Discount.branch_id == bindparam("branch_id")),
+    or_(
+        Discount.applicable_to == DiscountScope.ALL,
+        (Discount.applicable_to == DiscountScope.PRODUCT)
+        & Discount.target_id.in_(bindparam("product_ids", expanding=True)),
+        (Discount.applicable_to == DiscountScope.COLLECTION)
+        & Discount.target_id.in_(bindparam("collection_ids", expanding=True)),
+        (Discount.applicable_to == DiscountScope.CATEGORY)
+        & Discount.target_category.in_(bindparam("categories", expanding=True)),
+    ),
+)
 
 
 class DiscountRepository(SoftDeleteRepository[Discount]):
@@ -58,28 +75,14 @@ class DiscountRepository(SoftDeleteRepository[Discount]):
         categories: Iterable[Category],
     ) -> Sequence[Discount]:
         """Every discount running at `at` that could apply to one of these products."""
-        targets = [Discount.applicable_to == DiscountScope.ALL]
-        if product_ids := list(product_ids):
-            targets.append(
-                (Discount.applicable_to == DiscountScope.PRODUCT)
-                & Discount.target_id.in_(product_ids)
-            )
-        if collection_ids := list(collection_ids):
-            targets.append(
-                (Discount.applicable_to == DiscountScope.COLLECTION)
-                & Discount.target_id.in_(collection_ids)
-            )
-        if categories := list(categories):
-            targets.append(
-                (Discount.applicable_to == DiscountScope.CATEGORY)
-                & Discount.target_category.in_(categories)
-            )
-        stmt = select(Discount).where(
-            *_running_at(at),
-            or_(Discount.branch_id.is_(None), Discount.branch_id == branch_id),
-            or_(*targets),
-        )
-        return self.session.scalars(stmt).all()
+        params = {
+            "at": at,
+            "branch_id": branch_id,
+            "product_ids": list(product_ids),
+            "collection_ids": list(collection_ids),
+            "categories": list(categories),
+        }
+        return self.session.scalars(_RUNNING_FOR, params).all()
 
     def collection_exists(self, collection_id: uuid.UUID) -> bool:
         stmt = select(Collection.id).where(Collection.id == collection_id)

@@ -3,15 +3,44 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Row, Select, case, func, select, update
+from sqlalchemy import Integer, Row, Select, bindparam, case, func, select, update
 
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.repository import Repository
+from carpet_shop.core.types import Hundredths
 from carpet_shop.inventory.models import MovementKind, StockMovement
 
 # A product's stock columns after a change: quantity, remaining_length, total_length, updated_at.
 StockRow = Row[int, Decimal | None, Decimal | None, datetime]
+
+
+# The two conditional UPDATEs of `shift`, built once (every sale runs one per item).
+_LIVE = (Product.id == bindparam("product_id"), Product.deleted_at.is_(None))
+_NEW_STOCK = (Product.quantity, Product.remaining_length, Product.total_length, Product.updated_at)
+_PIECES = bindparam("pieces", type_=Integer)
+_TAKE_PIECES = (
+    update(Product)
+    .where(*_LIVE, Product.quantity + _PIECES >= 0)
+    .values(quantity=Product.quantity + _PIECES)
+    .returning(*_NEW_STOCK)
+    .execution_options(synchronize_session=False)
+)
+_NEW_LENGTH = Product.remaining_length + bindparam("metres", type_=Hundredths())
+_TAKE_METRES = (
+    update(Product)
+    .where(*_LIVE, _NEW_LENGTH >= 0)
+    .values(
+        remaining_length=_NEW_LENGTH,
+        # Stock received beyond the roll's length makes the roll longer.
+        total_length=case(
+            (Product.total_length < _NEW_LENGTH, _NEW_LENGTH), else_=Product.total_length
+        ),
+    )
+    .returning(*_NEW_STOCK)
+    .execution_options(synchronize_session=False)
+)
 
 
 class StockRepository(Repository[StockMovement]):
@@ -26,31 +55,11 @@ class StockRepository(Repository[StockMovement]):
         take the last piece: on PostgreSQL the second waits for the first's row lock and then
         re-evaluates the condition; on SQLite writers are serialised by BEGIN IMMEDIATE.
         """
-        live = (Product.id == product_id, Product.deleted_at.is_(None))
         if kind == ProductType.UNIT:
-            pieces = int(delta)
-            stmt = (
-                update(Product)
-                .where(*live, Product.quantity + pieces >= 0)
-                .values(quantity=Product.quantity + pieces)
-            )
-        else:
-            new_length = Product.remaining_length + delta
-            stmt = (
-                update(Product)
-                .where(*live, new_length >= 0)
-                .values(
-                    remaining_length=new_length,
-                    # Stock received beyond the roll's length makes the roll longer.
-                    total_length=case(
-                        (new_length > Product.total_length, new_length), else_=Product.total_length
-                    ),
-                )
-            )
-        stock = stmt.returning(
-            Product.quantity, Product.remaining_length, Product.total_length, Product.updated_at
-        ).execution_options(synchronize_session=False)
-        return self.session.execute(stock).one_or_none()
+            params: dict[str, Any] = {"product_id": product_id, "pieces": int(delta)}
+            return self.session.execute(_TAKE_PIECES, params).one_or_none()
+        params = {"product_id": product_id, "metres": delta}
+        return self.session.execute(_TAKE_METRES, params).one_or_none()
 
     def lock_product(self, product_id: uuid.UUID) -> Product | None:
         """Read a product for a change that depends on its current stock (row lock on PostgreSQL;

@@ -3,13 +3,25 @@ idempotency records."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,18 +44,21 @@ def _seller_name() -> ColumnElement[str]:
     return func.coalesce(func.nullif(User.full_name, ""), User.username)
 
 
+# Built once (every sale runs it); the ids are bound at execution.
+_PRODUCTS_FOR_SALE = (
+    select(Product)
+    .join(Product.collection_ref)
+    .options(contains_eager(Product.collection_ref))
+    .where(Product.id.in_(bindparam("ids", expanding=True)), Product.deleted_at.is_(None))
+)
+
+
 class SaleRepository(Repository[Sale]):
     model = Sale
 
     def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> Sequence[Product]:
         """Live products with their collection, in one query."""
-        stmt = (
-            select(Product)
-            .join(Product.collection_ref)
-            .options(contains_eager(Product.collection_ref))
-            .where(Product.id.in_(set(product_ids)), Product.deleted_at.is_(None))
-        )
-        return self.session.scalars(stmt).all()
+        return self.session.scalars(_PRODUCTS_FOR_SALE, {"ids": list(set(product_ids))}).all()
 
     def _headers(self) -> Select[Sale, str, str]:
         return (
@@ -172,6 +187,24 @@ class SaleRepository(Repository[Sale]):
         return refunded
 
 
+@functools.cache
+def _bump_statement(dialect: str) -> Any:
+    # Built once per database kind: every sale runs it.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(ReceiptCounter)
+        .values(branch_id=bindparam("branch_id"), last_number=1)
+        .on_conflict_do_update(
+            index_elements=[ReceiptCounter.branch_id],
+            set_={"last_number": ReceiptCounter.last_number + 1},
+        )
+        .returning(ReceiptCounter.last_number)
+    )
+
+
+_NUMBER_USED = select(Sale.id).where(Sale.receipt_number == bindparam("receipt_number")).limit(1)
+
+
 class ReceiptRepository(Repository[ReceiptCounter]):
     model = ReceiptCounter
 
@@ -182,16 +215,9 @@ class ReceiptRepository(Repository[ReceiptCounter]):
         the sale's transaction ends, so numbers are handed out one at a time; an aborted sale
         rolls its bump back and leaves no gap. The first sale of a branch creates the row.
         """
-        stmt = (
-            _insert(self.session, ReceiptCounter)
-            .values(branch_id=branch_id, last_number=1)
-            .on_conflict_do_update(
-                index_elements=[ReceiptCounter.branch_id],
-                set_={"last_number": ReceiptCounter.last_number + 1},
-            )
-            .returning(ReceiptCounter.last_number)
-        )
-        return int(self.session.execute(stmt).scalar_one())
+        dialect = self.session.get_bind().dialect.name
+        number = self.session.execute(_bump_statement(dialect), {"branch_id": branch_id})
+        return int(number.scalar_one())
 
     def set_last(self, branch_id: uuid.UUID, number: int) -> None:
         self.session.execute(
@@ -202,8 +228,7 @@ class ReceiptRepository(Repository[ReceiptCounter]):
         )
 
     def number_used(self, receipt_number: str) -> bool:
-        stmt = select(Sale.id).where(Sale.receipt_number == receipt_number).limit(1)
-        return self.session.scalar(stmt) is not None
+        return self.session.scalar(_NUMBER_USED, {"receipt_number": receipt_number}) is not None
 
     def numbers_with_prefix(self, prefix: str) -> Sequence[str]:
         stmt = select(Sale.receipt_number).where(Sale.receipt_number.startswith(prefix))
