@@ -2,15 +2,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, insert
 
 from carpet_shop.audit.models import AuditAction, AuditLog
 from carpet_shop.core.repository import Repository
 
+# Entries are only ever appended, and nothing reads one back in the transaction that wrote
+# it: one prepared INSERT, instead of an object for the unit of work to flush.
+_APPEND = insert(AuditLog)
+
 
 class AuditLogRepository(Repository[AuditLog]):
     model = AuditLog
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self.session.execute(_APPEND, entry)
 
     def search(
         self,

@@ -71,21 +71,20 @@ def record(
     changes: Mapping[str, Any] | None,
     meta: RequestMeta,
     clock: Clock,
-) -> AuditLog:
-    entry = AuditLog(
-        id=uuid.uuid4(),
-        user_id=user_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        changes=_json_safe(dict(changes or {})),
-        ip_address=meta.ip_address,
-        user_agent=meta.user_agent,
-        timestamp=clock.now(),
+) -> None:
+    AuditLogRepository(session).append(
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "changes": _json_safe(dict(changes or {})),
+            "ip_address": meta.ip_address,
+            "user_agent": meta.user_agent,
+            "timestamp": clock.now(),
+        }
     )
-    # Staged, not flushed: it joins the request's next flush or the commit (one round of
-    # the unit of work less for every change the shop records).
-    return AuditLogRepository(session).stage(entry)
 
 
 def list_entries(
@@ -123,9 +122,9 @@ def log(
     entity_type: str,
     entity_id: uuid.UUID | None,
     changes: Mapping[str, Any] | None = None,
-) -> AuditLog:
+) -> None:
     """Record what a signed-in user did."""
-    return record(
+    record(
         session,
         user_id=actor.id,
         action=action,
@@ -144,10 +143,10 @@ def log_deleted(
     entity_type: str,
     entity_id: uuid.UUID,
     deleted_at: datetime,
-) -> AuditLog:
+) -> None:
     """A soft delete: the trail records when the row was hidden."""
     change = {"deleted_at": {"old": None, "new": deleted_at.isoformat()}}
-    return log(session, actor, clock, AuditAction.DELETE, entity_type, entity_id, change)
+    log(session, actor, clock, AuditAction.DELETE, entity_type, entity_id, change)
 
 
 def log_restored(
@@ -157,10 +156,10 @@ def log_restored(
     entity_type: str,
     entity_id: uuid.UUID,
     deleted_at: datetime,
-) -> AuditLog:
+) -> None:
     """A restore of a soft-deleted row (an update of its deleted_at back to none)."""
     change = {"deleted_at": {"old": deleted_at.isoformat(), "new": None}}
-    return log(session, actor, clock, AuditAction.UPDATE, entity_type, entity_id, change)
+    log(session, actor, clock, AuditAction.UPDATE, entity_type, entity_id, change)
 
 
 def log_created(
@@ -170,8 +169,8 @@ def log_created(
     entity_type: str,
     entity: object,
     fields: Iterable[str],
-) -> AuditLog:
+) -> None:
     """A new row: its audited fields as the change (from nothing)."""
     entity_id = getattr(entity, "id", None)
     change = created(snapshot(entity, fields))
-    return log(session, actor, clock, AuditAction.CREATE, entity_type, entity_id, change)
+    log(session, actor, clock, AuditAction.CREATE, entity_type, entity_id, change)

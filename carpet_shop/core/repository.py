@@ -67,12 +67,6 @@ class Repository(Generic[M]):
         self.session.flush()
         return entity
 
-    def stage(self, entity: M) -> M:
-        """Add without flushing: written with the transaction's next flush or its commit.
-        For rows nothing reads back in the same transaction (audit entries)."""
-        self.session.add(entity)
-        return entity
-
     def flush(self) -> None:
         self.session.flush()
 
