@@ -127,10 +127,9 @@ _LISTED: tuple[Any, ...] = tuple(
 class _Shape:
     """Which filters a product query has: its SQL, with the values bound at execution."""
 
-    branch: bool
     include_deleted: bool
     in_stock: bool | None
-    bound: frozenset[str]  # names of the filters with a value (see _bound)
+    bound: frozenset[str]  # names of the values to bind: the branch and the filters given
 
 
 def _bound(scope: BranchScope, filters: ProductFilters) -> tuple[_Shape, dict[str, Any]]:
@@ -155,7 +154,6 @@ def _bound(scope: BranchScope, filters: ProductFilters) -> tuple[_Shape, dict[st
     if filters.height is not None:
         params["height"] = filters.height
     shape = _Shape(
-        branch=branch_id is not None,
         include_deleted=filters.include_deleted,
         in_stock=filters.in_stock,
         bound=frozenset(params),
@@ -169,7 +167,7 @@ def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     Built once per shape: making these expressions costs more than running the query."""
     bound = shape.bound
     conditions: list[ColumnElement[bool]] = []
-    if shape.branch:
+    if "branch_id" in bound:
         # Branch scoping (ProductRepository.scoped), as a bound value.
         conditions.append(Product.branch_id == bindparam("branch_id"))
     if not shape.include_deleted:
