@@ -103,7 +103,7 @@ class AuthSessionRepository(Repository[AuthSession]):
             .execute(_OPEN_SESSION_USER, {"session_id": session_id, "user_id": user_id})
             .one_or_none()
         )
-        return None if row is None else SignedInUser(*row)
+        return None if row is None else SignedInUser(**row._mapping)
 
     def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Select[AuthSession]:
         return (
