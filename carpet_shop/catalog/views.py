@@ -45,7 +45,7 @@ class LowStockDefaults:
 
 @dataclass(frozen=True)
 class ProductViews:
-    """Shapes a Product, or a row of ProductRepository.listing (the same attribute names)."""
+    """Shapes a Product (`one`, `many`), or the product list's raw rows (`listed`, `page`)."""
 
     admin: bool
     defaults: LowStockDefaults

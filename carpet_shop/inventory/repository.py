@@ -16,11 +16,12 @@ from carpet_shop.inventory.models import MovementKind, StockMovement
 StockRow = Row[int, Decimal | None, Decimal | None, datetime]
 
 
-# The two conditional UPDATEs of `shift`, built once (every sale runs one per item).
+# The two conditional UPDATEs of `shift` (taking or adding stock), built once: every sale
+# runs one per item.
 _LIVE = (Product.id == bindparam("product_id"), Product.deleted_at.is_(None))
 _NEW_STOCK = (Product.quantity, Product.remaining_length, Product.total_length, Product.updated_at)
 _PIECES = bindparam("pieces", type_=Integer)
-_TAKE_PIECES = (
+_SHIFT_PIECES = (
     update(Product)
     .where(*_LIVE, Product.quantity + _PIECES >= 0)
     .values(quantity=Product.quantity + _PIECES)
@@ -28,7 +29,7 @@ _TAKE_PIECES = (
     .execution_options(synchronize_session=False)
 )
 _NEW_LENGTH = Product.remaining_length + bindparam("metres", type_=Hundredths())
-_TAKE_METRES = (
+_SHIFT_METRES = (
     update(Product)
     .where(*_LIVE, _NEW_LENGTH >= 0)
     .values(
@@ -57,9 +58,9 @@ class StockRepository(Repository[StockMovement]):
         """
         if kind == ProductType.UNIT:
             params: dict[str, Any] = {"product_id": product_id, "pieces": int(delta)}
-            return self.session.execute(_TAKE_PIECES, params).one_or_none()
+            return self.session.execute(_SHIFT_PIECES, params).one_or_none()
         params = {"product_id": product_id, "metres": delta}
-        return self.session.execute(_TAKE_METRES, params).one_or_none()
+        return self.session.execute(_SHIFT_METRES, params).one_or_none()
 
     def lock_product(self, product_id: uuid.UUID) -> Product | None:
         """Read a product for a change that depends on its current stock (row lock on PostgreSQL;
