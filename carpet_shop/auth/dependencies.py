@@ -40,7 +40,7 @@ async def get_actor(
     state = request.app.state
     database: Database = state.database
     user, session_id = await database.run(
-        auth_service.authenticate, session, state.clock, state.auth_policy, token
+        auth_service.authenticate, database, session, state.clock, state.auth_policy, token
     )
     return Actor(user=user, meta=request_meta(request), session_id=session_id)
 
@@ -65,10 +65,7 @@ async def get_branch_scope(
         uuid.UUID | None, Query(description="Only this branch (admins); sellers see their own")
     ] = None,
 ) -> BranchScope:
-    scope = actor.scope(branch_id)
-    if branch_id is not None and not scope.can_see(branch_id):
-        raise Forbidden("Sellers can only see their own branch")
-    return scope
+    return actor.list_scope(branch_id)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

@@ -24,6 +24,7 @@ from carpet_shop.auth.repository import AuthSessionRepository, LoginAttemptRepos
 from carpet_shop.auth.schemas import SignedInUser
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
+from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.errors import (
     AccountLocked,
@@ -33,6 +34,7 @@ from carpet_shop.core.errors import (
     Unauthorized,
 )
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.security import token_digest
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import User
@@ -267,13 +269,30 @@ def logout(
     )
 
 
+# Signed-in users of open sessions kept until the next commit (core.read_cache).
+SIGNED_IN_KEPT = 1024
+
+
 def authenticate(
-    session: Session, clock: Clock, policy: AuthPolicy, access_token: str
+    database: Database, session: Session, clock: Clock, policy: AuthPolicy, access_token: str
 ) -> tuple[SignedInUser, uuid.UUID]:
-    """The user behind an access token, if its session is still open."""
+    """The user behind an access token, if its session is still open.
+
+    Every request asks this. A read keeps the answer until the next commit: signing out,
+    ending a session and deactivating a user all commit, so none of them is missed, and
+    the token's own expiry is checked on every request above."""
     now = clock.now()
     claims = policy.signer.read(access_token, expected_type="access", now=now)
-    user = AuthSessionRepository(session).user_of_open_session(claims.session_id, claims.user_id)
+    signed_in: ReadCache[SignedInUser | None] = database.read_cache(
+        "auth.signed_in", SIGNED_IN_KEPT
+    )
+    user = signed_in.get_or_make(
+        database.commit_mark(session),
+        (claims.session_id, claims.user_id),
+        lambda: AuthSessionRepository(session).user_of_open_session(
+            claims.session_id, claims.user_id
+        ),
+    )
     if user is None:
         raise Unauthorized("This session has ended; sign in again")
     _check_live(user)

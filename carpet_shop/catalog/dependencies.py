@@ -5,15 +5,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from carpet_shop.auth.dependencies import CurrentActor
-from carpet_shop.catalog.filters import ProductFilters, product_filters
 from carpet_shop.catalog.photos import PhotoStore
 from carpet_shop.catalog.views import LowStockDefaults, ProductViews
+from carpet_shop.core.actor import Actor
 from carpet_shop.core.dependencies import AppSettings
 
 
-async def get_views(request: Request, actor: CurrentActor) -> ProductViews:
+def views_for(request: Request, actor: Actor) -> ProductViews:
     defaults = LowStockDefaults.from_settings(request.app.state.settings)
     return ProductViews(admin=actor.is_admin, defaults=defaults)
+
+
+async def get_views(request: Request, actor: CurrentActor) -> ProductViews:
+    return views_for(request, actor)
 
 
 async def get_photo_store(settings: AppSettings) -> PhotoStore:
@@ -22,4 +26,3 @@ async def get_photo_store(settings: AppSettings) -> PhotoStore:
 
 Views = Annotated[ProductViews, Depends(get_views)]
 Photos = Annotated[PhotoStore, Depends(get_photo_store)]
-Filters = Annotated[ProductFilters, Depends(product_filters)]

@@ -28,11 +28,14 @@ from carpet_shop.catalog.schemas import (
     ProductUpdate,
 )
 from carpet_shop.catalog.text import parse_size, search_key
-from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
+from carpet_shop.core.database import Database
+from carpet_shop.core.envelope import rows_json
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
@@ -75,15 +78,35 @@ def read_product(session: Session, scope: BranchScope, product_id: uuid.UUID) ->
     return product
 
 
+# Pages of the product list kept until the next commit (core.read_cache): about 25 KB each.
+LISTED_PAGES_KEPT = 256
+
+
 def list_products(
+    database: Database,
     session: Session,
     scope: BranchScope,
+    views: ProductViews,
     filters: ProductFilters,
     sort: ProductSort,
     page: PageParams,
-) -> tuple[Sequence[Any], int]:
-    """A page of products as rows with the product list's columns (see catalog.views)."""
-    return ProductRepository(session).listing_page(scope, filters, sort, page)
+) -> tuple[bytes, int]:
+    """A page of products as the JSON array of a list envelope (see catalog.views), and the
+    total.
+
+    Phones scroll the same pages over and over between sales, so a page is kept until the
+    next commit. Its key holds everything the answer depends on: who may see what (the
+    director's view has buy prices), the filters, the order and the page."""
+    key = (views.admin, scope.list_branch_id, filters, sort, page)
+
+    def read() -> tuple[bytes, int]:
+        rows, total = ProductRepository(session).listing_page(scope, filters, sort, page)
+        return rows_json(views.listed(rows)), total
+
+    pages: ReadCache[tuple[bytes, int]] = database.read_cache(
+        "catalog.listed_pages", LISTED_PAGES_KEPT
+    )
+    return pages.get_or_make(database.commit_mark(session), key, read)
 
 
 def live_products(session: Session) -> Sequence[Product]:

@@ -7,14 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fastapi.responses import Response
-
 from carpet_shop.catalog.models import ProductType, standard_price_of, stock_of
 from carpet_shop.catalog.schemas import ProductAdminRead, ProductRead
 from carpet_shop.core.config import Settings
-from carpet_shop.core.envelope import page_response
 from carpet_shop.core.json_values import hundredths_number, id_text, instant_text, json_list
-from carpet_shop.core.pagination import PageParams
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,3 @@ class ProductViews:
                 fields["buy_price"] = hundredths_number(buy_price)
             listed.append(fields)
         return listed
-
-    def page(self, rows: Iterable[Any], params: PageParams, total: int) -> Response:
-        """A page of the product list, written in one pass (core.envelope.page_response)."""
-        return page_response(self.listed(rows), params, total)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from carpet_shop.core.dependencies import RequestMeta
+from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.repository import BranchScope
 
 
@@ -61,3 +62,11 @@ class Actor:
             allowed_branch_id=None if self.is_admin else self.user.branch_id,
             requested_branch_id=requested_branch_id,
         )
+
+    def list_scope(self, requested_branch_id: uuid.UUID | None) -> BranchScope:
+        """What a list may show for the `branch_id` asked for: a seller asking for another
+        branch is refused rather than quietly shown their own."""
+        scope = self.scope(requested_branch_id)
+        if requested_branch_id is not None and not scope.can_see(requested_branch_id):
+            raise Forbidden("Sellers can only see their own branch")
+        return scope

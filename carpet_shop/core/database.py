@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from carpet_shop.core.config import Settings
+from carpet_shop.core.read_cache import CommitWatch, ReadCache
 
 _BEGIN_MODE = "carpet_shop_sqlite_begin"
+_COMMIT_MARK = "carpet_shop_commit_mark"
 
 # Connections per process: a request holds one from its first query to its commit.
 POOL_SIZE = 10
@@ -88,6 +90,9 @@ class Database:
     session_slots: asyncio.Semaphore = field(
         init=False, default_factory=lambda: asyncio.Semaphore(MAX_SESSIONS)
     )
+    # What has been committed, for caches that last until the next commit (core.read_cache).
+    commits: CommitWatch = field(init=False)
+    _caches: dict[str, ReadCache[Any]] = field(init=False, default_factory=dict)
     _read: sessionmaker[Session] = field(init=False)
     _write: sessionmaker[Session] = field(init=False)
 
@@ -98,6 +103,7 @@ class Database:
         # expire_on_commit=False: responses are shaped after the commit from loaded state.
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=writer, expire_on_commit=False, autoflush=False)
+        self.commits = CommitWatch(self.engine)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -118,7 +124,27 @@ class Database:
         return self.engine.dialect.name
 
     def session(self, *, write: bool) -> Session:
-        return (self._write if write else self._read)()
+        if write:
+            return self._write()
+        session = self._read()
+        # Taken before the session's first query, so whatever it reads is at least as new as
+        # this mark says: what it reads may then be cached under the mark (core.read_cache).
+        session.info[_COMMIT_MARK] = self.commits.mark()
+        return session
+
+    def read_cache(self, name: str, capacity: int) -> ReadCache[Any]:
+        """The cache called `name`, made on first use; it lasts until the next commit."""
+        cache = self._caches.get(name)
+        if cache is None:
+            cache = self._caches.setdefault(name, ReadCache(capacity))
+        return cache
+
+    @staticmethod
+    def commit_mark(session: Session) -> int | None:
+        """The mark a read session was made at; None for writes and where commits cannot be
+        told apart (then nothing it reads is cached)."""
+        mark: int | None = session.info.get(_COMMIT_MARK)
+        return mark
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
@@ -134,4 +160,5 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        self.commits.close()
         self.engine.dispose()

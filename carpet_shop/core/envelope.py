@@ -8,6 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from pydantic_core import to_json
 
 from carpet_shop.core.pagination import PageParams
 
@@ -66,20 +67,27 @@ def page_of(
     )
 
 
-def page_response(
-    rows: Sequence[Mapping[str, Any]], params: PageParams, total: int, message: str = "OK"
-) -> Response:
-    """A list envelope of rows already made of JSON values (str, int, float, bool, None,
-    lists), written in one pass: what `page_of` gives, without a model object per row and
-    without FastAPI validating the answer again against the route's response_model (which
-    still documents it). See core.json_values for making such rows."""
+def rows_json(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """Rows already made of JSON values (str, int, float, bool, None, lists; see
+    core.json_values) as the JSON array a list envelope's `data` holds: written once, without
+    a model object per row, and kept as it is where the rows are cached."""
+    return to_json(list(rows))
+
+
+_EMPTY_DATA = b'"data":[]'
+
+
+def page_response(data: bytes, params: PageParams, total: int, message: str = "OK") -> Response:
+    """A list envelope around `data` from `rows_json`: what `page_of` gives, without FastAPI
+    validating the answer again against the route's response_model (which still documents
+    it). The envelope is written by its model with no rows, then the rows go in its place."""
     envelope = ListEnvelope[Any].model_construct(
-        data=list(rows),
+        data=[],
         message=message,
         meta=PageMeta(page=params.page, page_size=params.page_size, total=total),
     )
-    body = envelope.__pydantic_serializer__.to_json(envelope)
-    return Response(body, media_type="application/json")
+    head, tail = envelope.__pydantic_serializer__.to_json(envelope).split(_EMPTY_DATA, 1)
+    return Response(b"".join((head, b'"data":', data, tail)), media_type="application/json")
 
 
 def error_envelope(

@@ -9,6 +9,9 @@ from fastapi import Depends, Query
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000
+PAGE_HELP = "Page number, from 1"
+PAGE_SIZE_HELP = "Rows per page, at most 200"
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,9 @@ class PageParams:
 
 
 async def _page_params(
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description=PAGE_HELP)] = 1,
     page_size: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page, at most 200")
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_HELP)
     ] = DEFAULT_PAGE_SIZE,
 ) -> PageParams:
     return PageParams(page=page, page_size=page_size)

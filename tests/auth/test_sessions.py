@@ -144,3 +144,25 @@ def test_passwords_keep_their_spaces(client, factory):
         401,
         "INVALID_CREDENTIALS",
     )
+
+
+def test_a_token_in_use_is_refused_at_once_when_its_session_ends(client, factory):
+    seller = factory.seller()
+    tokens = login(client, seller.username)
+    # Read twice first: whatever a read keeps must not outlive the session.
+    for _ in range(2):
+        assert_ok(client.get("/api/products", headers=bearer(tokens["access_token"])))
+    assert_ok(_logout(client, tokens["refresh_token"]))
+    assert_error(
+        client.get("/api/products", headers=bearer(tokens["access_token"])), 401, "UNAUTHORIZED"
+    )
+
+
+def test_a_token_in_use_dies_when_the_director_deactivates_its_user(client, factory):
+    seller = factory.seller()
+    access = login(client, seller.username)["access_token"]
+    director = auth_headers(client, factory.admin())
+    for _ in range(2):
+        assert_ok(client.get("/api/products", headers=bearer(access)))
+    assert_ok(client.put(f"/api/users/{seller.id}", json={"is_active": False}, headers=director))
+    assert_error(client.get("/api/products", headers=bearer(access)), 401, "UNAUTHORIZED")

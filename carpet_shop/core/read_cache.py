@@ -1,0 +1,100 @@
+"""Answers kept until the next commit: exact caching of hot reads on SQLite.
+
+A shop's catalog is read far more often than anything is written (each phone scrolls it;
+a sale is a write every few minutes), so the product list keeps its last answers and
+serves them again for as long as nothing has been committed to the database since.
+
+"Nothing committed since" is asked of SQLite itself: `PRAGMA data_version` on a connection
+of our own changes whenever any other connection, in this process or another, has
+committed ("PRAGMA data_version", sqlite.org/pragma.html). Our connection never writes, so
+every commit counts. That makes the cache exact, not a guess with a time to live, and it
+holds with several worker processes on one file. PostgreSQL has no such counter, so there
+the mark is None and nothing is cached; an in-memory SQLite database (only one connection
+sees it) is never cached either.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from sqlalchemy import Engine
+
+V = TypeVar("V")
+
+
+class CommitWatch:
+    """Marks that change whenever anything has been committed to the database."""
+
+    def __init__(self, engine: Engine):
+        path = engine.url.database if engine.dialect.name == "sqlite" else None
+        self._path = path if path and path != ":memory:" and not path.startswith("file:") else None
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def mark(self) -> int | None:
+        """The current mark, or None where commits cannot be told (then cache nothing)."""
+        if self._path is None:
+            return None
+        with self._lock:
+            try:
+                if self._connection is None:
+                    # Autocommit (no transaction is ever held open) and shared with threads
+                    # under the lock above.
+                    self._connection = sqlite3.connect(
+                        self._path, isolation_level=None, check_same_thread=False
+                    )
+                row = self._connection.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:
+                # No mark, nothing cached: the request's own queries meet the same trouble
+                # and answer it as they would without a cache (e.g. /health's 503).
+                self._close()
+                return None
+        return int(row[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class ReadCache(Generic[V]):
+    """The latest answers to one kind of read, all dropped at the first commit.
+
+    `mark` must have been taken before the read that makes a value began: a value read
+    after a commit the mark did not see is then kept under an older mark, which is never
+    current again, so nothing stale is ever served (see `Database.session`).
+    """
+
+    def __init__(self, capacity: int):
+        self._capacity = capacity
+        self._mark: int | None = None
+        self._entries: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, mark: int | None, key: Hashable, make: Callable[[], V]) -> V:
+        if mark is None:
+            return make()
+        with self._lock:
+            if mark != self._mark:
+                self._entries.clear()
+                self._mark = mark
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+                return value
+        value = make()
+        with self._lock:
+            # Another request may have seen a newer mark meanwhile: then ours is stale.
+            if mark == self._mark:
+                self._entries[key] = value
+                if len(self._entries) > self._capacity:
+                    self._entries.popitem(last=False)
+        return value
