@@ -95,9 +95,10 @@ def list_products(
     total.
 
     Phones scroll the same pages over and over between sales, so a page is kept until the
-    next commit. Its key holds everything the answer depends on: who may see what (the
-    director's view has buy prices), the filters, the order and the page."""
-    key = (views.admin, scope.list_branch_id, filters, sort, page)
+    next commit. Its key holds everything the answer depends on: the view (the director's
+    has buy prices; both hold the low-stock defaults), the branch, the filters, the order
+    and the page."""
+    key = (views, scope.list_branch_id, filters, sort, page)
 
     def read() -> tuple[bytes, int]:
         rows, total = ProductRepository(session).listing_page(scope, filters, sort, page)

@@ -41,7 +41,7 @@ class LowStockDefaults:
 
 @dataclass(frozen=True)
 class ProductViews:
-    """Shapes a Product (`one`, `many`), or the product list's raw rows (`listed`, `page`)."""
+    """Shapes a Product (`one`, `many`), or the product list's raw rows (`listed`)."""
 
     admin: bool
     defaults: LowStockDefaults
