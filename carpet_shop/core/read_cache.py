@@ -33,6 +33,9 @@ class CommitWatch:
         path = engine.url.database if engine.dialect.name == "sqlite" else None
         self._path = path if path and path != ":memory:" and not path.startswith("file:") else None
         self._connection: sqlite3.Connection | None = None
+        # data_version counts per connection: after reconnecting, marks are told apart from
+        # the earlier connection's by how many times it has connected.
+        self._connects = 0
         self._lock = threading.Lock()
 
     def mark(self) -> int | None:
@@ -47,13 +50,14 @@ class CommitWatch:
                     self._connection = sqlite3.connect(
                         self._path, isolation_level=None, check_same_thread=False
                     )
+                    self._connects += 1
                 row = self._connection.execute("PRAGMA data_version").fetchone()
             except sqlite3.Error:
                 # No mark, nothing cached: the request's own queries meet the same trouble
                 # and answer it as they would without a cache (e.g. /health's 503).
                 self._close()
                 return None
-        return int(row[0])
+            return (self._connects << 40) | int(row[0])
 
     def close(self) -> None:
         with self._lock:

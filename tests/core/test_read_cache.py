@@ -102,3 +102,11 @@ def test_no_mark_while_the_database_cannot_be_opened(tmp_path):
     missing.parent.mkdir(parents=True)
     sqlite3.connect(missing).close()
     assert watch.mark() is not None, "once it can be opened, marks come back"
+
+
+def test_marks_after_reconnecting_never_repeat_earlier_ones(db, backend):
+    if backend.name != "sqlite":
+        return
+    before = db.commits.mark()
+    db.commits.close()  # e.g. the file could not be opened for a moment
+    assert db.commits.mark() != before
