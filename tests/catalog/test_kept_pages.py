@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -69,4 +70,5 @@ def test_a_kept_page_is_sent_with_the_time_it_is_sent(shop):
     first = shop.get("plain_a", "/api/products", **QUERY).json()
     second = shop.get("plain_a", "/api/products", **QUERY).json()
     assert first["data"] == second["data"]
-    assert second["timestamp"] > first["timestamp"]
+    sent = [datetime.fromisoformat(body["timestamp"]) for body in (first, second)]
+    assert sent[1] > sent[0]
