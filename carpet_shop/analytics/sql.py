@@ -90,10 +90,11 @@ def upsert_add(
     if not rows:
         return
     added = tuple(name for name in rows[0] if name not in keys and name not in fixed)
-    dialect = session.get_bind().dialect.name
-    stmt = _upsert(dialect, cast(Table, model.__table__), tuple(keys), added)
+    connection = session.connection()
+    stmt = _upsert(connection.dialect.name, cast(Table, model.__table__), tuple(keys), added)
     ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
-    session.execute(stmt, ordered)
+    # On the connection: the session's `execute` would take the ORM's bulk path for nothing.
+    connection.execute(stmt, ordered)
 
 
 @functools.cache

@@ -18,7 +18,7 @@ class AuditLogRepository(Repository[AuditLog]):
     model = AuditLog
 
     def append(self, entry: dict[str, Any]) -> None:
-        self.session.execute(_APPEND, entry)
+        self.connection.execute(_APPEND, entry)
 
     def search(
         self,

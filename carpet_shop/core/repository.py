@@ -6,13 +6,14 @@ caller confined to one branch only ever gets rows of that branch.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from carpet_shop.core.errors import Forbidden
@@ -49,6 +50,16 @@ class BranchScope:
 ALL_BRANCHES = BranchScope(allowed_branch_id=None)
 
 
+@functools.cache
+def _column_keys(model: type[Base]) -> tuple[str, ...]:
+    return tuple(column.key for column in inspect(model).column_attrs)
+
+
+def row_of(entity: Base) -> dict[str, Any]:
+    """A new entity's column values, as parameters of a prepared INSERT of its table."""
+    return {key: getattr(entity, key) for key in _column_keys(type(entity))}
+
+
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
 
@@ -61,6 +72,16 @@ class Repository(Generic[M]):
     def get(self, entity_id: uuid.UUID) -> M | None:
         found: M | None = self.session.get(self.model, entity_id)
         return found
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for prepared Core statements on the busiest writes.
+
+        The session's own `execute` would route an INSERT or UPDATE of a mapped class through
+        the ORM's bulk machinery, about three times the cost of the statement itself. Nothing
+        pending is flushed first (sessions do not autoflush).
+        """
+        return self.session.connection()
 
     def add(self, entity: M) -> M:
         self.session.add(entity)

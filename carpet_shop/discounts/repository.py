@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, or_, select
 
 from carpet_shop.catalog.models import Category, Collection, Product
 from carpet_shop.core.repository import SoftDeleteRepository
-from carpet_shop.discounts.models import Discount, DiscountScope
+from carpet_shop.discounts.models import Discount, DiscountScope, DiscountType
 
 
 def _running_at(at: datetime | BindParameter[Any]) -> tuple[ColumnElement[bool], ...]:
@@ -21,8 +22,20 @@ def _running_at(at: datetime | BindParameter[Any]) -> tuple[ColumnElement[bool],
     )
 
 
+class RunningDiscount(NamedTuple):
+    """What a sale needs of a discount to choose the best one for an item."""
+
+    id: uuid.UUID
+    discount_type: DiscountType
+    discount_value: Decimal
+    applicable_to: DiscountScope
+    target_id: uuid.UUID | None
+    target_category: Category | None
+    start_date: datetime
+
+
 # Every sale asks this: built once, with the values bound at execution (empty lists are fine).
-_RUNNING_FOR = select(Discount).where(
+_RUNNING_FOR = select(*(getattr(Discount, name) for name in RunningDiscount._fields)).where(
     *_running_at(bindparam("at")),
     or_(Discount.branch_id.is_(None), Discount.branch_id == bindparam("branch_id")),
     or_(
@@ -73,7 +86,7 @@ class DiscountRepository(SoftDeleteRepository[Discount]):
         product_ids: Iterable[uuid.UUID],
         collection_ids: Iterable[uuid.UUID],
         categories: Iterable[Category],
-    ) -> Sequence[Discount]:
+    ) -> list[RunningDiscount]:
         """Every discount running at `at` that could apply to one of these products."""
         params = {
             "at": at,
@@ -82,7 +95,8 @@ class DiscountRepository(SoftDeleteRepository[Discount]):
             "collection_ids": list(collection_ids),
             "categories": list(categories),
         }
-        return self.session.scalars(_RUNNING_FOR, params).all()
+        rows = self.connection.execute(_RUNNING_FOR, params)
+        return [RunningDiscount._make(row) for row in rows]
 
     def collection_exists(self, collection_id: uuid.UUID) -> bool:
         stmt = select(Collection.id).where(Collection.id == collection_id)

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
-from carpet_shop.catalog.models import Product
+from carpet_shop.catalog.models import Category
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import NotFound, ValidationFailed
@@ -22,7 +22,7 @@ from carpet_shop.core.money import HUNDRED, ZERO, round_money
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.discounts.models import Discount, DiscountScope, DiscountType
-from carpet_shop.discounts.repository import DiscountRepository
+from carpet_shop.discounts.repository import DiscountRepository, RunningDiscount
 from carpet_shop.discounts.schemas import DiscountCreate, DiscountFields, DiscountUpdate
 
 ENTITY = "discount"
@@ -43,7 +43,20 @@ class AppliedDiscount:
     price: Decimal  # the standard price of one piece or metre after the discount
 
 
-def _applies(discount: Discount, product: Product) -> bool:
+class Discountable(Protocol):
+    """What choosing a product's discount needs: a loaded `Product`, or a row read as columns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def collection_id(self) -> uuid.UUID: ...
+    @property
+    def standard_price(self) -> Decimal: ...
+
+
+def _applies(discount: RunningDiscount, product: Discountable) -> bool:
     if discount.applicable_to == DiscountScope.ALL:
         return True
     if discount.applicable_to == DiscountScope.CATEGORY:
@@ -54,7 +67,7 @@ def _applies(discount: Discount, product: Product) -> bool:
 
 
 def best_for(
-    session: Session, products: Sequence[Product], branch_id: uuid.UUID, at: datetime
+    session: Session, products: Sequence[Discountable], branch_id: uuid.UUID, at: datetime
 ) -> dict[uuid.UUID, AppliedDiscount]:
     """The best discount running at `at` for each product (the lowest resulting price), in one
     query. Ties go to the discount that started first, then the smaller id, so the choice is

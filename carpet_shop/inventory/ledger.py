@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.models import Product, ProductType, stock_of
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
 from carpet_shop.inventory.models import MovementKind, StockMovement
@@ -29,13 +30,26 @@ class Document:
     id: uuid.UUID | None = None
 
 
+class Stocked(Protocol):
+    """What the ledger needs of a product: a loaded `Product`, or a row read as columns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def branch_id(self) -> uuid.UUID: ...
+    @property
+    def type(self) -> ProductType: ...
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class StockLine:
-    product: Product
+    product: Stocked
     amount: Decimal  # pieces or metres, > 0
 
 
-def _check_amount(product: Product, amount: Decimal) -> None:
+def _check_amount(product: Stocked, amount: Decimal) -> None:
     if amount <= 0:
         raise ValidationFailed.field("quantity", "Must be more than zero")
     if product.type == ProductType.UNIT and amount != amount.to_integral_value():
@@ -45,44 +59,47 @@ def _check_amount(product: Product, amount: Decimal) -> None:
 
 
 def _movement(
-    session: Session,
     clock: Clock,
-    product: Product,
+    product: Stocked,
     kind: MovementKind,
     delta: Decimal,
     balance: Decimal,
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None,
-) -> StockMovement:
-    # Added, not flushed: it goes to the database with the document's own rows, in one
-    # flush (a sale's items, a transfer), or at the commit. Nothing reads it back before.
-    movement = StockMovement(
-        id=uuid.uuid4(),
-        product_id=product.id,
-        branch_id=product.branch_id,
-        kind=kind,
-        delta=delta,
-        balance_after=balance,
-        document_type=document.type,
-        document_id=document.id,
-        user_id=user_id,
-        reason=reason,
-        created_at=clock.now(),
-    )
-    session.add(movement)
-    return movement
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "product_id": product.id,
+        "branch_id": product.branch_id,
+        "kind": kind,
+        "delta": delta,
+        "balance_after": balance,
+        "document_type": document.type,
+        "document_id": document.id,
+        "user_id": user_id,
+        "reason": reason,
+        "created_at": clock.now(),
+    }
 
 
-def _sync(product: Product, row: StockRow) -> Decimal:
-    """Put the row the UPDATE changed into the loaded object, as loaded state rather than
-    changes (which the next flush would write again); return the new balance."""
+def _sync(product: Stocked, row: StockRow) -> Decimal:
+    """The new balance after the UPDATE; a loaded `Product` also gets the changed row, as
+    loaded state rather than changes (which the next flush would write again)."""
     quantity, remaining_length, total_length, updated_at = row
-    set_committed_value(product, "quantity", quantity)
-    set_committed_value(product, "remaining_length", remaining_length)
-    set_committed_value(product, "total_length", total_length)
-    set_committed_value(product, "updated_at", updated_at)
-    return product.stock
+    if isinstance(product, Product):
+        set_committed_value(product, "quantity", quantity)
+        set_committed_value(product, "remaining_length", remaining_length)
+        set_committed_value(product, "total_length", total_length)
+        set_committed_value(product, "updated_at", updated_at)
+    return stock_of(product.type, quantity, remaining_length)
+
+
+def _write(repo: StockRepository, rows: list[dict[str, Any]]) -> list[StockMovement]:
+    # Written at once, as one prepared INSERT: nothing reads a movement back before the
+    # document's transaction ends, so the unit of work has nothing to track.
+    repo.append(rows)
+    return [StockMovement(**row) for row in rows]
 
 
 def take(
@@ -100,7 +117,7 @@ def take(
     short product and what it has.
     """
     repo = StockRepository(session)
-    movements: list[StockMovement] = []
+    movements: list[dict[str, Any]] = []
     shortages: list[dict[str, object]] = []
     for line in lines:
         _check_amount(line.product, line.amount)
@@ -121,14 +138,12 @@ def take(
             continue
         balance = _sync(line.product, shifted)
         movements.append(
-            _movement(
-                session, clock, line.product, kind, -line.amount, balance, document, user_id, reason
-            )
+            _movement(clock, line.product, kind, -line.amount, balance, document, user_id, reason)
         )
     if shortages:
         names = ", ".join(str(s["name"]) for s in shortages)
         raise InsufficientStock(f"Not enough stock: {names}", details={"products": shortages})
-    return movements
+    return _write(repo, movements)
 
 
 def put(
@@ -150,11 +165,9 @@ def put(
             raise NotFound.of("Product", line.product.id)
         balance = _sync(line.product, shifted)
         movements.append(
-            _movement(
-                session, clock, line.product, kind, line.amount, balance, document, user_id, reason
-            )
+            _movement(clock, line.product, kind, line.amount, balance, document, user_id, reason)
         )
-    return movements
+    return _write(repo, movements)
 
 
 def set_level(

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, bindparam, case, func, select, update
+from sqlalchemy import Integer, Row, Select, bindparam, case, func, insert, select, update
 
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.core.repository import Repository
@@ -44,8 +44,15 @@ _SHIFT_METRES = (
 )
 
 
+_APPEND = insert(StockMovement)
+
+
 class StockRepository(Repository[StockMovement]):
     model = StockMovement
+
+    def append(self, movements: list[dict[str, Any]]) -> None:
+        if movements:
+            self.connection.execute(_APPEND, movements)
 
     def shift(self, product_id: uuid.UUID, kind: ProductType, delta: Decimal) -> StockRow | None:
         """Move one product's stock by `delta` in a single conditional UPDATE.
@@ -58,9 +65,9 @@ class StockRepository(Repository[StockMovement]):
         """
         if kind == ProductType.UNIT:
             params: dict[str, Any] = {"product_id": product_id, "pieces": int(delta)}
-            return self.session.execute(_SHIFT_PIECES, params).one_or_none()
+            return self.connection.execute(_SHIFT_PIECES, params).one_or_none()
         params = {"product_id": product_id, "metres": delta}
-        return self.session.execute(_SHIFT_METRES, params).one_or_none()
+        return self.connection.execute(_SHIFT_METRES, params).one_or_none()
 
     def lock_product(self, product_id: uuid.UUID) -> Product | None:
         """Read a product for a change that depends on its current stock (row lock on PostgreSQL;

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy.orm import Session
 
-from carpet_shop.branches.models import Branch
 from carpet_shop.sales.repository import ReceiptRepository
 
 DIGITS = 6
@@ -19,7 +20,7 @@ def _number_of(receipt_number: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def next_number(session: Session, branch: Branch) -> str:
+def next_number(session: Session, branch_id: uuid.UUID, code: str) -> str:
     """Bump the branch's counter in the sale's transaction and format the number.
 
     Receipt numbers are unique across the shop, but a branch code can come back (a deleted
@@ -28,11 +29,11 @@ def next_number(session: Session, branch: Branch) -> str:
     on it; that jump is the only way a branch's sequence can skip.
     """
     repo = ReceiptRepository(session)
-    number = repo.bump(branch.id)
-    receipt = format_number(branch.code, number)
+    number = repo.bump(branch_id)
+    receipt = format_number(code, number)
     if not repo.number_used(receipt):
         return receipt
-    used = repo.numbers_with_prefix(f"{branch.code}-")
+    used = repo.numbers_with_prefix(f"{code}-")
     number = max((_number_of(n) for n in used), default=0) + 1
-    repo.set_last(branch.id, number)
-    return format_number(branch.code, number)
+    repo.set_last(branch_id, number)
+    return format_number(code, number)

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -18,18 +18,25 @@ from sqlalchemy import (
     bindparam,
     false,
     func,
+    insert,
     or_,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.branches.models import Branch
-from carpet_shop.catalog.models import Collection, Product, ProductType
+from carpet_shop.catalog.models import (
+    Category,
+    Collection,
+    Product,
+    ProductType,
+    standard_price_of,
+)
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.repository import BranchScope, Repository
+from carpet_shop.core.repository import BranchScope, Repository, row_of
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
 
@@ -44,21 +51,77 @@ def _seller_name() -> ColumnElement[str]:
     return func.coalesce(func.nullif(User.full_name, ""), User.username)
 
 
-# Built once (every sale runs it); the ids are bound at execution.
+class ProductForSale(NamedTuple):
+    """What ringing up a sale reads of a product, its collection and its branch."""
+
+    id: uuid.UUID
+    name: str
+    type: ProductType
+    category: Category
+    collection_id: uuid.UUID
+    collection_name: str
+    branch_id: uuid.UUID
+    branch_code: str
+    branch_name: str
+    branch_deleted: bool
+    buy_price: Decimal
+    sell_price: Decimal
+    sell_price_per_meter: Decimal | None
+    available_sizes: list[str] | None
+    photo_thumb: str | None
+
+    @property
+    def standard_price(self) -> Decimal:
+        return standard_price_of(self.type, self.sell_price, self.sell_price_per_meter)
+
+
+# Built once (every sale runs it); the ids are bound at execution. Columns, not entities:
+# nothing here is changed through the unit of work (stock moves by conditional UPDATE).
 _PRODUCTS_FOR_SALE = (
-    select(Product)
-    .join(Product.collection_ref)
-    .options(contains_eager(Product.collection_ref))
+    select(
+        Product.id,
+        Product.name,
+        Product.type,
+        Product.category,
+        Product.collection_id,
+        Collection.name,
+        Product.branch_id,
+        Branch.code,
+        Branch.name,
+        Branch.deleted_at.is_not(None),
+        Product.buy_price,
+        Product.sell_price,
+        Product.sell_price_per_meter,
+        Product.available_sizes,
+        Product.photo_thumb,
+    )
+    .join(Collection, Collection.id == Product.collection_id)
+    .join(Branch, Branch.id == Product.branch_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)), Product.deleted_at.is_(None))
 )
+# A receipt's rows: written once and never changed through the unit of work in the
+# request that rings it up, so they go in as prepared INSERTs rather than flushed objects.
+_INSERT_SALE = insert(Sale)
+_INSERT_ITEMS = insert(SaleItem)
+_INSERT_PAYMENTS = insert(SalePayment)
 
 
 class SaleRepository(Repository[Sale]):
     model = Sale
 
-    def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> Sequence[Product]:
-        """Live products with their collection, in one query."""
-        return self.session.scalars(_PRODUCTS_FOR_SALE, {"ids": list(set(product_ids))}).all()
+    def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> list[ProductForSale]:
+        """Live products with their collection and branch, in one query."""
+        rows = self.connection.execute(_PRODUCTS_FOR_SALE, {"ids": list(set(product_ids))})
+        return [ProductForSale._make(row) for row in rows]
+
+    def insert_receipt(
+        self, sale: Sale, items: Sequence[SaleItem], payments: Sequence[SalePayment]
+    ) -> None:
+        """Write a new sale, its items and its payments (objects made with every column set,
+        left out of the session: they are only read back for the answer)."""
+        self.connection.execute(_INSERT_SALE, row_of(sale))
+        self.connection.execute(_INSERT_ITEMS, [row_of(item) for item in items])
+        self.connection.execute(_INSERT_PAYMENTS, [row_of(payment) for payment in payments])
 
     def _headers(self) -> Select[Sale, str, str]:
         return (
@@ -216,7 +279,7 @@ class ReceiptRepository(Repository[ReceiptCounter]):
         rolls its bump back and leaves no gap. The first sale of a branch creates the row.
         """
         dialect = self.session.get_bind().dialect.name
-        number = self.session.execute(_bump_statement(dialect), {"branch_id": branch_id})
+        number = self.connection.execute(_bump_statement(dialect), {"branch_id": branch_id})
         return int(number.scalar_one())
 
     def set_last(self, branch_id: uuid.UUID, number: int) -> None:
@@ -228,7 +291,10 @@ class ReceiptRepository(Repository[ReceiptCounter]):
         )
 
     def number_used(self, receipt_number: str) -> bool:
-        return self.session.scalar(_NUMBER_USED, {"receipt_number": receipt_number}) is not None
+        return (
+            self.connection.execute(_NUMBER_USED, {"receipt_number": receipt_number}).first()
+            is not None
+        )
 
     def numbers_with_prefix(self, prefix: str) -> Sequence[str]:
         stmt = select(Sale.receipt_number).where(Sale.receipt_number.startswith(prefix))

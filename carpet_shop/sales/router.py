@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from carpet_shop.auth.dependencies import CurrentActor
@@ -60,7 +62,7 @@ async def create_sale(
     clock: AppClock,
     settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     # The busiest write: all of it is one database call (on the loop with SQLite, see
     # core.database), not a thread hop per step.
     return await database.run(
@@ -76,7 +78,7 @@ def _ring_up(
     idempotency_key: str | None,
     *,
     tz: ZoneInfo,
-) -> JSONResponse:
+) -> Response:
     claim = None
     if idempotency_key is not None:
         outcome = idempotency.begin(session, clock, actor.id, idempotency_key, CREATE_SALE, body)
@@ -88,10 +90,11 @@ def _ring_up(
             )
         claim = outcome
     view = service.create_sale(session, actor, clock, body, tz=tz)
-    payload = ok(read_for(view, admin=actor.is_admin), "Sale created").model_dump(mode="json")
+    # Written once as JSON by the model (the route's response_model documents it).
+    content = to_json(ok(read_for(view, admin=actor.is_admin), "Sale created"))
     if claim is not None:
-        idempotency.finish(session, claim, status.HTTP_201_CREATED, payload)
-    return JSONResponse(payload, status_code=status.HTTP_201_CREATED)
+        idempotency.finish(session, claim, status.HTTP_201_CREATED, json.loads(content))
+    return Response(content, status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
 @router.get(

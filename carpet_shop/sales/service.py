@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.analytics import service as analytics_service
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
-from carpet_shop.branches import service as branches_service
-from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.models import ProductType
 from carpet_shop.commissions import service as commissions_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -45,7 +44,7 @@ from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.lines import ItemLine, receipt_of
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 from carpet_shop.sales.pricing import LinePrice, price_line
-from carpet_shop.sales.repository import SaleRepository
+from carpet_shop.sales.repository import ProductForSale, SaleRepository
 from carpet_shop.sales.schemas import SaleCreate
 from carpet_shop.sales.views import ItemView, SaleView
 
@@ -54,11 +53,8 @@ ENTITY = "sale"
 
 def _load_products(
     repo: SaleRepository, items: Sequence[ItemLine]
-) -> dict[uuid.UUID, tuple[Product, str]]:
-    found = {
-        product.id: (product, product.collection_name)
-        for product in repo.products_for_sale(i.product_id for i in items)
-    }
+) -> dict[uuid.UUID, ProductForSale]:
+    found = {product.id: product for product in repo.products_for_sale(i.product_id for i in items)}
     for item in items:
         if item.product_id not in found:
             raise NotFound(
@@ -69,7 +65,7 @@ def _load_products(
                     "field": item.at("product_id"),
                 },
             )
-        product = found[item.product_id][0]
+        product = found[item.product_id]
         if product.type == ProductType.UNIT and item.quantity != item.quantity.to_integral_value():
             raise ValidationFailed.field(
                 item.at("quantity"), f"{product.name} is sold by whole pieces"
@@ -78,31 +74,32 @@ def _load_products(
 
 
 def _branch_of(
-    actor: Actor, items: Sequence[ItemLine], products: dict[uuid.UUID, Any]
-) -> uuid.UUID:
-    branches = {products[i.product_id][0].branch_id for i in items}
-    if len(branches) > 1:
+    actor: Actor, items: Sequence[ItemLine], products: dict[uuid.UUID, ProductForSale]
+) -> ProductForSale:
+    """The branch the receipt sells from, as its first item's product row carries it."""
+    first = products[items[0].product_id]
+    if any(products[i.product_id].branch_id != first.branch_id for i in items):
         raise ValidationFailed.field("items", "All items of a receipt come from one branch")
-    branch_id: uuid.UUID = branches.pop()
-    if not actor.is_admin and branch_id != actor.branch_id:
+    if not actor.is_admin and first.branch_id != actor.branch_id:
         raise Forbidden("Sellers sell from their own branch only")
-    return branch_id
+    if first.branch_deleted:
+        raise NotFound.of("Branch", first.branch_id)
+    return first
 
 
 def _price(
     session: Session,
     actor: Actor,
     items: Sequence[ItemLine],
-    products: dict[uuid.UUID, tuple[Product, str]],
+    products: dict[uuid.UUID, ProductForSale],
     branch_id: uuid.UUID,
     when: datetime,
 ) -> list[tuple[LinePrice, uuid.UUID | None]]:
-    unique = list({p.id: p for p, _ in products.values()}.values())
-    discounts = discounts_service.best_for(session, unique, branch_id, when)
+    discounts = discounts_service.best_for(session, list(products.values()), branch_id, when)
     priced: list[tuple[LinePrice, uuid.UUID | None]] = []
     below: list[dict[str, str]] = []
     for item in items:
-        product = products[item.product_id][0]
+        product = products[item.product_id]
         applied = discounts.get(product.id)
         line = price_line(
             quantity=item.quantity,
@@ -135,8 +132,8 @@ def create_sale(
         raise ValidationFailed.field("date", "A sale cannot be dated in the future")
     repo = SaleRepository(session)
     products = _load_products(repo, receipt.items)
-    branch_id = _branch_of(actor, receipt.items, products)
-    branch = branches_service.get_branch(session, branch_id)
+    branch = _branch_of(actor, receipt.items, products)
+    branch_id = branch.branch_id
     priced = _price(session, actor, receipt.items, products, branch_id, when)
     total = sum((line.amount for line, _ in priced), ZERO)
     terms = sale_credit.terms_of(session, clock, body, receipt.payments, total, tz=tz)
@@ -150,7 +147,7 @@ def create_sale(
         session,
         clock,
         [
-            ledger.StockLine(products[receipt.items[n].product_id][0], receipt.items[n].quantity)
+            ledger.StockLine(products[receipt.items[n].product_id], receipt.items[n].quantity)
             for n in order
         ],
         MovementKind.SALE,
@@ -160,7 +157,7 @@ def create_sale(
     customer = sale_credit.register_customer(session, actor, clock, terms)
     sale = Sale(
         id=sale_id,
-        receipt_number=receipts.next_number(session, branch),
+        receipt_number=receipts.next_number(session, branch_id, branch.branch_code),
         branch_id=branch_id,
         seller_id=actor.id,
         customer_id=customer.id if customer else None,
@@ -174,10 +171,12 @@ def create_sale(
         profit=sum((line.extra_profit for line, _ in priced), ZERO),
         director_profit=sum((line.director_profit for line, _ in priced), ZERO),
         cost=sum((line.cost for line, _ in priced), ZERO),
+        refunded_amount=ZERO,
     )
     items = [
         SaleItem(
-            sale_id=sale.id,
+            id=uuid.uuid4(),
+            sale_id=sale_id,
             position=n,
             product_id=receipt.items[n].product_id,
             quantity=line.quantity,
@@ -189,22 +188,28 @@ def create_sale(
             discount_amount=line.discount_amount,
             extra_profit=line.extra_profit,
             director_profit=line.director_profit,
+            returned_quantity=ZERO,
+            refunded_amount=ZERO,
         )
         for n, (line, discount_id) in enumerate(priced)
     ]
     paid = [
-        SalePayment(sale_id=sale.id, position=n, payment_type=p.payment_type, amount=p.amount)
+        SalePayment(
+            id=uuid.uuid4(),
+            sale_id=sale_id,
+            position=n,
+            payment_type=p.payment_type,
+            amount=p.amount,
+        )
         for n, p in enumerate(receipt.payments)
     ]
-    # One flush for the sale, its items, payments and stock movements.
-    session.add_all([sale, *items, *paid])
-    session.flush()
+    repo.insert_receipt(sale, items, paid)
     analytics_service.record_sale(session, sale, items, paid, tz)
     debt = sale_credit.open_debt(session, actor, clock, sale, customer, terms, tz=tz)
     commissions_service.record_for_sale(
         session,
         clock,
-        sale_id=sale.id,
+        sale_id=sale_id,
         seller_id=actor.id,
         branch_id=branch_id,
         rate=actor.user.commission_rate if not actor.is_admin else ZERO,
@@ -216,7 +221,7 @@ def create_sale(
         clock,
         AuditAction.CREATE,
         ENTITY,
-        sale.id,
+        sale_id,
         audit.created(
             {
                 "receipt_number": sale.receipt_number,
@@ -235,16 +240,16 @@ def create_sale(
     )
     return SaleView(
         sale=sale,
-        branch_name=branch.name,
+        branch_name=branch.branch_name,
         seller_name=actor.user.full_name or actor.user.username,
         items=[
             ItemView(
                 item=item,
-                product_name=products[item.product_id][0].name,
-                collection_name=products[item.product_id][1],
-                product_type=products[item.product_id][0].type,
-                sizes=products[item.product_id][0].available_sizes or [],
-                photo_thumb=products[item.product_id][0].photo_thumb,
+                product_name=products[item.product_id].name,
+                collection_name=products[item.product_id].collection_name,
+                product_type=products[item.product_id].type,
+                sizes=products[item.product_id].available_sizes or [],
+                photo_thumb=products[item.product_id].photo_thumb,
             )
             for item in items
         ],
