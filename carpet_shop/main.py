@@ -25,6 +25,7 @@ from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
+from carpet_shop.core.sqlite import Checkpointer
 from carpet_shop.customers.router import router as customers_router
 from carpet_shop.debts.jobs import StatusJob
 from carpet_shop.debts.router import router as debts_router
@@ -97,7 +98,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        jobs = []
+        jobs: list[StatusJob | Checkpointer] = [Checkpointer(database.engine)]
         if settings.debt_status_interval_seconds > 0:
             jobs.append(
                 StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)

@@ -1,9 +1,10 @@
 """Engines and sessions: one transaction per request, opened with the right lock.
 
-SQLite: WAL so readers never wait for the writer, foreign keys on, a busy timeout, and write
-transactions that start with BEGIN IMMEDIATE. Python's sqlite3 driver would otherwise begin
-lazily (deferred) and a read-then-write transaction could fail with "database is locked"
-instead of queueing; see SQLAlchemy's notes on pysqlite's transaction handling.
+SQLite (settings and WAL checkpoints in core.sqlite): WAL so readers never wait for the
+writer, foreign keys on, a busy timeout, and write transactions that start with BEGIN
+IMMEDIATE. Python's sqlite3 driver would otherwise begin lazily (deferred) and a
+read-then-write transaction could fail with "database is locked" instead of queueing; see
+SQLAlchemy's notes on pysqlite's transaction handling.
 PostgreSQL: psycopg 3 with pre-ping; correctness under concurrency comes from conditional
 updates and row locks in the repositories, not from the isolation level.
 """
@@ -16,15 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from carpet_shop.core import sqlite
 from carpet_shop.core.config import Settings
 from carpet_shop.core.read_cache import CommitWatch, ReadCache
 
-_BEGIN_MODE = "carpet_shop_sqlite_begin"
 _COMMIT_MARK = "carpet_shop_commit_mark"
 
 # Connections per process: a request holds one from its first query to its commit.
@@ -36,24 +36,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Hand transaction control to SQLAlchemy's "begin" event below.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get(_BEGIN_MODE, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
-
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
     pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
     if url.startswith("sqlite"):
@@ -63,7 +45,7 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = 
             connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
             **pool,
         )
-        _configure_sqlite(engine, sqlite_busy_timeout_ms)
+        sqlite.configure(engine, sqlite_busy_timeout_ms)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
 
@@ -99,7 +81,7 @@ class Database:
     def __post_init__(self) -> None:
         writer = self.engine
         if self.engine.dialect.name == "sqlite":
-            writer = self.engine.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+            writer = self.engine.execution_options(**{sqlite.BEGIN_MODE: "IMMEDIATE"})
         # expire_on_commit=False: responses are shaped after the commit from loaded state.
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=writer, expire_on_commit=False, autoflush=False)

@@ -23,6 +23,8 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
 
+from carpet_shop.core.sqlite import file_of
+
 V = TypeVar("V")
 
 
@@ -30,8 +32,7 @@ class CommitWatch:
     """Marks that change whenever anything has been committed to the database."""
 
     def __init__(self, engine: Engine):
-        path = engine.url.database if engine.dialect.name == "sqlite" else None
-        self._path = path if path and path != ":memory:" and not path.startswith("file:") else None
+        self._path = file_of(engine)
         self._connection: sqlite3.Connection | None = None
         # data_version counts per connection: after reconnecting, marks are told apart from
         # the earlier connection's by how many times it has connected.

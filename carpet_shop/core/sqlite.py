@@ -1,0 +1,122 @@
+"""What SQLite needs and PostgreSQL does not: connection settings, and WAL checkpoints kept
+off the requests' path.
+
+In WAL mode a commit appends the changed pages to the `-wal` file; a checkpoint copies them
+back into the database file and syncs it to disk. By default SQLite runs one inside
+whichever commit finds the WAL past 1,000 pages, so every few dozen sales one seller's
+request stalls on a copy and an fsync it did not cause. Here a thread of the serving process
+checkpoints every second instead (`Checkpointer`), and a commit does it itself only if the
+WAL has grown past `INLINE_CHECKPOINT_PAGES` (the thread has stopped, or fallen far behind):
+a bound on the WAL, not the usual path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import threading
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import Connection
+
+log = logging.getLogger("carpet_shop.sqlite")
+
+BEGIN_MODE = "carpet_shop_sqlite_begin"
+# About 40 MB of 4 KiB pages: several seconds of sales at the busiest.
+INLINE_CHECKPOINT_PAGES = 10_000
+CHECKPOINT_INTERVAL_SECONDS = 1.0
+
+
+def file_of(engine: Engine) -> str | None:
+    """The database file of a SQLite engine; None for PostgreSQL and in-memory databases."""
+    if engine.dialect.name != "sqlite":
+        return None
+    path = engine.url.database
+    return path if path and path != ":memory:" and not path.startswith("file:") else None
+
+
+def configure(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, foreign keys, a busy timeout, and transactions begun by SQLAlchemy's "begin"
+    event (with BEGIN IMMEDIATE for writers, see core.database)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to the "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={INLINE_CHECKPOINT_PAGES}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Checkpointer:
+    """Copies committed pages from the WAL into the database file every `interval` seconds.
+
+    PASSIVE checkpoints: they never wait for readers or writers, so requests go on while
+    one runs; pages a reader may still need are copied by a later pass. The work runs on a
+    worker thread (SQLite releases the GIL while it copies and syncs), with a connection of
+    its own that holds no transaction.
+    """
+
+    def __init__(self, engine: Engine, interval: float = CHECKPOINT_INTERVAL_SECONDS):
+        self._path = file_of(engine)
+        self.interval = interval
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def needed(self) -> bool:
+        return self._path is not None
+
+    def checkpoint(self) -> tuple[int, int, int] | None:
+        """One pass: (busy, frames in the WAL, frames copied), or None without a file."""
+        if self._path is None:
+            return None
+        with self._lock:
+            if self._connection is None:
+                self._connection = sqlite3.connect(
+                    self._path, isolation_level=None, check_same_thread=False
+                )
+            row = self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        busy, frames, copied = (int(value) for value in row)
+        return busy, frames, copied
+
+    def start(self) -> None:
+        if self.needed:
+            self._task = asyncio.create_task(self._loop(), name="sqlite-checkpoints")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    async def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await asyncio.to_thread(self.checkpoint)
+            except sqlite3.Error:
+                # Commits checkpoint themselves past INLINE_CHECKPOINT_PAGES meanwhile.
+                log.exception("WAL checkpoint failed; retrying at the next interval")
+                with self._lock:
+                    if self._connection is not None:
+                        self._connection.close()
+                        self._connection = None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
