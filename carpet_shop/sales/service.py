@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -73,10 +74,17 @@ def _load_products(
     return found
 
 
+@dataclass(frozen=True)
+class _Branch:
+    id: uuid.UUID
+    code: str
+    name: str
+
+
 def _branch_of(
     actor: Actor, items: Sequence[ItemLine], products: dict[uuid.UUID, ProductForSale]
-) -> ProductForSale:
-    """The branch the receipt sells from, as its first item's product row carries it."""
+) -> _Branch:
+    """The branch the receipt sells from (its products' rows carry it)."""
     first = products[items[0].product_id]
     if any(products[i.product_id].branch_id != first.branch_id for i in items):
         raise ValidationFailed.field("items", "All items of a receipt come from one branch")
@@ -84,7 +92,7 @@ def _branch_of(
         raise Forbidden("Sellers sell from their own branch only")
     if first.branch_deleted:
         raise NotFound.of("Branch", first.branch_id)
-    return first
+    return _Branch(first.branch_id, first.branch_code, first.branch_name)
 
 
 def _price(
@@ -133,7 +141,7 @@ def create_sale(
     repo = SaleRepository(session)
     products = _load_products(repo, receipt.items)
     branch = _branch_of(actor, receipt.items, products)
-    branch_id = branch.branch_id
+    branch_id = branch.id
     priced = _price(session, actor, receipt.items, products, branch_id, when)
     total = sum((line.amount for line, _ in priced), ZERO)
     terms = sale_credit.terms_of(session, clock, body, receipt.payments, total, tz=tz)
@@ -157,7 +165,7 @@ def create_sale(
     customer = sale_credit.register_customer(session, actor, clock, terms)
     sale = Sale(
         id=sale_id,
-        receipt_number=receipts.next_number(session, branch_id, branch.branch_code),
+        receipt_number=receipts.next_number(session, branch_id, branch.code),
         branch_id=branch_id,
         seller_id=actor.id,
         customer_id=customer.id if customer else None,
@@ -240,7 +248,7 @@ def create_sale(
     )
     return SaleView(
         sale=sale,
-        branch_name=branch.branch_name,
+        branch_name=branch.name,
         seller_name=actor.user.full_name or actor.user.username,
         items=[
             ItemView(

@@ -411,3 +411,18 @@ def test_sale_of_a_deleted_branch_product_is_refused(shop: Shop):
         assert found is not None
         found.deleted_at = shop.factory.clock.now()
     assert_error(shop.sell(shop.admin_h, product), 404, "NOT_FOUND")
+
+
+def test_sale_from_a_deleted_branch_is_refused_and_takes_nothing(shop: Shop):
+    # The service refuses to delete a branch with live products; a row deleted anyway (by
+    # a race, or by hand) still sells nothing.
+    product = shop.factory.product(shop.branch, stock=5)
+    with shop.db.transaction() as session:
+        branch = session.get(Branch, shop.branch.id)
+        assert branch is not None
+        branch.deleted_at = shop.factory.clock.now()
+    response = shop.sell(shop.admin_h, product)
+    assert_error(response, 404, "NOT_FOUND")
+    assert response.json()["error"]["details"]["entity"] == "Branch"
+    assert shop.stock(product) == 5
+    assert shop.count(StockMovement, StockMovement.kind == MovementKind.SALE) == 0
