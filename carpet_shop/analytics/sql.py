@@ -16,6 +16,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from carpet_shop.core.models import Base
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.types import Hundredths
 from carpet_shop.sales.models import SaleItem
 
@@ -93,17 +94,17 @@ def upsert_add(
     connection = session.connection()
     stmt = _upsert(connection.dialect.name, cast(Table, model.__table__), tuple(keys), added)
     ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
-    # On the connection: the session's `execute` would take the ORM's bulk path for nothing.
-    connection.execute(stmt, ordered)
+    stmt.execute_many(connection, ordered)
 
 
 @functools.cache
-def _upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...]) -> Any:
-    # Built once per shape and executed with parameters: every sale runs several of these,
-    # and a statement made anew each time (with its `excluded` alias) is compiled anew too.
+def _upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...]) -> Prepared:
+    # Prepared once per shape: every sale runs several of these (see core.prepared).
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(table)
-    return stmt.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + stmt.excluded[name] for name in added},
+    return Prepared(
+        stmt.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + stmt.excluded[name] for name in added},
+        )
     )

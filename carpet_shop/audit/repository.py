@@ -7,18 +7,19 @@ from typing import Any
 from sqlalchemy import Select, insert
 
 from carpet_shop.audit.models import AuditAction, AuditLog
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import Repository
 
 # Entries are only ever appended, and nothing reads one back in the transaction that wrote
 # it: one prepared INSERT, instead of an object for the unit of work to flush.
-_APPEND = insert(AuditLog)
+_APPEND = Prepared(insert(AuditLog))
 
 
 class AuditLogRepository(Repository[AuditLog]):
     model = AuditLog
 
     def append(self, entry: dict[str, Any]) -> None:
-        self.connection.execute(_APPEND, entry)
+        _APPEND.execute(self.connection, entry)
 
     def search(
         self,

@@ -7,12 +7,12 @@ from sqlalchemy import Select, bindparam, func, select, update
 
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.auth.schemas import SignedInUser
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import Repository
 from carpet_shop.users.models import User
 
-# Built once: the statement object keeps its cache key, which would otherwise be made again
-# on every request (several times the cost of the query itself).
-_OPEN_SESSION_USER = (
+# Every authenticated request runs it: prepared once (see core.prepared).
+_OPEN_SESSION_USER = Prepared(
     select(
         User.id,
         User.username,
@@ -98,12 +98,11 @@ class AuthSessionRepository(Repository[AuthSession]):
         request runs it, so it joins the user instead of asking the users module separately,
         reads only the columns a request needs, and reuses one prepared statement.
         The user comes back even if deleted or deactivated; the caller says which it is."""
-        row = (
-            self.session.connection()
-            .execute(_OPEN_SESSION_USER, {"session_id": session_id, "user_id": user_id})
-            .one_or_none()
+        rows = _OPEN_SESSION_USER.rows(
+            self.connection, {"session_id": session_id, "user_id": user_id}
         )
-        return None if row is None else SignedInUser(**row._mapping)
+        # The columns are selected in the order of SignedInUser's fields.
+        return SignedInUser(*rows[0]) if rows else None
 
     def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Select[AuthSession]:
         return (

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, or_, select
 
 from carpet_shop.catalog.models import Category, Collection, Product
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import SoftDeleteRepository
 from carpet_shop.discounts.models import Discount, DiscountScope, DiscountType
 
@@ -34,19 +35,22 @@ class RunningDiscount(NamedTuple):
     start_date: datetime
 
 
-# Every sale asks this: built once, with the values bound at execution (empty lists are fine).
-_RUNNING_FOR = select(*(getattr(Discount, name) for name in RunningDiscount._fields)).where(
-    *_running_at(bindparam("at")),
-    or_(Discount.branch_id.is_(None), Discount.branch_id == bindparam("branch_id")),
-    or_(
-        Discount.applicable_to == DiscountScope.ALL,
-        (Discount.applicable_to == DiscountScope.PRODUCT)
-        & Discount.target_id.in_(bindparam("product_ids", expanding=True)),
-        (Discount.applicable_to == DiscountScope.COLLECTION)
-        & Discount.target_id.in_(bindparam("collection_ids", expanding=True)),
-        (Discount.applicable_to == DiscountScope.CATEGORY)
-        & Discount.target_category.in_(bindparam("categories", expanding=True)),
-    ),
+# Every sale asks this: prepared once, with the values bound at execution (empty lists are
+# fine).
+_RUNNING_FOR = Prepared(
+    select(*(getattr(Discount, name) for name in RunningDiscount._fields)).where(
+        *_running_at(bindparam("at")),
+        or_(Discount.branch_id.is_(None), Discount.branch_id == bindparam("branch_id")),
+        or_(
+            Discount.applicable_to == DiscountScope.ALL,
+            (Discount.applicable_to == DiscountScope.PRODUCT)
+            & Discount.target_id.in_(bindparam("product_ids", expanding=True)),
+            (Discount.applicable_to == DiscountScope.COLLECTION)
+            & Discount.target_id.in_(bindparam("collection_ids", expanding=True)),
+            (Discount.applicable_to == DiscountScope.CATEGORY)
+            & Discount.target_category.in_(bindparam("categories", expanding=True)),
+        ),
+    )
 )
 
 
@@ -95,7 +99,7 @@ class DiscountRepository(SoftDeleteRepository[Discount]):
             "collection_ids": list(collection_ids),
             "categories": list(categories),
         }
-        rows = self.connection.execute(_RUNNING_FOR, params)
+        rows = _RUNNING_FOR.rows(self.connection, params)
         return [RunningDiscount._make(row) for row in rows]
 
     def collection_exists(self, collection_id: uuid.UUID) -> bool:

@@ -121,7 +121,7 @@ def take(
     shortages: list[dict[str, object]] = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        shifted = repo.shift(line.product.id, line.product.type, -line.amount)
+        shifted = repo.shift(line.product.id, line.product.type, -line.amount, clock.now())
         if shifted is None:
             current = repo.lock_product(line.product.id)
             if current is None:
@@ -160,7 +160,7 @@ def put(
     movements = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        shifted = repo.shift(line.product.id, line.product.type, line.amount)
+        shifted = repo.shift(line.product.id, line.product.type, line.amount, clock.now())
         if shifted is None:
             raise NotFound.of("Product", line.product.id)
         balance = _sync(line.product, shifted)

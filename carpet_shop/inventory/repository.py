@@ -5,31 +5,32 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, bindparam, case, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, case, func, insert, select, update
 
 from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import Repository
-from carpet_shop.core.types import Hundredths
+from carpet_shop.core.types import Hundredths, UTCDateTime
 from carpet_shop.inventory.models import MovementKind, StockMovement
 
 # A product's stock columns after a change: quantity, remaining_length, total_length, updated_at.
-StockRow = Row[int, Decimal | None, Decimal | None, datetime]
+StockRow = tuple[int, Decimal | None, Decimal | None, datetime]
 
 
-# The two conditional UPDATEs of `shift` (taking or adding stock), built once: every sale
-# runs one per item.
+# The two conditional UPDATEs of `shift` (taking or adding stock), prepared once: every sale
+# runs one per item. The time of the change comes from the caller's clock.
 _LIVE = (Product.id == bindparam("product_id"), Product.deleted_at.is_(None))
+_NOW = bindparam("now", type_=UTCDateTime())
 _NEW_STOCK = (Product.quantity, Product.remaining_length, Product.total_length, Product.updated_at)
 _PIECES = bindparam("pieces", type_=Integer)
-_SHIFT_PIECES = (
+_SHIFT_PIECES = Prepared(
     update(Product)
     .where(*_LIVE, Product.quantity + _PIECES >= 0)
-    .values(quantity=Product.quantity + _PIECES)
+    .values(quantity=Product.quantity + _PIECES, updated_at=_NOW)
     .returning(*_NEW_STOCK)
-    .execution_options(synchronize_session=False)
 )
 _NEW_LENGTH = Product.remaining_length + bindparam("metres", type_=Hundredths())
-_SHIFT_METRES = (
+_SHIFT_METRES = Prepared(
     update(Product)
     .where(*_LIVE, _NEW_LENGTH >= 0)
     .values(
@@ -38,23 +39,24 @@ _SHIFT_METRES = (
         total_length=case(
             (Product.total_length < _NEW_LENGTH, _NEW_LENGTH), else_=Product.total_length
         ),
+        updated_at=_NOW,
     )
     .returning(*_NEW_STOCK)
-    .execution_options(synchronize_session=False)
 )
 
 
-_APPEND = insert(StockMovement)
+_APPEND = Prepared(insert(StockMovement))
 
 
 class StockRepository(Repository[StockMovement]):
     model = StockMovement
 
     def append(self, movements: list[dict[str, Any]]) -> None:
-        if movements:
-            self.connection.execute(_APPEND, movements)
+        _APPEND.execute_many(self.connection, movements)
 
-    def shift(self, product_id: uuid.UUID, kind: ProductType, delta: Decimal) -> StockRow | None:
+    def shift(
+        self, product_id: uuid.UUID, kind: ProductType, delta: Decimal, now: datetime
+    ) -> StockRow | None:
         """Move one product's stock by `delta` in a single conditional UPDATE.
 
         Returns the row's new stock columns (quantity, remaining_length, total_length,
@@ -64,10 +66,12 @@ class StockRepository(Repository[StockMovement]):
         re-evaluates the condition; on SQLite writers are serialised by BEGIN IMMEDIATE.
         """
         if kind == ProductType.UNIT:
-            params: dict[str, Any] = {"product_id": product_id, "pieces": int(delta)}
-            return self.connection.execute(_SHIFT_PIECES, params).one_or_none()
-        params = {"product_id": product_id, "metres": delta}
-        return self.connection.execute(_SHIFT_METRES, params).one_or_none()
+            params: dict[str, Any] = {"product_id": product_id, "pieces": int(delta), "now": now}
+            rows = _SHIFT_PIECES.rows(self.connection, params)
+        else:
+            params = {"product_id": product_id, "metres": delta, "now": now}
+            rows = _SHIFT_METRES.rows(self.connection, params)
+        return rows[0] if rows else None
 
     def lock_product(self, product_id: uuid.UUID) -> Product | None:
         """Read a product for a change that depends on its current stock (row lock on PostgreSQL;

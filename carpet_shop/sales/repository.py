@@ -36,6 +36,7 @@ from carpet_shop.catalog.models import (
     standard_price_of,
 )
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import BranchScope, Repository, row_of
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
@@ -75,9 +76,9 @@ class ProductForSale(NamedTuple):
         return standard_price_of(self.type, self.sell_price, self.sell_price_per_meter)
 
 
-# Built once (every sale runs it); the ids are bound at execution. Columns, not entities:
+# Prepared once (every sale runs it); the ids are bound at execution. Columns, not entities:
 # nothing here is changed through the unit of work (stock moves by conditional UPDATE).
-_PRODUCTS_FOR_SALE = (
+_PRODUCTS_FOR_SALE = Prepared(
     select(
         Product.id,
         Product.name,
@@ -101,9 +102,15 @@ _PRODUCTS_FOR_SALE = (
 )
 # A receipt's rows: written once and never changed through the unit of work in the
 # request that rings it up, so they go in as prepared INSERTs rather than flushed objects.
-_INSERT_SALE = insert(Sale)
-_INSERT_ITEMS = insert(SaleItem)
-_INSERT_PAYMENTS = insert(SalePayment)
+# A sale whose receipt number is taken is not written (see sales.receipts).
+_INSERT_ITEMS = Prepared(insert(SaleItem))
+_INSERT_PAYMENTS = Prepared(insert(SalePayment))
+
+
+@functools.cache
+def _insert_sale(dialect: str) -> Prepared:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return Prepared(insert(Sale).on_conflict_do_nothing(index_elements=[Sale.receipt_number]))
 
 
 class SaleRepository(Repository[Sale]):
@@ -111,17 +118,21 @@ class SaleRepository(Repository[Sale]):
 
     def products_for_sale(self, product_ids: Iterable[uuid.UUID]) -> list[ProductForSale]:
         """Live products with their collection and branch, in one query."""
-        rows = self.connection.execute(_PRODUCTS_FOR_SALE, {"ids": list(set(product_ids))})
+        rows = _PRODUCTS_FOR_SALE.rows(self.connection, {"ids": list(set(product_ids))})
         return [ProductForSale._make(row) for row in rows]
 
-    def insert_receipt(
-        self, sale: Sale, items: Sequence[SaleItem], payments: Sequence[SalePayment]
-    ) -> None:
-        """Write a new sale, its items and its payments (objects made with every column set,
-        left out of the session: they are only read back for the answer)."""
-        self.connection.execute(_INSERT_SALE, row_of(sale))
-        self.connection.execute(_INSERT_ITEMS, [row_of(item) for item in items])
-        self.connection.execute(_INSERT_PAYMENTS, [row_of(payment) for payment in payments])
+    # A new receipt's objects are made with every column set and left out of the session:
+    # they are only read back for the answer.
+
+    def insert_sale(self, sale: Sale) -> bool:
+        """Write a new sale; False, writing nothing, when its receipt number is taken."""
+        connection = self.connection
+        return _insert_sale(connection.dialect.name).execute(connection, row_of(sale)) == 1
+
+    def insert_lines(self, items: Sequence[SaleItem], payments: Sequence[SalePayment]) -> None:
+        """Write a new sale's items and payments."""
+        _INSERT_ITEMS.execute_many(self.connection, [row_of(item) for item in items])
+        _INSERT_PAYMENTS.execute_many(self.connection, [row_of(payment) for payment in payments])
 
     def _headers(self) -> Select[Sale, str, str]:
         return (
@@ -251,10 +262,10 @@ class SaleRepository(Repository[Sale]):
 
 
 @functools.cache
-def _bump_statement(dialect: str) -> Any:
-    # Built once per database kind: every sale runs it.
+def _bump_statement(dialect: str) -> Prepared:
+    # Prepared once per database kind: every sale runs it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
+    return Prepared(
         insert(ReceiptCounter)
         .values(branch_id=bindparam("branch_id"), last_number=1)
         .on_conflict_do_update(
@@ -263,9 +274,6 @@ def _bump_statement(dialect: str) -> Any:
         )
         .returning(ReceiptCounter.last_number)
     )
-
-
-_NUMBER_USED = select(Sale.id).where(Sale.receipt_number == bindparam("receipt_number")).limit(1)
 
 
 class ReceiptRepository(Repository[ReceiptCounter]):
@@ -278,9 +286,9 @@ class ReceiptRepository(Repository[ReceiptCounter]):
         the sale's transaction ends, so numbers are handed out one at a time; an aborted sale
         rolls its bump back and leaves no gap. The first sale of a branch creates the row.
         """
-        dialect = self.session.get_bind().dialect.name
-        number = self.connection.execute(_bump_statement(dialect), {"branch_id": branch_id})
-        return int(number.scalar_one())
+        connection = self.connection
+        rows = _bump_statement(connection.dialect.name).rows(connection, {"branch_id": branch_id})
+        return int(rows[0][0])
 
     def set_last(self, branch_id: uuid.UUID, number: int) -> None:
         self.session.execute(
@@ -288,12 +296,6 @@ class ReceiptRepository(Repository[ReceiptCounter]):
             .where(ReceiptCounter.branch_id == branch_id)
             .values(last_number=number)
             .execution_options(synchronize_session=False)
-        )
-
-    def number_used(self, receipt_number: str) -> bool:
-        return (
-            self.connection.execute(_NUMBER_USED, {"receipt_number": receipt_number}).first()
-            is not None
         )
 
     def numbers_with_prefix(self, prefix: str) -> Sequence[str]:

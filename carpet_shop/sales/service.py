@@ -165,7 +165,7 @@ def create_sale(
     customer = sale_credit.register_customer(session, actor, clock, terms)
     sale = Sale(
         id=sale_id,
-        receipt_number=receipts.next_number(session, branch_id, branch.code),
+        receipt_number="",  # given by receipts.write_numbered
         branch_id=branch_id,
         seller_id=actor.id,
         customer_id=customer.id if customer else None,
@@ -211,7 +211,8 @@ def create_sale(
         )
         for n, p in enumerate(receipt.payments)
     ]
-    repo.insert_receipt(sale, items, paid)
+    receipts.write_numbered(session, sale, branch.code)
+    repo.insert_lines(items, paid)
     analytics_service.record_sale(session, sale, items, paid, tz)
     debt = sale_credit.open_debt(session, actor, clock, sale, customer, terms, tz=tz)
     commissions_service.record_for_sale(
