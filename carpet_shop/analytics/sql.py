@@ -16,7 +16,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from carpet_shop.core.models import Base
-from carpet_shop.core.prepared import Prepared
+from carpet_shop.core.prepared import Prepared, connection_of
 from carpet_shop.core.types import Hundredths
 from carpet_shop.sales.models import SaleItem
 
@@ -91,7 +91,7 @@ def upsert_add(
     if not rows:
         return
     added = tuple(name for name in rows[0] if name not in keys and name not in fixed)
-    connection = session.connection()
+    connection = connection_of(session)
     stmt = _upsert(connection.dialect.name, cast(Table, model.__table__), tuple(keys), added)
     ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
     stmt.execute_many(connection, ordered)

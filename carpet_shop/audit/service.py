@@ -24,7 +24,13 @@ from carpet_shop.core.pagination import PageParams
 SECRET_FIELDS = frozenset({"password_hash", "password", "refresh_token_hash"})
 
 
+# Exact types: a str or int enum is written as its value, below.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_safe(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, datetime | date):

@@ -8,7 +8,8 @@ statement, and keeps what that compilation says: the SQL text, the order of its 
 the constants bound in it, and each parameter's bind processor (UUIDs, enums, instants,
 hundredths, JSON). Each execution then only converts the values and hands them to the
 driver's cursor, inside the transaction the session began on that connection, and reads
-RETURNING or SELECT rows back through the columns' result processors.
+RETURNING or SELECT rows back through the columns' result processors. A statement with IN
+lists is rendered by SQLAlchemy once for each count of members it meets (up to a bound).
 
 What SQLAlchemy would otherwise add at execution is not done here, so a statement is
 refused when compiled if it relies on it: Python-side column defaults and onupdate values
@@ -24,36 +25,134 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
 
+_CONNECTION = "carpet_shop_connection"
+
+
+def connection_of(session: Session) -> Connection:
+    """The connection of the session's transaction (begun if need be).
+
+    Kept on the session while that transaction lasts: a sale asks for it once per statement,
+    and `Session.connection()` costs more than a prepared statement's own work. A session
+    gives its connection back when the transaction ends, so a closed or finished one is
+    never reused.
+    """
+    found: Connection | None = session.info.get(_CONNECTION)
+    if found is None or found.closed or not found.in_transaction():
+        found = session.info[_CONNECTION] = session.connection()
+    return found
+
+
+def run_sql(connection: Connection, sql: str) -> None:
+    """Run a statement without parameters (BEGIN IMMEDIATE, say) on the driver's cursor."""
+    dialect = connection.dialect
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+    except dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(dialect, sql, (), exc) from exc
+    finally:
+        cursor.close()
+
+
+def _driver_error(dialect: Dialect, sql: str, arguments: Any, exc: Exception) -> Exception:
+    """A driver's error as SQLAlchemy raises it (IntegrityError, OperationalError, ...)."""
+    return DBAPIError.instance(sql, arguments, exc, dialect.loaded_dbapi.Error, dialect=dialect)
+
+
 Processor = Callable[[Any], Any] | None
 Statement = Select[*tuple[Any, ...]] | UpdateBase
+
+# IN lists of more shapes (counts of members) than this are rendered on every execution.
+MAX_SHAPES = 64
 
 
 @dataclass(frozen=True)
 class _Param:
+    """Where one parameter's value comes from, and how the driver wants it."""
+
     placeholder: str  # its name in the SQL (named paramstyles)
-    key: str  # its name in the values passed in
+    key: str | None  # the caller's value of this name; None for a constant of the statement
+    index: int | None  # a member of the caller's list (an IN list), or None
+    constant: Any
     processor: Processor
-    # A value bound in the statement itself (a literal compared with), not passed in.
-    constant: bool
-    value: Any
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The SQL and its parameters, ready to be filled with a caller's values."""
+
+    sql: str
+    positional: bool
+    params: tuple[_Param, ...]
+
+    def arguments(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        converted = []
+        for param in self.params:
+            if param.key is None:
+                value = param.constant
+            elif param.index is None:
+                value = values[param.key]
+            else:
+                value = values[param.key][param.index]
+            # Processors take None too: a JSON column writes it as JSON null, as SQLAlchemy does.
+            converted.append(value if param.processor is None else param.processor(value))
+        if self.positional:
+            return tuple(converted)
+        return {p.placeholder: value for p, value in zip(self.params, converted, strict=True)}
 
 
 @dataclass
 class _Compiled:
     dialect: Dialect
     compiled: SQLCompiler
-    sql: str
-    positional: bool
-    params: tuple[_Param, ...]
-    # Statements with IN lists ("expanding" parameters) are rendered per execution.
-    expanding: bool
-    processors: Mapping[str, Processor]
+    # The caller's IN lists (names of "expanding" parameters): the plan depends on their sizes.
+    lists: tuple[str, ...]
+    plans: dict[tuple[int, ...], _Plan]
     result_processors: list[Processor] | None = None
+
+    def plan(self, values: Mapping[str, Any]) -> _Plan:
+        shape = tuple(len(values[name]) for name in self.lists)
+        found = self.plans.get(shape)
+        if found is None:
+            found = self._plan(values)
+            if len(self.plans) < MAX_SHAPES:
+                self.plans[shape] = found
+        return found
+
+    def _plan(self, values: Mapping[str, Any]) -> _Plan:
+        compiled, dialect = self.compiled, self.dialect
+        # SQLAlchemy's own rendering of the IN lists for lists of these sizes (public API).
+        state = compiled.construct_expanded_state(dict(values))
+        members = {
+            expanded: (name, index)
+            for name, names in state.parameter_expansion.items()
+            for index, expanded in enumerate(names)
+        }
+        placeholders = state.positiontup if compiled.positional else list(state.parameters)
+        assert placeholders is not None
+        params = []
+        for placeholder in placeholders:
+            if placeholder in members:
+                key, index = members[placeholder]
+                bind = compiled.binds[key]
+                processor = state.processors.get(placeholder)
+                params.append(_Param(placeholder, bind.key, index, None, processor))
+                continue
+            bind = compiled.binds[placeholder]
+            if bind.callable is not None:
+                raise ValueError("a parameter computed at execution cannot be prepared")
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required:
+                params.append(_Param(placeholder, bind.key, None, None, processor))
+            else:
+                params.append(_Param(placeholder, None, None, bind.effective_value, processor))
+        return _Plan(state.statement, compiled.positional, tuple(params))
 
 
 class Prepared:
@@ -79,79 +178,30 @@ class Prepared:
         if compiled.insert_prefetch or compiled.update_prefetch:
             defaulted = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
             raise ValueError(f"bind these columns explicitly, no defaults are applied: {defaulted}")
-        names = compiled.positiontup if compiled.positional else compiled.bind_names.values()
-        assert names is not None
-        if any(compiled.binds[name].callable is not None for name in names):
-            raise ValueError("a parameter computed at execution cannot be prepared")
-        processors = {
-            name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in names
-        }
-        params = [
-            _Param(
-                placeholder=name,
-                key=compiled.binds[name].key,
-                processor=processors[name],
-                constant=not compiled.binds[name].required,
-                value=compiled.binds[name].effective_value,
-            )
-            for name in (names if compiled.positional else processors)
-        ]
-        return _Compiled(
-            dialect=dialect,
-            compiled=compiled,
-            sql=compiled.string,
-            positional=compiled.positional,
-            params=tuple(params),
-            expanding=any(b.expanding for b in compiled.binds.values()),
-            processors=processors,
-        )
-
-    @staticmethod
-    def _value(param: _Param, values: Mapping[str, Any]) -> Any:
-        value = param.value if param.constant else values[param.key]
-        # Processors take None too: a JSON column writes it as JSON null, as SQLAlchemy does.
-        return value if param.processor is None else param.processor(value)
+        lists = tuple(dict.fromkeys(b.key for b in compiled.binds.values() if b.expanding))
+        return _Compiled(dialect, compiled, lists, plans={})
 
     def _arguments(self, spec: _Compiled, values: Mapping[str, Any]) -> tuple[str, Any]:
-        if spec.expanding:
-            # SQLAlchemy's own rendering of IN lists for this set of values (public API); its
-            # processors are those of the expanded lists' members.
-            state = spec.compiled.construct_expanded_state(dict(values))
-            processed = {}
-            for name, value in state.parameters.items():
-                process = state.processors.get(name) or spec.processors.get(name)
-                processed[name] = value if process is None else process(value)
-            if state.positiontup is None:
-                return state.statement, processed
-            return state.statement, tuple(processed[name] for name in state.positiontup)
-        if spec.positional:
-            return spec.sql, tuple(self._value(p, values) for p in spec.params)
-        return spec.sql, {p.placeholder: self._value(p, values) for p in spec.params}
+        try:
+            plan = spec.plan(values)
+            return plan.sql, plan.arguments(values)
+        except (KeyError, InvalidRequestError) as missing:
+            raise ValueError(f"no value for parameter {missing} of {spec.compiled}") from None
 
     def _run(
         self, connection: Connection, values: Mapping[str, Any], *, rows: bool
     ) -> tuple[int, list[tuple[Any, ...]]]:
         spec = self._compiled(connection.dialect)
-        try:
-            sql, arguments = self._arguments(spec, values)
-        except KeyError as missing:
-            raise ValueError(f"no value for parameter {missing} of {spec.sql!r}") from None
+        sql, arguments = self._arguments(spec, values)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, arguments)
             fetched = [tuple(row) for row in cursor.fetchall()] if rows else []
             return cursor.rowcount, self._read(spec, cursor, fetched)
         except spec.dialect.loaded_dbapi.Error as exc:
-            raise self._wrapped(spec, sql, arguments, exc) from exc
+            raise _driver_error(spec.dialect, sql, arguments, exc) from exc
         finally:
             cursor.close()
-
-    @staticmethod
-    def _wrapped(spec: _Compiled, sql: str, arguments: Any, exc: Exception) -> Exception:
-        return DBAPIError.instance(
-            sql, arguments, exc, spec.dialect.loaded_dbapi.Error, dialect=spec.dialect
-        )
 
     def _read(
         self, spec: _Compiled, cursor: Any, fetched: list[tuple[Any, ...]]
@@ -191,18 +241,16 @@ class Prepared:
         if not rows:
             return
         spec = self._compiled(connection.dialect)
-        if spec.expanding:
+        if spec.lists:
             for values in rows:
                 self._run(connection, values, rows=False)
             return
-        try:
-            arguments = [self._arguments(spec, values)[1] for values in rows]
-        except KeyError as missing:
-            raise ValueError(f"no value for parameter {missing} of {spec.sql!r}") from None
+        sql = spec.plan(rows[0]).sql
+        arguments = [self._arguments(spec, values)[1] for values in rows]
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(spec.sql, arguments)
+            cursor.executemany(sql, arguments)
         except spec.dialect.loaded_dbapi.Error as exc:
-            raise self._wrapped(spec, spec.sql, arguments, exc) from exc
+            raise _driver_error(spec.dialect, sql, arguments, exc) from exc
         finally:
             cursor.close()

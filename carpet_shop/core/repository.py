@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.models import Base, SoftDeleteMixin
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.prepared import connection_of
 
 M = TypeVar("M", bound=Base)
 R = TypeVar("R")
@@ -75,13 +76,9 @@ class Repository(Generic[M]):
 
     @property
     def connection(self) -> Connection:
-        """The transaction's connection, for prepared Core statements on the busiest writes.
-
-        The session's own `execute` would route an INSERT or UPDATE of a mapped class through
-        the ORM's bulk machinery, about three times the cost of the statement itself. Nothing
-        pending is flushed first (sessions do not autoflush).
-        """
-        return self.session.connection()
+        """The transaction's connection, for prepared statements on the busiest paths
+        (core.prepared). Nothing pending is flushed first (sessions do not autoflush)."""
+        return connection_of(self.session)
 
     def add(self, entity: M) -> M:
         self.session.add(entity)

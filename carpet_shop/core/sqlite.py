@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
+from carpet_shop.core.prepared import run_sql
+
 log = logging.getLogger("carpet_shop.sqlite")
 
 BEGIN_MODE = "carpet_shop_sqlite_begin"
@@ -57,7 +59,8 @@ def configure(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # Every request's transaction starts here: on the driver's cursor (core.prepared).
+        run_sql(connection, f"BEGIN {mode}")
 
 
 class Checkpointer:

@@ -76,6 +76,13 @@ def test_selected_rows_come_back_typed_and_in_lists(db, factory):
             (roll.id, ProductType.METER, Decimal("90000.00"), metres, [], roll.created_at),
         ]
         assert _PRODUCTS.rows(connection, {"ids": []}) == []
+        # Lists of one size share a rendering, never the values of an earlier call.
+        assert [r[0] for r in _PRODUCTS.rows(connection, {"ids": [rug.id]})] == [rug.id]
+        assert [r[0] for r in _PRODUCTS.rows(connection, {"ids": [roll.id]})] == [roll.id]
+        assert [r[0] for r in _PRODUCTS.rows(connection, {"ids": [roll.id, rug.id]})] == [
+            rug.id,
+            roll.id,
+        ]
         # A value bound in the statement itself (the product type) takes part too.
         assert _ROLLS.rows(connection, {"id": roll.id}) == [(roll.id,)]
         assert _ROLLS.rows(connection, {"id": rug.id}) == []
