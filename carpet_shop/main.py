@@ -136,10 +136,11 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
     # Busiest first: FastAPI tries the routers in this order, and every route it passes costs
-    # a match. Ringing up sales and browsing the catalog are most of a shop's traffic.
+    # a match. Ringing up sales and browsing the catalog are most of a shop's traffic; the
+    # sales router has three routes, the catalog's nine.
     routers = (
-        products_router,
         sales_router,
+        products_router,
         analytics_router,
         auth_router,
         inventory_router,

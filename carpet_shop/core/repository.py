@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from sqlalchemy import Connection, Select, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -54,6 +54,15 @@ ALL_BRANCHES = BranchScope(allowed_branch_id=None)
 @functools.cache
 def _column_keys(model: type[Base]) -> tuple[str, ...]:
     return tuple(column.key for column in inspect(model).column_attrs)
+
+
+def unsaved(model: type[M], **values: Any) -> M:
+    """An entity holding `values` the way the ORM builds one it loads: without change
+    tracking, about a tenth of the constructor's cost. For the rows of a new receipt, written
+    by prepared INSERTs and only read afterwards; give every column a value."""
+    entity = cast(M, inspect(model).class_manager.new_instance())
+    entity.__dict__.update(values)
+    return entity
 
 
 def row_of(entity: Base) -> dict[str, Any]:

@@ -95,11 +95,12 @@ def _sync(product: Stocked, row: StockRow) -> Decimal:
     return stock_of(product.type, quantity, remaining_length)
 
 
-def _write(repo: StockRepository, rows: list[dict[str, Any]]) -> list[StockMovement]:
-    # Written at once, as one prepared INSERT: nothing reads a movement back before the
-    # document's transaction ends, so the unit of work has nothing to track.
-    repo.append(rows)
-    return [StockMovement(**row) for row in rows]
+def _write(repo: StockRepository, movements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Written at once, as one prepared INSERT, and answered as the rows written: nothing
+    # reads a movement back before the document's transaction ends, so the unit of work has
+    # nothing to track and a sale makes no object it would not use.
+    repo.append(movements)
+    return movements
 
 
 def take(
@@ -110,7 +111,7 @@ def take(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
-) -> list[StockMovement]:
+) -> list[dict[str, Any]]:
     """Take stock for every line, or none: one short line refuses the whole document.
 
     The caller's transaction is rolled back by the InsufficientStock error, which names every
@@ -154,7 +155,7 @@ def put(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
-) -> list[StockMovement]:
+) -> list[dict[str, Any]]:
     """Add stock back or in (returns, receipts of transfers, cancellations, imports)."""
     repo = StockRepository(session)
     movements = []
@@ -191,4 +192,4 @@ def set_level(
         return None
     line = [StockLine(locked, abs(delta))]
     moved = (take if delta < 0 else put)(session, clock, line, kind, document, user_id, reason)
-    return moved[0]
+    return StockMovement(**moved[0])

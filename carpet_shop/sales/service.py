@@ -35,7 +35,7 @@ from carpet_shop.core.errors import (
 )
 from carpet_shop.core.money import ZERO
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.repository import BranchScope
+from carpet_shop.core.repository import BranchScope, unsaved
 from carpet_shop.discounts import service as discounts_service
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
@@ -163,7 +163,8 @@ def create_sale(
         actor.id,
     )
     customer = sale_credit.register_customer(session, actor, clock, terms)
-    sale = Sale(
+    sale = unsaved(
+        Sale,
         id=sale_id,
         receipt_number="",  # given by receipts.write_numbered
         branch_id=branch_id,
@@ -182,7 +183,8 @@ def create_sale(
         refunded_amount=ZERO,
     )
     items = [
-        SaleItem(
+        unsaved(
+            SaleItem,
             id=uuid.uuid4(),
             sale_id=sale_id,
             position=n,
@@ -202,7 +204,8 @@ def create_sale(
         for n, (line, discount_id) in enumerate(priced)
     ]
     paid = [
-        SalePayment(
+        unsaved(
+            SalePayment,
             id=uuid.uuid4(),
             sale_id=sale_id,
             position=n,
