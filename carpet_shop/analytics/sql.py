@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, ColumnElement, Table, case, func, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -17,6 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from carpet_shop.core.models import Base
 from carpet_shop.core.prepared import Prepared, connection_of
+from carpet_shop.core.repository import insert_on_conflict
 from carpet_shop.core.types import Hundredths
 from carpet_shop.sales.models import SaleItem
 
@@ -100,8 +100,7 @@ def upsert_add(
 @functools.cache
 def _upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...]) -> Prepared:
     # Prepared once per shape: every sale runs several of these (see core.prepared).
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table)
+    stmt = insert_on_conflict(dialect, table)
     return Prepared(
         stmt.on_conflict_do_update(
             index_elements=list(keys),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy import Select, bindparam, func, select, update
@@ -13,17 +14,8 @@ from carpet_shop.users.models import User
 
 # Every authenticated request runs it: prepared once (see core.prepared).
 _OPEN_SESSION_USER = Prepared(
-    select(
-        User.id,
-        User.username,
-        User.full_name,
-        User.role,
-        User.branch_id,
-        User.can_add_products,
-        User.commission_rate,
-        User.is_active,
-        User.deleted_at,
-    )
+    # The user's columns of SignedInUser's fields, in their order.
+    select(*(getattr(User, field.name) for field in fields(SignedInUser)))
     .join(AuthSession, AuthSession.user_id == User.id)
     .where(
         AuthSession.id == bindparam("session_id"),
@@ -101,7 +93,6 @@ class AuthSessionRepository(Repository[AuthSession]):
         rows = _OPEN_SESSION_USER.rows(
             self.connection, {"session_id": session_id, "user_id": user_id}
         )
-        # The columns are selected in the order of SignedInUser's fields.
         return SignedInUser(*rows[0]) if rows else None
 
     def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Select[AuthSession]:

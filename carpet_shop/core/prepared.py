@@ -11,17 +11,19 @@ driver's cursor, inside the transaction the session began on that connection, an
 RETURNING or SELECT rows back through the columns' result processors. A statement with IN
 lists is rendered by SQLAlchemy once for each count of members it meets (up to a bound).
 
-What SQLAlchemy would otherwise add at execution is not done here, so a statement is
-refused when compiled if it relies on it: Python-side column defaults and onupdate values
-must be bound explicitly. Driver errors come out as SQLAlchemy's own (`IntegrityError`
-and the rest), so the error handlers treat them alike.
+What SQLAlchemy would otherwise add at execution is not done here, so a statement that
+relies on it is refused the first time it runs: Python-side column defaults and onupdate
+values must be bound explicitly, and values rendered into the SQL are not taken. Driver
+errors come out as SQLAlchemy's own (`IntegrityError` and the rest), so the error handlers
+treat them alike, and a lost connection is invalidated as SQLAlchemy would.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
@@ -32,37 +34,54 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
 
 _CONNECTION = "carpet_shop_connection"
+R = TypeVar("R")
 
 
 def connection_of(session: Session) -> Connection:
     """The connection of the session's transaction (begun if need be).
 
-    Kept on the session while that transaction lasts: a sale asks for it once per statement,
-    and `Session.connection()` costs more than a prepared statement's own work. A session
-    gives its connection back when the transaction ends, so a closed or finished one is
-    never reused.
+    Kept on the session for as long as that transaction lasts: a sale asks for it once per
+    statement, and `Session.connection()` costs more than a prepared statement's own work.
     """
-    found: Connection | None = session.info.get(_CONNECTION)
-    if found is None or found.closed or not found.in_transaction():
-        found = session.info[_CONNECTION] = session.connection()
-    return found
+    transaction = session.get_transaction()
+    kept: tuple[object, Connection] | None = session.info.get(_CONNECTION)
+    if kept is not None and kept[0] is transaction and not kept[1].closed:
+        return kept[1]
+    connection = session.connection()
+    session.info[_CONNECTION] = (session.get_transaction(), connection)
+    return connection
 
 
 def run_sql(connection: Connection, sql: str) -> None:
     """Run a statement without parameters (BEGIN IMMEDIATE, say) on the driver's cursor."""
+    _on_cursor(connection, sql, (), lambda cursor: cursor.execute(sql))
+
+
+def _on_cursor(connection: Connection, sql: str, arguments: Any, work: Callable[[Any], R]) -> R:
+    """`work(cursor)` on a cursor of the connection's driver: its errors come out as
+    SQLAlchemy's, and a lost connection is invalidated, as `Connection.execute` does."""
     dialect = connection.dialect
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver_connection = connection.connection.dbapi_connection
+    if driver_connection is None:
+        raise InvalidRequestError("the connection is closed")
+    cursor = driver_connection.cursor()
     try:
-        cursor.execute(sql)
+        return work(cursor)
     except dialect.loaded_dbapi.Error as exc:
-        raise _driver_error(dialect, sql, (), exc) from exc
+        lost = dialect.is_disconnect(exc, driver_connection, cursor)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            sql,
+            arguments,
+            exc,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from exc
     finally:
-        cursor.close()
-
-
-def _driver_error(dialect: Dialect, sql: str, arguments: Any, exc: Exception) -> Exception:
-    """A driver's error as SQLAlchemy raises it (IntegrityError, OperationalError, ...)."""
-    return DBAPIError.instance(sql, arguments, exc, dialect.loaded_dbapi.Error, dialect=dialect)
+        with contextlib.suppress(dialect.loaded_dbapi.Error):
+            cursor.close()
 
 
 Processor = Callable[[Any], Any] | None
@@ -113,6 +132,8 @@ class _Compiled:
     compiled: SQLCompiler
     # The caller's IN lists (names of "expanding" parameters): the plan depends on their sizes.
     lists: tuple[str, ...]
+    # A SELECT, or DML with RETURNING.
+    returns_rows: bool
     plans: dict[tuple[int, ...], _Plan]
     result_processors: list[Processor] | None = None
 
@@ -178,8 +199,11 @@ class Prepared:
         if compiled.insert_prefetch or compiled.update_prefetch:
             defaulted = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
             raise ValueError(f"bind these columns explicitly, no defaults are applied: {defaulted}")
+        if any(b.literal_execute for b in compiled.binds.values()):
+            raise ValueError("values rendered into the SQL at execution cannot be prepared")
         lists = tuple(dict.fromkeys(b.key for b in compiled.binds.values() if b.expanding))
-        return _Compiled(dialect, compiled, lists, plans={})
+        returns_rows = bool(self.statement.exported_columns)
+        return _Compiled(dialect, compiled, lists, returns_rows, plans={})
 
     def _arguments(self, spec: _Compiled, values: Mapping[str, Any]) -> tuple[str, Any]:
         try:
@@ -189,19 +213,21 @@ class Prepared:
             raise ValueError(f"no value for parameter {missing} of {spec.compiled}") from None
 
     def _run(
-        self, connection: Connection, values: Mapping[str, Any], *, rows: bool
+        self, connection: Connection, values: Mapping[str, Any]
     ) -> tuple[int, list[tuple[Any, ...]]]:
+        """How many rows it changed (or returned), and the rows it returned."""
         spec = self._compiled(connection.dialect)
         sql, arguments = self._arguments(spec, values)
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
+
+        def work(cursor: Any) -> tuple[int, list[tuple[Any, ...]]]:
             cursor.execute(sql, arguments)
-            fetched = [tuple(row) for row in cursor.fetchall()] if rows else []
-            return cursor.rowcount, self._read(spec, cursor, fetched)
-        except spec.dialect.loaded_dbapi.Error as exc:
-            raise _driver_error(spec.dialect, sql, arguments, exc) from exc
-        finally:
-            cursor.close()
+            if not spec.returns_rows:
+                return cursor.rowcount, []
+            # Read before counting: SQLite counts RETURNING rows only as they are fetched.
+            fetched = [tuple(row) for row in cursor.fetchall()]
+            return len(fetched), self._read(spec, cursor, fetched)
+
+        return _on_cursor(connection, sql, arguments, work)
 
     def _read(
         self, spec: _Compiled, cursor: Any, fetched: list[tuple[Any, ...]]
@@ -230,27 +256,21 @@ class Prepared:
 
     def execute(self, connection: Connection, values: Mapping[str, Any]) -> int:
         """Run it once; how many rows it changed."""
-        return self._run(connection, values, rows=False)[0]
+        return self._run(connection, values)[0]
 
     def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run it once and read every row it returns (SELECT, or RETURNING)."""
-        return self._run(connection, values, rows=True)[1]
+        return self._run(connection, values)[1]
 
     def execute_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run it for each of `rows` (an INSERT of several rows), in one driver call."""
         if not rows:
             return
         spec = self._compiled(connection.dialect)
-        if spec.lists:
+        if spec.lists or spec.returns_rows:
             for values in rows:
-                self._run(connection, values, rows=False)
+                self._run(connection, values)
             return
-        sql = spec.plan(rows[0]).sql
-        arguments = [self._arguments(spec, values)[1] for values in rows]
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(sql, arguments)
-        except spec.dialect.loaded_dbapi.Error as exc:
-            raise _driver_error(spec.dialect, sql, arguments, exc) from exc
-        finally:
-            cursor.close()
+        sql, first = self._arguments(spec, rows[0])
+        arguments = [first, *(self._arguments(spec, values)[1] for values in rows[1:])]
+        _on_cursor(connection, sql, arguments, lambda cursor: cursor.executemany(sql, arguments))

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from sqlalchemy import Connection, Select, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from carpet_shop.core.errors import Forbidden
@@ -49,6 +50,12 @@ class BranchScope:
 
 
 ALL_BRANCHES = BranchScope(allowed_branch_id=None)
+
+
+def insert_on_conflict(dialect: str, table: Any) -> Any:
+    """An INSERT that can take ON CONFLICT clauses, for the database `dialect` names (both
+    have them, spelled alike)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 @functools.cache

@@ -79,6 +79,8 @@ def _movement(
         "document_id": document.id,
         "user_id": user_id,
         "reason": reason,
+        # Read after the UPDATE holds the product's row: on PostgreSQL a document may have
+        # waited there for another, and the ledger is read in this order.
         "created_at": clock.now(),
     }
 

@@ -23,8 +23,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.branches.models import Branch
@@ -37,15 +35,9 @@ from carpet_shop.catalog.models import (
 )
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.prepared import Prepared
-from carpet_shop.core.repository import BranchScope, Repository, row_of
+from carpet_shop.core.repository import BranchScope, Repository, insert_on_conflict, row_of
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
-
-
-def _insert(session: Session, model: type[Any]) -> Any:
-    """INSERT with ON CONFLICT support for the database in use (both have it, spelled alike)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def _seller_name() -> ColumnElement[str]:
@@ -109,8 +101,8 @@ _INSERT_PAYMENTS = Prepared(insert(SalePayment))
 
 @functools.cache
 def _insert_sale(dialect: str) -> Prepared:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return Prepared(insert(Sale).on_conflict_do_nothing(index_elements=[Sale.receipt_number]))
+    insert = insert_on_conflict(dialect, Sale)
+    return Prepared(insert.on_conflict_do_nothing(index_elements=[Sale.receipt_number]))
 
 
 class SaleRepository(Repository[Sale]):
@@ -264,9 +256,8 @@ class SaleRepository(Repository[Sale]):
 @functools.cache
 def _bump_statement(dialect: str) -> Prepared:
     # Prepared once per database kind: every sale runs it.
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return Prepared(
-        insert(ReceiptCounter)
+        insert_on_conflict(dialect, ReceiptCounter)
         .values(branch_id=bindparam("branch_id"), last_number=1)
         .on_conflict_do_update(
             index_elements=[ReceiptCounter.branch_id],
@@ -314,7 +305,7 @@ class IdempotencyRepository(Repository[IdempotencyRecord]):
         its rollback lets this one through. SQLite runs writers one at a time.
         """
         stmt = (
-            _insert(self.session, IdempotencyRecord)
+            insert_on_conflict(self.session.get_bind().dialect.name, IdempotencyRecord)
             .values(
                 id=uuid.uuid4(),
                 user_id=user_id,

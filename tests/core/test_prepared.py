@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from carpet_shop.audit.models import AuditAction, AuditLog
 from carpet_shop.catalog.models import Product, ProductType
-from carpet_shop.core.prepared import Prepared
+from carpet_shop.core.prepared import Prepared, connection_of
 
 _APPEND = Prepared(insert(AuditLog))
 _PRODUCTS = Prepared(
@@ -95,6 +95,7 @@ def test_an_update_returns_the_new_values_and_counts_its_rows(db, factory):
         connection = session.connection()
         values = {"id": rug.id, "price": Decimal("175000.25"), "now": now}
         assert _REPRICE.rows(connection, values) == [(Decimal("175000.25"), now)]
+        assert _REPRICE.execute(connection, values) == 1
         assert _REPRICE.execute(connection, {**values, "id": uuid.uuid4()}) == 0
     with db.transaction(write=False) as session:
         stored = session.get(Product, rug.id)
@@ -136,3 +137,31 @@ def test_a_statement_that_needs_column_defaults_is_refused(db):
     )
     with pytest.raises(ValueError, match="updated_at"), db.transaction() as session:
         relies_on_default.execute(session.connection(), {"id": uuid.uuid4()})
+
+
+def test_a_value_rendered_into_the_sql_is_refused(db):
+    rendered = Prepared(
+        select(Product.id).where(Product.name == bindparam("name", literal_execute=True))
+    )
+    with pytest.raises(ValueError, match="rendered"), db.transaction() as session:
+        rendered.rows(session.connection(), {"name": "Gilam"})
+
+
+def test_the_connection_is_kept_for_one_transaction_only(db):
+    session = db.session(write=True)
+    try:
+        first = connection_of(session)
+        assert connection_of(session) is first
+        _APPEND.execute(first, _entry())
+        session.commit()
+        second = connection_of(session)
+        assert second is not first
+        entry = _entry()
+        _APPEND.execute(second, entry)
+        session.rollback()
+        third = connection_of(session)
+        assert third is not second
+        # The rolled-back entry is gone: the kept connection was not reused past its end.
+        assert session.get(AuditLog, entry["id"]) is None
+    finally:
+        session.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.branches.models import Branch
@@ -49,6 +51,22 @@ def test_one_product_body_sells_and_takes_stock(shop: Shop):
     )
     assert movement_kinds == 1
     assert shop.count(AuditLog, AuditLog.entity_type == "sale") == 1
+
+
+def test_a_sale_stamps_the_product_and_its_movement_with_the_shops_clock(shop: Shop):
+    product = shop.factory.product(shop.branch, stock=3)
+    shop.factory.clock.advance(timedelta(hours=3, seconds=7))
+    sold_at = shop.factory.clock.now()
+    assert shop.sell(shop.seller_h, product).status_code == 201
+    read = shop.client.get(f"/api/products/{product.id}", headers=shop.seller_h)
+    assert datetime.fromisoformat(read.json()["data"]["updated_at"]) == sold_at
+    with shop.factory.db.transaction(write=False) as session:
+        [movement] = session.scalars(
+            select(StockMovement).where(
+                StockMovement.product_id == product.id, StockMovement.kind == MovementKind.SALE
+            )
+        ).all()
+        assert movement.created_at == sold_at
 
 
 def test_receipt_with_several_items_and_payments(shop: Shop):
