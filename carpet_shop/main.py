@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -105,7 +106,12 @@ def create_app(
             )
         for job in jobs:
             job.start()
+        # What exists once the app has started (modules, routes, schemas, mappings) lives as
+        # long as it serves: kept out of the garbage collector's full passes, which would
+        # otherwise walk all of it each time (tens of milliseconds, stalling every request).
+        gc.freeze()
         yield
+        gc.unfreeze()
         for job in jobs:
             await job.stop()
         database.dispose()

@@ -18,6 +18,7 @@ from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_midnight
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.errors import ValidationFailed
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 
 # Never copied into the trail, only noted as changed.
@@ -80,7 +81,7 @@ def record(
 ) -> None:
     AuditLogRepository(session).append(
         {
-            "id": uuid.uuid4(),
+            "id": new_id(),
             "user_id": user_id,
             "action": action,
             "entity_type": entity_type,

@@ -33,6 +33,7 @@ from carpet_shop.core.errors import (
     RateLimited,
     Unauthorized,
 )
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.security import token_digest
@@ -170,7 +171,7 @@ def login(
     user.locked_until = None
     repo = AuthSessionRepository(session)
     auth_session = AuthSession(
-        id=uuid.uuid4(),
+        id=new_id(),
         user_id=user.id,
         refresh_token_hash=secrets.token_hex(32),  # replaced below once the token exists
         generation=0,

@@ -41,12 +41,20 @@ async def _sqlite_write_turn(request: Request, database: Database) -> AsyncItera
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's one transaction: committed after the route returns, before the answer.
+    """The request's one unit of work: committed after the route returns, before the answer.
 
     A session touches the database only when first used, so making it costs no I/O; the
-    commit or rollback goes through `Database.run` (core.database says where it runs).
+    commit or rollback goes through `Database.run` (core.database says where it runs). On
+    SQLite served by one process, a write is a savepoint of a transaction shared with the
+    writers queued behind it, committed once for all (core.group_commit): still all or
+    nothing, and still saved before it is answered.
     """
     database: Database = request.app.state.database
+    group_commit = database.group_commit
+    if group_commit is not None and request.method not in SAFE_METHODS:
+        async with group_commit.session() as session:
+            yield session
+        return
     async with _sqlite_write_turn(request, database), database.session_slots:
         session = database.session(write=request.method not in SAFE_METHODS)
         try:

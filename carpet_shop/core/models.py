@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.types import Hundredths, UTCDateTime
 
 # Stable constraint names, so migrations (and SQLite's batch mode) can refer to them.
@@ -32,7 +33,7 @@ class Base(DeclarativeBase):
 
 
 class IdMixin:
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
 
 
 class TimestampMixin:

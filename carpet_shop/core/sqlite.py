@@ -20,7 +20,9 @@ import threading
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL, Connection, make_url
 
 from carpet_shop.core.prepared import run_sql
 
@@ -30,6 +32,42 @@ BEGIN_MODE = "carpet_shop_sqlite_begin"
 # About 40 MB of 4 KiB pages: several seconds of sales at the busiest.
 INLINE_CHECKPOINT_PAGES = 10_000
 CHECKPOINT_INTERVAL_SECONDS = 1.0
+
+
+class ShopSQLiteDialect(SQLiteDialect_pysqlite):
+    """pysqlite, with savepoints sent straight to the driver's cursor.
+
+    Every write of a group commit (core.group_commit) runs in a savepoint of its own.
+    SQLAlchemy sends SAVEPOINT and RELEASE through a full statement execution, compiled anew
+    each time: about 30 µs each, against 1–2 µs on the cursor (core.prepared).
+    """
+
+    supports_statement_cache = True
+
+    def do_savepoint(self, connection: Connection, name: str) -> None:
+        run_sql(connection, f"SAVEPOINT {name}")
+
+    def do_release_savepoint(self, connection: Connection, name: str) -> None:
+        run_sql(connection, f"RELEASE SAVEPOINT {name}")
+
+    def do_rollback_to_savepoint(self, connection: Connection, name: str) -> None:
+        run_sql(connection, f"ROLLBACK TO SAVEPOINT {name}")
+
+
+registry.register("sqlite.carpet_shop", __name__, ShopSQLiteDialect.__name__)
+
+
+def shop_url(url: str) -> URL:
+    """`url`, served by `ShopSQLiteDialect` when it names SQLite's default driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+        return parsed.set(drivername="sqlite+carpet_shop")
+    return parsed
+
+
+def writing(engine: Engine) -> Engine:
+    """`engine`, whose transactions begin with the write lock (BEGIN IMMEDIATE)."""
+    return engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
 
 
 def file_of(engine: Engine) -> str | None:
@@ -53,6 +91,9 @@ def configure(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # A savepoint keeps the pages it changes in a journal of its own (core.group_commit
+        # opens one per write): in memory, not spilled to a temporary file.
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute(f"PRAGMA wal_autocheckpoint={INLINE_CHECKPOINT_PAGES}")
         cursor.close()
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from carpet_shop.catalog.models import Product, ProductType, stock_of
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
+from carpet_shop.core.ids import new_id
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.inventory.repository import StockRepository, StockRow
 
@@ -69,7 +70,7 @@ def _movement(
     reason: str | None,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "product_id": product.id,
         "branch_id": product.branch_id,
         "kind": kind,

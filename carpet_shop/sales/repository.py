@@ -33,6 +33,7 @@ from carpet_shop.catalog.models import (
     ProductType,
     standard_price_of,
 )
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import BranchScope, Repository, insert_on_conflict, row_of
@@ -307,7 +308,7 @@ class IdempotencyRepository(Repository[IdempotencyRecord]):
         stmt = (
             insert_on_conflict(self.session.get_bind().dialect.name, IdempotencyRecord)
             .values(
-                id=uuid.uuid4(),
+                id=new_id(),
                 user_id=user_id,
                 key=key,
                 request_hash=request_hash,

@@ -33,6 +33,7 @@ from carpet_shop.core.errors import (
     PriceBelowCost,
     ValidationFailed,
 )
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.money import ZERO
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope, unsaved
@@ -149,7 +150,7 @@ def create_sale(
     # Stock first, in product order so concurrent multi-item sales lock rows in one order;
     # the customer and the receipt number after, so a sale refused for stock registers no
     # one and never touches the counter.
-    sale_id = uuid.uuid4()
+    sale_id = new_id()
     order = sorted(range(len(receipt.items)), key=lambda n: (str(receipt.items[n].product_id), n))
     ledger.take(
         session,
@@ -185,7 +186,7 @@ def create_sale(
     items = [
         unsaved(
             SaleItem,
-            id=uuid.uuid4(),
+            id=new_id(),
             sale_id=sale_id,
             position=n,
             product_id=receipt.items[n].product_id,
@@ -206,7 +207,7 @@ def create_sale(
     paid = [
         unsaved(
             SalePayment,
-            id=uuid.uuid4(),
+            id=new_id(),
             sale_id=sale_id,
             position=n,
             payment_type=p.payment_type,

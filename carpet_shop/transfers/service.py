@@ -20,6 +20,7 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
@@ -91,7 +92,7 @@ def start(
     if not branches_service.exists(session, data.to_branch_id):
         raise ValidationFailed.field("to_branch_id", f"No branch {data.to_branch_id}")
     _lock_ends(session, product.branch_id, data.to_branch_id)
-    transfer_id = uuid.uuid4()
+    transfer_id = new_id()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
     ledger.take(
         session,

@@ -1,0 +1,207 @@
+"""Group commit (SQLite served by one process): writers queued behind each other share one
+transaction, each in a savepoint of its own, and are answered once it is committed."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from carpet_shop.branches.models import Branch
+from carpet_shop.core import sqlite
+from carpet_shop.core.database import Database
+from carpet_shop.core.errors import Conflict, InvalidCredentials
+from carpet_shop.core.group_commit import GroupCommit, GroupNotSaved
+
+Work = Callable[[Session], Awaitable[None] | None]
+
+
+@pytest.fixture
+def group_commit(db: Database, backend) -> GroupCommit:
+    if backend.name != "sqlite":
+        pytest.skip("PostgreSQL runs writers concurrently and groups commits itself")
+    assert db.group_commit is not None
+    return db.group_commit
+
+
+@pytest.fixture
+def commits(db: Database) -> Iterator[list[str]]:
+    """What happened, in order: "commit" for each real commit of the database."""
+    events: list[str] = []
+
+    def on_commit(connection) -> None:
+        events.append("commit")
+
+    event.listen(db.engine, "commit", on_commit)
+    yield events
+    event.remove(db.engine, "commit", on_commit)
+
+
+def _add_branch(name: str) -> Work:
+    def work(session: Session) -> None:
+        session.add(Branch(name=name, code=name[:2].upper()))
+        session.flush()
+
+    return work
+
+
+def _saved(db: Database) -> set[str]:
+    with db.transaction(write=False) as session:
+        return set(session.scalars(select(Branch.name)))
+
+
+async def _writer(
+    group_commit: GroupCommit, work: Work, events: list[str], name: str
+) -> BaseException | None:
+    """Run `work` as one request; log when the request is answered; return its error."""
+    try:
+        async with group_commit.session() as session:
+            done = work(session)
+            if done is not None:
+                await done
+    except Exception as exc:
+        events.append(f"answered {name}")
+        return exc
+    events.append(f"answered {name}")
+    return None
+
+
+def _run(*writers: Awaitable[BaseException | None]) -> list[BaseException | None]:
+    async def together() -> list[BaseException | None]:
+        return await asyncio.wait_for(asyncio.gather(*writers), timeout=10)
+
+    return asyncio.run(together())
+
+
+def test_writers_waiting_for_their_turn_share_one_commit_and_are_answered_after_it(
+    db, group_commit, commits
+):
+    outcomes = _run(
+        *(_writer(group_commit, _add_branch(n), commits, n) for n in ("Alpha", "Beta", "Gamma"))
+    )
+    assert outcomes == [None, None, None]
+    assert commits[0] == "commit"
+    assert sorted(commits[1:]) == ["answered Alpha", "answered Beta", "answered Gamma"]
+    assert _saved(db) == {"Alpha", "Beta", "Gamma"}
+
+
+def test_a_lone_writer_commits_at_once(db, group_commit, commits):
+    assert _run(_writer(group_commit, _add_branch("Alone"), commits, "Alone")) == [None]
+    assert commits == ["commit", "answered Alone"]
+    assert _saved(db) == {"Alone"}
+
+
+def test_a_failed_writer_rolls_back_only_its_own_writes(db, group_commit, commits):
+    def refused(session: Session) -> None:
+        _add_branch("Beta")(session)
+        raise Conflict("after the write")
+
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, refused, commits, "Beta"),
+        _writer(group_commit, _add_branch("Gamma"), commits, "Gamma"),
+    )
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], Conflict)
+    # The refusal, too, is answered only after the group's commit.
+    assert commits.count("commit") == 1 and commits[0] == "commit"
+    assert _saved(db) == {"Alpha", "Gamma"}
+
+
+def test_a_writer_that_crashes_rolls_back_only_its_own_writes(db, group_commit, commits):
+    def crashes(session: Session) -> None:
+        _add_branch("Beta")(session)
+        raise KeyError("a bug")
+
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, crashes, commits, "Beta"),
+    )
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], KeyError)
+    assert _saved(db) == {"Alpha"}
+
+
+def test_an_error_that_keeps_writes_keeps_them(db, group_commit, commits):
+    def counted_failure(session: Session) -> None:
+        _add_branch("Attempt")(session)
+        raise InvalidCredentials
+
+    outcomes = _run(
+        _writer(group_commit, counted_failure, commits, "Attempt"),
+        _writer(group_commit, _add_branch("Other"), commits, "Other"),
+    )
+    assert isinstance(outcomes[0], InvalidCredentials)
+    assert outcomes[1] is None
+    assert _saved(db) == {"Attempt", "Other"}
+
+
+def test_a_failed_commit_saves_nothing_of_the_group_and_every_writer_is_told(
+    db, group_commit, commits
+):
+    def breaks_the_commit(session: Session) -> None:
+        # A foreign key checked only at COMMIT: the group's commit itself fails.
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        session.add(Branch(name="Broken", code="BR", deleted_by_id=uuid.uuid4()))
+        session.flush()
+
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, breaks_the_commit, commits, "Broken"),
+    )
+    assert all(isinstance(o, GroupNotSaved) for o in outcomes), outcomes
+    assert "FOREIGN KEY" in str(outcomes[0].__cause__)
+    assert _saved(db) == set()
+    # The next writer starts a group of its own and is saved.
+    assert _run(_writer(group_commit, _add_branch("After"), commits, "After")) == [None]
+    assert _saved(db) == {"After"}
+
+
+def test_a_group_takes_at_most_its_members_then_commits(db, group_commit, commits):
+    small = GroupCommit(sqlite.writing(db.engine).connect, asyncio.Semaphore(1), max_members=2)
+    names = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]
+    outcomes = _run(*(_writer(small, _add_branch(n), commits, n) for n in names))
+    assert outcomes == [None] * 5
+    assert commits.count("commit") == 3
+    assert _saved(db) == set(names)
+
+
+def test_a_writer_cancelled_just_as_it_is_handed_the_group_does_not_strand_it(
+    db, group_commit, commits
+):
+    async def scenario() -> tuple[BaseException | None, bool]:
+        late: asyncio.Task[BaseException | None] | None = None
+
+        def hands_over(session: Session) -> None:
+            _add_branch("Alpha")(session)
+            # Runs right after this writer has handed the open group to `late`, before
+            # `late` wakes up to go on with it.
+            assert late is not None
+            asyncio.get_running_loop().call_soon(late.cancel)
+
+        first = asyncio.create_task(_writer(group_commit, hands_over, commits, "Alpha"))
+        late = asyncio.create_task(_writer(group_commit, _add_branch("Late"), commits, "Late"))
+        outcome = await asyncio.wait_for(first, timeout=5)
+        with pytest.raises(asyncio.CancelledError):
+            await late
+        return outcome, late.cancelled()
+
+    outcome, cancelled = asyncio.run(scenario())
+    assert outcome is None and cancelled
+    assert commits == ["commit", "answered Alpha"]
+    assert _saved(db) == {"Alpha"}
+
+
+def test_group_commit_is_for_sqlite_served_by_one_process(settings, backend):
+    one_process = Database.from_settings(settings)
+    several = Database.from_settings(settings.model_copy(update={"web_concurrency": 4}))
+    try:
+        assert (one_process.group_commit is not None) is (backend.name == "sqlite")
+        assert several.group_commit is None
+    finally:
+        one_process.dispose()
+        several.dispose()
