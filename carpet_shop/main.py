@@ -110,8 +110,10 @@ def create_app(
         # long as it serves: kept out of the garbage collector's full passes, which would
         # otherwise walk all of it each time (tens of milliseconds, stalling every request).
         gc.freeze()
-        yield
-        gc.unfreeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
         for job in jobs:
             await job.stop()
         database.dispose()

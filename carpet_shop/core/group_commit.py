@@ -40,6 +40,10 @@ log = logging.getLogger("carpet_shop.group_commit")
 # The first member of a group is answered after the last one has run: this bounds the wait
 # (about 1.3 ms a sale).
 MAX_MEMBERS = 32
+# Nor does a group take new members once it has been open this long: a slow member (a
+# sign-in checks a password for a tenth of a second or more) delays the answers of those
+# that ran before it, and this bounds how many more follow.
+MAX_GROUP_SECONDS = 0.05
 # How often the last member yields to the event loop before it commits, so that requests
 # that arrived meanwhile (read off their sockets, then run up to their turn) can join.
 ARRIVAL_YIELDS = 2
@@ -54,8 +58,10 @@ class _Group:
     connection: Connection
     saved: asyncio.Future[None]
     members: int = 0
-    # Why the transaction can no longer be committed (a savepoint neither kept nor undone).
+    # Why the transaction can no longer be committed: a member's savepoint could be neither
+    # released nor rolled back (the connection failed, or SQLite rolled everything back).
     broken: BaseException | None = None
+    started: float = 0.0
 
 
 def member_session(connection: Connection) -> Session:
@@ -78,12 +84,14 @@ class GroupCommit:
         slots: asyncio.Semaphore,
         *,
         max_members: int = MAX_MEMBERS,
+        max_seconds: float = MAX_GROUP_SECONDS,
     ) -> None:
         """`connect` gives a pooled connection whose BEGIN takes the write lock; a group holds
         one of `slots` (the pool's connections, see `Database.session_slots`) while open."""
         self._connect = connect
         self._slots = slots
         self.max_members = max_members
+        self.max_seconds = max_seconds
         self._turn = asyncio.Lock()
         self._waiting = 0
         self._open: _Group | None = None
@@ -92,8 +100,9 @@ class GroupCommit:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Session]:
         """A session whose writes are kept when the block ends normally (or with an AppError
-        that keeps writes) and undone otherwise; the block is left only once the group's
-        commit is done, raising GroupNotSaved if it failed."""
+        that keeps writes) and undone otherwise. The block is left once the group's commit is
+        done (GroupNotSaved if it failed); or, when this member broke the transaction, with
+        that error, after the group has been rolled back and its members told."""
         group = await self._join()
         try:
             session = member_session(group.connection)
@@ -105,14 +114,14 @@ class GroupCommit:
             yield session
             session.commit()
         except AppError as exc:
-            outcome = exc
-            self._settle(group, session, keep=exc.keeps_writes)
+            outcome = self._settle(group, session, exc, keep=exc.keeps_writes)
         except BaseException as exc:
-            outcome = exc
-            self._settle(group, session, keep=False)
+            outcome = self._settle(group, session, exc, keep=False)
         finally:
-            session.close()
-            await self._leave(group)
+            try:
+                session.close()
+            finally:
+                await self._leave(group)
         try:
             await asyncio.shield(group.saved)
         except GroupNotSaved as failure:
@@ -154,26 +163,41 @@ class GroupCommit:
             connection.close()
             self._slots.release()
             raise
-        group = _Group(connection, asyncio.get_running_loop().create_future())
+        loop = asyncio.get_running_loop()
+        group = _Group(connection, loop.create_future(), started=loop.time())
         self._open = group
         return group
 
     @staticmethod
-    def _settle(group: _Group, session: Session, *, keep: bool) -> None:
-        """End a member that raised: keep its writes or roll back to its savepoint."""
+    def _settle(
+        group: _Group, session: Session, error: BaseException, *, keep: bool
+    ) -> BaseException:
+        """End a member that raised `error`: keep its writes or roll back to its savepoint.
+        What the member is to raise: `error`, or why the writes it meant to keep failed."""
+        if keep:
+            try:
+                session.flush()
+            except Exception as failed:
+                # Its own writes failed, as a flush at the end of a normal run can: the member
+                # fails alone, with that error.
+                failed.__context__ = error
+                error, keep = failed, False
         try:
             if keep:
                 session.commit()
             else:
                 session.rollback()
         except BaseException as exc:
+            # The savepoint could be neither released nor undone: the transaction itself
+            # can no longer be trusted.
             group.broken = exc
             raise
+        return error
 
     async def _leave(self, group: _Group) -> None:
         """Hand the turn, and the open group, to the next writer; or commit the group."""
         try:
-            if group.broken is None and group.members < self.max_members:
+            if group.broken is None and self._takes_more(group):
                 for _ in range(ARRIVAL_YIELDS):
                     if self._waiting:
                         break
@@ -188,6 +212,10 @@ class GroupCommit:
             raise
         finally:
             self._turn.release()
+
+    def _takes_more(self, group: _Group) -> bool:
+        age = asyncio.get_running_loop().time() - group.started
+        return group.members < self.max_members and age < self.max_seconds
 
     def _rescue(self, group: _Group) -> None:
         async def end_at_turn() -> None:
@@ -208,7 +236,7 @@ class GroupCommit:
             if failure is None:
                 try:
                     connection.commit()
-                except Exception as exc:
+                except BaseException as exc:
                     failure = exc
             if failure is None:
                 group.saved.set_result(None)
@@ -219,6 +247,8 @@ class GroupCommit:
             not_saved = GroupNotSaved("The change was not saved; try again")
             not_saved.__cause__ = failure
             group.saved.set_exception(not_saved)
+            if not isinstance(failure, Exception) and failure is not group.broken:
+                raise failure  # an interrupt during the commit: its members are told first
         finally:
             try:
                 connection.close()

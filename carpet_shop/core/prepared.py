@@ -45,7 +45,15 @@ def connection_of(session: Session) -> Connection:
     """
     transaction = session.get_transaction()
     kept: tuple[object, Connection] | None = session.info.get(_CONNECTION)
-    if kept is not None and kept[0] is transaction and not kept[1].closed:
+    # Not once the transaction has failed (a flush error): the session must refuse further
+    # work, as `Session.connection()` does, not let it run outside what it will roll back.
+    if (
+        kept is not None
+        and kept[0] is transaction
+        and transaction is not None
+        and transaction.is_active
+        and not kept[1].closed
+    ):
         return kept[1]
     connection = session.connection()
     session.info[_CONNECTION] = (session.get_transaction(), connection)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError, PendingRollbackError
 from sqlalchemy.orm import Session
 
 from carpet_shop.branches.models import Branch
@@ -16,6 +17,7 @@ from carpet_shop.core import sqlite
 from carpet_shop.core.database import Database
 from carpet_shop.core.errors import Conflict, InvalidCredentials
 from carpet_shop.core.group_commit import GroupCommit, GroupNotSaved
+from carpet_shop.core.prepared import connection_of, run_sql
 
 Work = Callable[[Session], Awaitable[None] | None]
 
@@ -205,3 +207,133 @@ def test_group_commit_is_for_sqlite_served_by_one_process(settings, backend):
     finally:
         one_process.dispose()
         several.dispose()
+
+
+def _bad_branch(session: Session) -> None:
+    """A row the database refuses at its flush (a foreign key to no user)."""
+    session.add(Branch(name="Bad", code="BA", deleted_by_id=uuid.uuid4()))
+
+
+def test_a_writer_whose_last_flush_fails_fails_alone(db, group_commit, commits):
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, _bad_branch, commits, "Bad"),
+        _writer(group_commit, _add_branch("Gamma"), commits, "Gamma"),
+    )
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], IntegrityError)
+    assert _saved(db) == {"Alpha", "Gamma"}
+
+
+def test_an_error_that_keeps_writes_whose_flush_fails_fails_alone(db, group_commit, commits):
+    def counted_failure(session: Session) -> None:
+        _bad_branch(session)
+        raise InvalidCredentials
+
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, counted_failure, commits, "Bad"),
+        _writer(group_commit, _add_branch("Gamma"), commits, "Gamma"),
+    )
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], IntegrityError)
+    assert _saved(db) == {"Alpha", "Gamma"}
+
+
+def test_a_nested_savepoint_a_writer_recovers_from_keeps_the_rest(db, group_commit, commits):
+    def recovers(session: Session) -> None:
+        _add_branch("Beta")(session)
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.add(Branch(name="Beta", code="BB"))  # the name is taken
+        _add_branch("Delta")(session)
+
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, recovers, commits, "Beta"),
+    )
+    assert outcomes == [None, None]
+    assert _saved(db) == {"Alpha", "Beta", "Delta"}
+
+
+def test_after_a_failed_flush_nothing_more_runs_in_the_writers_name(db, group_commit, commits):
+    def goes_on(session: Session) -> None:
+        connection_of(session)
+        _bad_branch(session)
+        with pytest.raises(IntegrityError):
+            session.flush()
+        # Prepared statements ask for the connection too: refused, as the session refuses.
+        run_sql(connection_of(session), "CREATE TABLE sneaked_in (x)")
+
+    outcomes = _run(
+        _writer(group_commit, _add_branch("Alpha"), commits, "Alpha"),
+        _writer(group_commit, goes_on, commits, "Bad"),
+    )
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], PendingRollbackError)
+    with db.engine.connect() as connection:
+        tables = connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+    assert "sneaked_in" not in tables
+    assert _saved(db) == {"Alpha"}
+
+
+def test_a_group_open_too_long_takes_no_one_more(db, group_commit, commits):
+    at_once = GroupCommit(sqlite.writing(db.engine).connect, asyncio.Semaphore(1), max_seconds=0)
+    outcomes = _run(*(_writer(at_once, _add_branch(n), commits, n) for n in ("Alpha", "Beta")))
+    assert outcomes == [None, None]
+    assert commits == ["commit", "answered Alpha", "commit", "answered Beta"]
+
+
+def test_cancellations_leave_the_turn_and_the_connection_free(db, group_commit, commits):
+    slots = asyncio.Semaphore(1)
+    own = GroupCommit(sqlite.writing(db.engine).connect, slots)
+
+    async def scenario() -> None:
+        # Cancelled while yielding to late arrivals, before its commit: committed anyway.
+        def cancelled_at_the_end(session: Session) -> None:
+            _add_branch("Alpha")(session)
+            task = asyncio.current_task()
+            assert task is not None
+            asyncio.get_running_loop().call_soon(task.cancel)
+
+        first = asyncio.create_task(_writer(own, cancelled_at_the_end, commits, "Alpha"))
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        assert not slots.locked()
+        # Cancelled while waiting for a connection: nothing held, nothing written.
+        await slots.acquire()
+        waiting = asyncio.create_task(_writer(own, _add_branch("Beta"), commits, "Beta"))
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        slots.release()
+        # Cancelled while waiting for its turn, before being handed it.
+        gate = asyncio.Event()
+
+        async def holds_the_turn(session: Session) -> None:
+            _add_branch("Gamma")(session)
+            await gate.wait()
+
+        holder = asyncio.create_task(_writer(own, holds_the_turn, commits, "Gamma"))
+        await asyncio.sleep(0.01)
+        queued = asyncio.create_task(_writer(own, _add_branch("Delta"), commits, "Delta"))
+        await asyncio.sleep(0.01)
+        queued.cancel()
+        gate.set()
+        assert await asyncio.wait_for(holder, timeout=5) is None
+        # The next writer goes through, and the connection is free afterwards.
+        assert await asyncio.wait_for(_writer(own, _add_branch("Zeta"), commits, "Z"), 5) is None
+        assert not slots.locked()
+
+    asyncio.run(scenario())
+    assert _saved(db) == {"Alpha", "Gamma", "Zeta"}
+
+
+def test_a_savepoint_rolled_back_to_is_also_released(db, backend):
+    if backend.name != "sqlite":
+        pytest.skip("the SQLite dialect's savepoints")
+    with db.engine.connect() as connection, connection.begin():
+        nested = connection.begin_nested()
+        nested.rollback()
+        with pytest.raises(OperationalError, match="no such savepoint"):
+            run_sql(connection, "RELEASE SAVEPOINT sa_savepoint_1")
