@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.config import Settings
 from carpet_shop.core.database import Database
-from carpet_shop.core.errors import AppError
+from carpet_shop.core.errors import keeps_writes
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -60,11 +60,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
             await database.run(session.commit)
-        except AppError as exc:
-            await database.run(session.commit if exc.keeps_writes else session.rollback)
-            raise
-        except BaseException:
-            await database.run(session.rollback)
+        except BaseException as exc:
+            await database.run(session.commit if keeps_writes(exc) else session.rollback)
             raise
         finally:
             await database.run(session.close)

@@ -19,6 +19,11 @@ class AppError(Exception):
         super().__init__(self.message)
 
 
+def keeps_writes(error: BaseException) -> bool:
+    """Whether the request that raised `error` keeps what it wrote (see `AppError`)."""
+    return isinstance(error, AppError) and error.keeps_writes
+
+
 class BadRequest(AppError):
     pass
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from carpet_shop.core.errors import AppError
+from carpet_shop.core.errors import keeps_writes
 
 log = logging.getLogger("carpet_shop.group_commit")
 
@@ -101,10 +101,11 @@ class GroupCommit:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Session]:
-        """A session whose writes are kept when the block ends normally (or with an AppError
-        that keeps writes) and undone otherwise. The block is left once the group's commit is
-        done (GroupNotSaved if it failed); or, when this member broke the transaction, with
-        that error, after the group has been rolled back and its members told."""
+        """A session whose writes are kept when the block ends normally (or with an error
+        that keeps writes, see `AppError`) and undone otherwise. The block is left once the
+        group's commit is done (GroupNotSaved if it failed); or, when this member broke the
+        transaction, with that error, after the group has been rolled back and its members
+        told."""
         group = await self._join()
         try:
             session = member_session(group.connection)
@@ -115,10 +116,8 @@ class GroupCommit:
         try:
             yield session
             session.commit()
-        except AppError as exc:
-            outcome = self._settle(group, session, exc, keep=exc.keeps_writes)
         except BaseException as exc:
-            outcome = self._settle(group, session, exc, keep=False)
+            outcome = self._settle(group, session, exc, keep=keeps_writes(exc))
         finally:
             try:
                 session.close()
