@@ -37,6 +37,7 @@ from carpet_shop.catalog.models import (
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
 from carpet_shop.catalog.text import like_contains, like_prefix
+from carpet_shop.core import like
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import (
     BranchScope,
@@ -184,7 +185,7 @@ def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     if shape.in_stock is not None:
         conditions.append(in_stock() if shape.in_stock else ~in_stock())
     if "q" in bound:
-        conditions.append(Product.search_name.like(bindparam("q"), escape="\\"))
+        conditions.append(Product.search_name.like(bindparam("q"), escape=like.ESCAPE))
     size_conditions = []
     if "size" in bound:
         size_conditions.append(ProductSize.size == bindparam("size"))
@@ -228,7 +229,9 @@ class CollectionRepository(Repository[Collection]):
     def listing(self, q: str | None) -> Select[Collection]:
         stmt = select(Collection)
         if q:
-            stmt = stmt.where(func.lower(Collection.name).like(f"%{q.lower()}%"))
+            stmt = stmt.where(
+                func.lower(Collection.name).like(like.contains(q.lower()), escape=like.ESCAPE)
+            )
         return stmt.order_by(Collection.name, Collection.id)
 
     def product_counts(self, collection_id: uuid.UUID) -> tuple[int, int]:
@@ -322,7 +325,7 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         stmt, params = self._filtered(select(Product), scope, ProductFilters(q=q))
         if in_stock_only:
             stmt = stmt.where(in_stock())
-        starts = Product.search_name.like(like_prefix(q), escape="\\")
+        starts = Product.search_name.like(like_prefix(q), escape=like.ESCAPE)
         stmt = stmt.order_by(
             case((starts, 0), else_=1),
             case((in_stock(), 0), else_=1),

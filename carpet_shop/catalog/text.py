@@ -7,6 +7,8 @@ import unicodedata
 import uuid
 from decimal import Decimal
 
+from carpet_shop.core import like
+
 # Uzbek Latin writes o‘ and g‘ with U+02BB; phones and keyboards send any of these instead.
 APOSTROPHES = "\u02bb\u02bc\u2018\u2019\u0060\u00b4"
 _FOLD_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
@@ -34,15 +36,11 @@ def search_key(text: str) -> str:
 
 def like_contains(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
-    return "%" + escape_like(search_key(text)) + "%"
+    return like.contains(search_key(text))
 
 
 def like_prefix(text: str) -> str:
-    return escape_like(search_key(text)) + "%"
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return like.starts_with(search_key(text))
 
 
 def format_metres(value: Decimal) -> str:

@@ -9,6 +9,7 @@ import time
 import uuid
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,10 @@ access_log = logging.getLogger("carpet_shop.access")
 error_log = logging.getLogger("carpet_shop.errors")
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The path and query string together. Servers refuse far longer request lines themselves, in
+# plain text (uvicorn's limit is tens of kilobytes); below that the service answers first, in
+# the envelope. No route needs more: the longest filters are a few ids.
+MAX_TARGET_BYTES = 8192
 _HTTP_CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHORIZED",
@@ -108,6 +113,10 @@ class RequestContextMiddleware:
             return message
 
         try:
+            refused = _refused_target(scope)
+            if refused is not None:
+                await refused(scope, receive, send_with_id)
+                return
             length = headers.get(b"content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
                 await self._too_large()(scope, receive, send_with_id)
@@ -132,6 +141,33 @@ class RequestContextMiddleware:
                 (time.perf_counter() - started) * 1000,
             )
             request_id_var.reset(token)
+
+
+def _refused_target(scope: Scope) -> JSONResponse | None:
+    """An answer for a request line the routes must never see: over the limit, or with a NUL
+    character in the query string (PostgreSQL cannot compare text holding one)."""
+    raw_path = scope.get("raw_path") or scope.get("path", "").encode()
+    query = scope.get("query_string") or b""
+    if len(raw_path) + len(query) > MAX_TARGET_BYTES:
+        body = error_envelope(
+            "BAD_REQUEST",
+            f"The request line is longer than {MAX_TARGET_BYTES} bytes",
+            {"limit_bytes": MAX_TARGET_BYTES},
+        )
+        return JSONResponse(body, status_code=400)
+    if b"%00" not in query and b"\x00" not in query:
+        return None
+    fields = [
+        {"field": name.replace("\x00", "\\0"), "message": "must not contain NUL characters"}
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+        if "\x00" in name or "\x00" in value
+    ]
+    if not fields:
+        return None
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
+    return JSONResponse(
+        error_envelope("VALIDATION_ERROR", summary, {"fields": fields}), status_code=422
+    )
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -159,6 +195,9 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
+    if any(tuple(err.get("loc", ()))[:1] == ("path",) for err in errors):
+        # Path parameters are ids: one that cannot be an id names nothing that exists.
+        return JSONResponse(error_envelope("NOT_FOUND", "Not found"), status_code=404)
     if any(err.get("type") == "json_invalid" for err in errors):
         return JSONResponse(
             error_envelope("BAD_REQUEST", "The request body is not valid JSON"), status_code=400

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 # A NUL character cannot be stored or compared in PostgreSQL text: refuse it at the door.
 NO_NUL = r"^[^\x00]*$"
@@ -21,13 +21,19 @@ def _has_nul(value: Any) -> bool:
 
 
 class RequestModel(BaseModel):
-    """Input: unknown fields are refused (no mass assignment) and every string is bounded."""
+    """Input: unknown fields are refused (no mass assignment) and every string is bounded.
+
+    An update's fields default to None, meaning "unchanged"; those the object cannot be
+    without are listed in `not_null`, so that an explicit null is a 422 on that field."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=2000)
+    not_null: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
+    def _no_nul(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name in cls.not_null:
+            raise ValueError("cannot be null")
         if _has_nul(value):
             raise ValueError("must not contain NUL characters")
         return value

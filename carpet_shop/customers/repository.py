@@ -6,15 +6,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, or_
 from sqlalchemy.exc import IntegrityError
 
+from carpet_shop.core import like
 from carpet_shop.core.repository import SoftDeleteRepository
 from carpet_shop.customers.models import Customer
 from carpet_shop.customers.phone import phone_digits
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` for LIKE, with the wildcards a user may type taken literally."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def name_or_phone_matches(
@@ -25,7 +20,8 @@ def name_or_phone_matches(
     Digits match anywhere in the phone, so `90 123`, `+99890123` and `1234567` all find
     +998901234567.
     """
-    conditions: list[ColumnElement[bool]] = [func.lower(name).like(like_pattern(q), escape="\\")]
+    pattern = like.contains(q.lower())
+    conditions: list[ColumnElement[bool]] = [func.lower(name).like(pattern, escape=like.ESCAPE)]
     digits = phone_digits(q)
     if digits is not None:
         conditions.append(phone.like(f"%{digits}%"))

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field
 
 from carpet_shop.catalog.models import Category
 from carpet_shop.core.schemas import Name, ReadModel, RequestModel
@@ -43,12 +43,9 @@ class DiscountUpdate(RequestModel):
     end_date: AwareDatetime | None = None
     is_active: bool | None = None
 
-    @model_validator(mode="after")
-    def _no_null_for_required(self) -> DiscountUpdate:
-        for name in ("name", "discount_type", "discount_value", "applicable_to", "start_date"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        return self
+    not_null = frozenset(
+        {"name", "discount_type", "discount_value", "applicable_to", "start_date", "is_active"}
+    )
 
 
 class DiscountRead(ReadModel):

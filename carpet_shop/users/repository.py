@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy import Select, func, or_, select
 
+from carpet_shop.core import like
 from carpet_shop.core.repository import SoftDeleteRepository
 from carpet_shop.users.models import Role, User
 
@@ -53,8 +54,11 @@ class UserRepository(SoftDeleteRepository[User]):
         if is_active is not None:
             stmt = stmt.where(User.is_active.is_(is_active))
         if q:
-            pattern = f"%{q.lower()}%"
+            pattern = like.contains(q.lower())
             stmt = stmt.where(
-                or_(User.username.like(pattern), func.lower(User.full_name).like(pattern))
+                or_(
+                    func.lower(User.username).like(pattern, escape=like.ESCAPE),
+                    func.lower(User.full_name).like(pattern, escape=like.ESCAPE),
+                )
             )
         return stmt.order_by(User.username)

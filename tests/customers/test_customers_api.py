@@ -158,9 +158,7 @@ def test_a_customer_who_owes_cannot_be_deleted(client, shop, factory):
 
 def test_unknown_and_malformed_ids(client, shop):
     assert_error(client.get(f"/api/customers/{uuid.uuid4()}", headers=shop.as_a), 404, "NOT_FOUND")
-    assert_error(
-        client.get("/api/customers/not-a-uuid", headers=shop.as_a), 422, "VALIDATION_ERROR"
-    )
+    assert_error(client.get("/api/customers/not-a-uuid", headers=shop.as_a), 404, "NOT_FOUND")
     assert_error(client.get("/api/customers"), 401, "UNAUTHORIZED")
     assert_error(client.post("/api/customers", json={}), 401, "UNAUTHORIZED")
 
