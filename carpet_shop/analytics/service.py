@@ -30,7 +30,7 @@ from carpet_shop.analytics.repository import (
 from carpet_shop.analytics.rollups import rebuild, record_return, record_sale
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.catalog.views import LowStockDefaults
-from carpet_shop.core.clock import Clock, shop_today
+from carpet_shop.core.clock import Clock, in_zone, shop_today
 from carpet_shop.core.periods import Window, days_window
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.debts import service as debts_service
@@ -167,7 +167,7 @@ def _fold(
 
 def _day_key(tz: ZoneInfo, group_by: GroupBy = GroupBy.DAY) -> Callable[[datetime], datetime]:
     def key(instant: datetime) -> datetime:
-        day = instant.astimezone(tz).date()
+        day = in_zone(instant, tz).date()
         if group_by == GroupBy.WEEK:
             day -= timedelta(days=day.weekday())
         elif group_by == GroupBy.MONTH:
@@ -179,7 +179,7 @@ def _day_key(tz: ZoneInfo, group_by: GroupBy = GroupBy.DAY) -> Callable[[datetim
 
 def _hour_key(tz: ZoneInfo) -> Callable[[datetime], datetime]:
     def key(instant: datetime) -> datetime:
-        return instant.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+        return in_zone(instant, tz).replace(minute=0, second=0, microsecond=0)
 
     return key
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from carpet_shop.audit import service
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.audit.schemas import AuditLogRead
 from carpet_shop.auth.dependencies import AdminActor
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppSettings, DbSession
 from carpet_shop.core.envelope import ListEnvelope, page_of
 from carpet_shop.core.openapi import AUTHED, errors
@@ -33,8 +33,8 @@ def list_audit_logs(
     entity_type: Annotated[str | None, Query(max_length=40)] = None,
     entity_id: uuid.UUID | None = None,
     action: AuditAction | None = None,
-    date_from: Annotated[date | None, Query(description="First shop day, inclusive")] = None,
-    date_to: Annotated[date | None, Query(description="Last shop day, inclusive")] = None,
+    date_from: Annotated[ShopDay | None, Query(description="First shop day, inclusive")] = None,
+    date_to: Annotated[ShopDay | None, Query(description="Last shop day, inclusive")] = None,
 ) -> ListEnvelope[AuditLogRead]:
     rows, total = service.list_entries(
         session,

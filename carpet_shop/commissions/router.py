@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +9,7 @@ from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.commissions import service
 from carpet_shop.commissions.models import CommissionStatus
 from carpet_shop.commissions.schemas import CommissionRead
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
@@ -25,8 +25,8 @@ async def _period(
     period: Annotated[
         Period | None, Query(description="today, week (from Monday), month, custom")
     ] = None,
-    date_from: Annotated[date | None, Query(description="First shop day, inclusive")] = None,
-    date_to: Annotated[date | None, Query(description="Last shop day, inclusive")] = None,
+    date_from: Annotated[ShopDay | None, Query(description="First shop day, inclusive")] = None,
+    date_to: Annotated[ShopDay | None, Query(description="Last shop day, inclusive")] = None,
 ) -> Window | None:
     return resolve(period, date_from, date_to, clock, settings.tz)
 

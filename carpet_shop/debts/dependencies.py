@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from carpet_shop.core import clock as clocks
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.schemas import ShortText
 from carpet_shop.debts.models import DebtStatus
@@ -27,8 +28,8 @@ async def debt_filters(
     ] = None,
     customer_id: uuid.UUID | None = None,
     q: Annotated[ShortText | None, Query(description="Customer name or phone (any part)")] = None,
-    deadline_from: Annotated[date | None, Query(description="Deadline on or after")] = None,
-    deadline_to: Annotated[date | None, Query(description="Deadline on or before")] = None,
+    deadline_from: Annotated[ShopDay | None, Query(description="Deadline on or after")] = None,
+    deadline_to: Annotated[ShopDay | None, Query(description="Deadline on or before")] = None,
 ) -> DebtFilters:
     return DebtFilters(
         status=status,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.schemas import Name, ReadModel, RequestModel
 from carpet_shop.core.types import DecimalNumber, PositiveMoney
 from carpet_shop.customers.phone import UzPhone
@@ -23,7 +24,7 @@ class DebtCreate(RequestModel):
     customer_name: Name | None = Field(default=None, examples=["Aziz Rahimov"])
     customer_phone: UzPhone | None = Field(default=None, examples=["+998 90 123 45 67"])
     total_amount: PositiveMoney = Field(examples=[1500000])
-    payment_deadline: date = Field(description="Last shop day to pay; must be after today")
+    payment_deadline: ShopDay = Field(description="Last shop day to pay; must be after today")
     note: Note | None = None
     sale_id: uuid.UUID | None = Field(default=None, description="The sale this credit is for")
     branch_id: uuid.UUID | None = Field(
@@ -43,7 +44,7 @@ class DebtUpdate(RequestModel):
     customer_name: Name | None = None
     customer_phone: UzPhone | None = None
     note: Note | None = None
-    payment_deadline: date | None = None
+    payment_deadline: ShopDay | None = None
     total_amount: PositiveMoney | None = None
 
 

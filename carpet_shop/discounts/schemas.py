@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from carpet_shop.catalog.models import Category
+from carpet_shop.core.dates import ShopInstant
 from carpet_shop.core.schemas import Name, ReadModel, RequestModel
 from carpet_shop.core.types import DecimalNumber, PositiveMoney
 from carpet_shop.discounts.models import DiscountScope, DiscountType
@@ -24,8 +25,8 @@ class DiscountCreate(RequestModel):
     )
     target_category: Category | None = Field(default=None, description="For CATEGORY")
     branch_id: uuid.UUID | None = Field(default=None, description="Only this branch; all if null")
-    start_date: AwareDatetime
-    end_date: AwareDatetime | None = Field(default=None, description="Exclusive; open if null")
+    start_date: ShopInstant
+    end_date: ShopInstant | None = Field(default=None, description="Exclusive; open if null")
     is_active: bool = True
 
 
@@ -39,8 +40,8 @@ class DiscountUpdate(RequestModel):
     target_id: uuid.UUID | None = None
     target_category: Category | None = None
     branch_id: uuid.UUID | None = None
-    start_date: AwareDatetime | None = None
-    end_date: AwareDatetime | None = None
+    start_date: ShopInstant | None = None
+    end_date: ShopInstant | None = None
     is_active: bool | None = None
 
     not_null = frozenset(

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
@@ -84,8 +84,8 @@ def list_returns(
     status: ReturnStatus | None = None,
     sale_id: uuid.UUID | None = None,
     period: Annotated[Period | None, Query(description="When requested")] = None,
-    date_from: Annotated[date | None, Query(description="First shop day, inclusive")] = None,
-    date_to: Annotated[date | None, Query(description="Last shop day, inclusive")] = None,
+    date_from: Annotated[ShopDay | None, Query(description="First shop day, inclusive")] = None,
+    date_to: Annotated[ShopDay | None, Query(description="Last shop day, inclusive")] = None,
 ) -> ListEnvelope[ReturnRead]:
     window = resolve(period, date_from, date_to, clock, settings.tz)
     views, total = service.list_returns(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
 from sqlalchemy import ColumnElement, exists, select
 
 from carpet_shop.auth.dependencies import Scope
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.periods import Period, Window, resolve
 from carpet_shop.core.repository import BranchScope
@@ -69,9 +69,11 @@ async def sale_filters(
         Period | None, Query(description="today, week (from Monday), month, custom")
     ] = None,
     date_from: Annotated[
-        date | None, Query(description="First shop day (custom), inclusive")
+        ShopDay | None, Query(description="First shop day (custom), inclusive")
     ] = None,
-    date_to: Annotated[date | None, Query(description="Last shop day (custom), inclusive")] = None,
+    date_to: Annotated[
+        ShopDay | None, Query(description="Last shop day (custom), inclusive")
+    ] = None,
     seller_id: uuid.UUID | None = None,
     payment_type: PaymentType | None = None,
     product_id: uuid.UUID | None = None,

@@ -3,15 +3,15 @@ and the director's. The seller's is a separate class, never a blanked copy of th
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from carpet_shop.catalog.models import ProductType
+from carpet_shop.core.dates import ShopDay, ShopInstant
 from carpet_shop.core.schemas import ReadModel, RequestModel
 from carpet_shop.core.types import DecimalNumber, PositiveMoney
 from carpet_shop.customers.phone import UzPhone
@@ -65,12 +65,12 @@ class SaleCreate(RequestModel):
         default=None, description="Any Uzbek spelling; stored as +998XXXXXXXXX"
     )
     # `dt.date`: in this class `date` is the field below.
-    debt_deadline: dt.date | None = Field(
+    debt_deadline: ShopDay | None = Field(
         default=None,
         description="Credit sales only: the last shop day to pay the debt; after today",
     )
     note: Note | None = None
-    date: AwareDatetime | None = Field(
+    date: ShopInstant | None = Field(
         default=None, description="When it was sold (admin only, for back-filling); now if left out"
     )
 
