@@ -475,6 +475,9 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
+LEFT_OUT: Any = object()
+
+
 @dataclass
 class TwoBranches:
     """Two branches with their people, signed in, and a collection with a few sizes."""
@@ -506,7 +509,8 @@ class TwoBranches:
         return self.factory.product(branch=branch or self.branch_a, **fields)
 
     def product_json(self, **fields: Any) -> dict[str, Any]:
-        """A valid POST /api/products body for branch A; override any field."""
+        """A valid POST /api/products body for branch A; override any field, or leave it out
+        with LEFT_OUT (a seller's body has no buy price)."""
         body: dict[str, Any] = {
             "name": "Lara bej",
             "category": "Gilamlar",
@@ -519,7 +523,7 @@ class TwoBranches:
             "branch_id": str(self.branch_a.id),
         }
         body.update(fields)
-        return body
+        return {name: value for name, value in body.items() if value is not LEFT_OUT}
 
     def get(self, who: str, url: str, **params: Any) -> Any:
         return self.client.get(url, params=params, headers=self.headers[who])

@@ -109,7 +109,8 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     category: Mapped[Category] = mapped_column(_enum(Category, "product_category"))
     collection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections.id"))
     type: Mapped[ProductType] = mapped_column(_enum(ProductType, "product_type"))
-    buy_price: Mapped[Decimal]
+    # None: added by a seller, waiting for the director's cost (not sold until then).
+    buy_price: Mapped[Decimal | None]
     sell_price: Mapped[Decimal]
     sell_price_per_meter: Mapped[Decimal | None]
     quantity: Mapped[int] = mapped_column(default=0)

@@ -383,6 +383,13 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         )
         return stmt.order_by(stock_hundredths(), Product.search_name, Product.id)
 
+    def without_cost(self) -> Select[Product]:
+        return (
+            select(Product)
+            .where(Product.deleted_at.is_(None), Product.buy_price.is_(None))
+            .order_by(Product.created_at, Product.id)
+        )
+
     def set_sizes(
         self, product_id: uuid.UUID, sizes: Sequence[tuple[str, Decimal, Decimal]]
     ) -> None:

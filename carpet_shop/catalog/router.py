@@ -15,6 +15,7 @@ from carpet_shop.catalog.schemas import (
     AnyProductRead,
     Facets,
     PhotoUpload,
+    ProductAdminRead,
     ProductCreate,
     ProductSuggestion,
     ProductUpdate,
@@ -23,7 +24,7 @@ from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of, page_response
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
-from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.pagination import Page, PageParams
 from carpet_shop.core.query import query_parameters, query_reader
 from carpet_shop.core.schemas import NO_NUL
 
@@ -122,6 +123,20 @@ def create_product(
 ) -> Envelope[AnyProductRead]:
     product = service.create_product(session, actor, clock, body, photos)
     return ok(views.one(product), "Product created")
+
+
+@router.get(
+    "/api/products/without-cost",
+    response_model=ListEnvelope[ProductAdminRead],
+    responses=errors(*AUTHED, 403),
+    summary="Products sellers added without a buy price, oldest first (admin): "
+    "they are not sold until the director sets one",
+)
+def products_without_cost(
+    actor: AdminActor, session: DbSession, views: Views, page: Page
+) -> ListEnvelope[AnyProductRead]:
+    products, total = service.list_without_cost(session, page)
+    return page_of(views.many(products), page, total)
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,6 +18,19 @@ from carpet_shop.core.errors import Forbidden, ValidationFailed
 from carpet_shop.core.types import HUNDREDTH
 
 ZERO = Decimal("0")
+
+
+# What goods cost is the director's figure: a seller never writes it (nor reads it).
+DIRECTORS_FIELDS = frozenset({"buy_price"})
+
+
+def directors_fields(actor: Actor, sent: Iterable[str]) -> None:
+    """403 naming each of the director's fields a seller's request carries, even as null."""
+    if actor.is_admin:
+        return
+    refused = sorted(DIRECTORS_FIELDS.intersection(sent))
+    if refused:
+        raise Forbidden(f"Only the director sets {', '.join(refused)}", details={"fields": refused})
 
 
 def own_branch(actor: Actor, branch_id: uuid.UUID) -> None:

@@ -34,6 +34,7 @@ ProductName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Pieces = Annotated[int, Field(ge=0, le=1_000_000)]
 # A base64 image (optionally a data: URL), or the URL an upload returned. The body limit and
 # the upload limit bound it; this only keeps the field from being unbounded.
+StockReason = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 PhotoText = Annotated[str, StringConstraints(min_length=1, max_length=16_000_000)]
 
 
@@ -95,7 +96,12 @@ class ProductCreate(RequestModel):
     )
     collection_id: uuid.UUID | None = None
     type: ProductType = ProductType.UNIT
-    buy_price: PositiveMoney = Field(description="Per piece, or per metre for meter products")
+    buy_price: PositiveMoney | None = Field(
+        default=None,
+        description="Per piece, or per metre for meter products. The director's alone: "
+        "required from the director, refused (403) from a seller; a product a seller adds "
+        "waits for its cost (GET /api/products/without-cost) and is not sold until priced",
+    )
     sell_price: PositiveMoney | None = None
     sell_price_per_meter: PositiveMoney | None = None
     quantity: Pieces = 0
@@ -133,6 +139,11 @@ class ProductUpdate(RequestModel):
     branch_id: uuid.UUID | None = Field(
         default=None, description="Cannot change: move stock with a transfer"
     )
+    stock_reason: StockReason | None = Field(
+        default=None,
+        description="Why quantity or remaining_length changes (required then); kept on the "
+        "ledger movement and in the audit log",
+    )
 
 
 class ProductRead(ReadModel):
@@ -168,7 +179,9 @@ class ProductRead(ReadModel):
 
 
 class ProductAdminRead(ProductRead):
-    buy_price: DecimalNumber
+    buy_price: DecimalNumber | None = Field(
+        description="null: added by a seller, waiting for the director's cost"
+    )
 
 
 # The director gets ProductAdminRead, a seller ProductRead (catalog.views decides).

@@ -128,6 +128,12 @@ def list_low_stock(
     return repo.paginate(repo.low_stock(scope, defaults.pieces, defaults.metres), page)
 
 
+def list_without_cost(session: Session, page: PageParams) -> tuple[Sequence[Product], int]:
+    """Products sellers added, waiting for the director's buy price (not sold until then)."""
+    repo = ProductRepository(session)
+    return repo.paginate(repo.without_cost(), page)
+
+
 def count_low_stock(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
     repo = ProductRepository(session)
     return repo.count(repo.low_stock(scope, defaults.pieces, defaults.metres))
@@ -153,6 +159,9 @@ def create_product(
     data: ProductCreate,
     photos: PhotoStore | None = None,
 ) -> Product:
+    rules.directors_fields(actor, data.model_fields_set)
+    if actor.is_admin and data.buy_price is None:
+        raise ValidationFailed.field("buy_price", "The director gives the buy price")
     branch_id = rules.target_branch(session, actor, data.branch_id)
     collection = master.resolve_collection(session, data.collection, data.collection_id)
     prices = rules.prices(data.type, data.sell_price, data.sell_price_per_meter)
@@ -175,7 +184,7 @@ def create_product(
             collection_id=collection.id,
             collection_ref=collection,
             type=data.type,
-            buy_price=rules.cents(data.buy_price),
+            buy_price=rules.cents_or_none(data.buy_price),
             sell_price=prices.sell_price,
             sell_price_per_meter=prices.sell_price_per_meter,
             quantity=0,
@@ -205,20 +214,38 @@ def create_product(
     return product
 
 
+def _stock_reason(product: Product, changes: dict[str, Any]) -> str | None:
+    """The reason a stock edit gives: required when the level changes, and only sent with
+    a level (quantity or remaining_length)."""
+    reason: str | None = changes.get("stock_reason")
+    field = "quantity" if product.type == ProductType.UNIT else "remaining_length"
+    level = changes.get(field)
+    if level is not None and Decimal(level) != product.stock and reason is None:
+        raise ValidationFailed.field(
+            "stock_reason", f"Say why {field} changes; the reason is kept in the stock ledger"
+        )
+    if reason is not None and level is None:
+        raise ValidationFailed.field("stock_reason", f"Only with a new {field}")
+    return reason
+
+
 def _edit_stock(
     session: Session, actor: Actor, clock: Clock, product: Product, changes: dict[str, Any]
 ) -> None:
-    """Quantity and length edits: `edit` movements, then the roll's total_length."""
+    """Quantity and length edits: `edit` movements with their reason, then the roll's
+    total_length."""
     document = ledger.Document(ENTITY, product.id)
     if product.type == ProductType.UNIT:
         rules.no_lengths(changes.get("total_length"), changes.get("remaining_length"))
+        reason = _stock_reason(product, changes)
         if changes.get("quantity") is not None:
             counted = Decimal(changes["quantity"])
             ledger.set_level(
-                session, clock, product, counted, MovementKind.EDIT, document, actor.id
+                session, clock, product, counted, MovementKind.EDIT, document, actor.id, reason
             )
         return
     rules.no_pieces(changes.get("quantity"))
+    reason = _stock_reason(product, changes)
     remaining = changes.get("remaining_length")
     total = changes.get("total_length")
     new_remaining = remaining if remaining is not None else product.stock
@@ -227,7 +254,9 @@ def _edit_stock(
         field = "remaining_length" if remaining is not None else "total_length"
         raise ValidationFailed.field(field, "The roll's total_length is less than what remains")
     if remaining is not None:
-        ledger.set_level(session, clock, product, remaining, MovementKind.EDIT, document, actor.id)
+        ledger.set_level(
+            session, clock, product, remaining, MovementKind.EDIT, document, actor.id, reason
+        )
     product.total_length = new_total
 
 
@@ -241,6 +270,7 @@ def update_product(
 ) -> Product:
     product = get_product(session, product_id)
     rules.own_branch(actor, product.branch_id)
+    rules.directors_fields(actor, data.model_fields_set)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("type") not in (None, product.type):
         raise ValidationFailed.field("type", "A product's type cannot change; add a new product")
@@ -295,15 +325,11 @@ def update_product(
         repo.set_sizes(product.id, checked_sizes)
     product.updated_at = clock.now()
     repo.flush()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        product.id,
-        audit.diff(before, audit.snapshot(product, AUDITED_FIELDS)),
-    )
+    diff = audit.diff(before, audit.snapshot(product, AUDITED_FIELDS))
+    if diff.keys() & {"quantity", "remaining_length"}:
+        # The director reads a stock edit's reason beside it (a seller's edits above all).
+        diff["stock_reason"] = {"old": None, "new": changes.get("stock_reason")}
+    audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, product.id, diff)
     return product
 
 

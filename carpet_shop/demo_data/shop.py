@@ -196,11 +196,15 @@ def prepare_shop(
                     i,
                     p.type == ProductType.METER,
                     int(p.standard_price * 100),
-                    int(p.buy_price * 100),
+                    int((p.buy_price or 0) * 100),
                 )
                 for p in session.scalars(
                     select(Product)
-                    .where(Product.branch_id == b.id, Product.deleted_at.is_(None))
+                    .where(
+                        Product.branch_id == b.id,
+                        Product.deleted_at.is_(None),
+                        Product.buy_price.is_not(None),  # not sold until priced
+                    )
                     .order_by(Product.name)
                 )
             ]

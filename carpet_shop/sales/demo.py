@@ -65,7 +65,7 @@ def _body(plan: _Plan, product: Product, day: date) -> dict[str, Any] | None:
     quantity = Decimal(plan.quantity)
     if product.type == ProductType.UNIT:
         quantity = quantity.to_integral_value()
-    if quantity > product.stock:
+    if quantity > product.stock or product.buy_price is None:
         return None
     # Round so'm prices to the thousand, as a shop would; never below the buy price.
     amount = round_money(product.standard_price * quantity * Decimal(plan.markup)) / THOUSAND

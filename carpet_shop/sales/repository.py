@@ -58,7 +58,7 @@ class ProductForSale(NamedTuple):
     branch_code: str
     branch_name: str
     branch_deleted: bool
-    buy_price: Decimal
+    buy_price: Decimal | None
     sell_price: Decimal
     sell_price_per_meter: Decimal | None
     available_sizes: list[str] | None

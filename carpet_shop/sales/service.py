@@ -109,6 +109,15 @@ def _price(
     below: list[dict[str, str]] = []
     for item in items:
         product = products[item.product_id]
+        if product.buy_price is None:
+            raise Conflict(
+                f"{product.name} has no buy price yet: the director prices it before it is sold",
+                details={
+                    "reason": "cost_unknown",
+                    "product_id": str(product.id),
+                    "field": item.at("product_id"),
+                },
+            )
         applied = discounts.get(product.id)
         line = price_line(
             quantity=item.quantity,

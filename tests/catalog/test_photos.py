@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from tests.factories import TwoBranches, assert_error
+from tests.factories import LEFT_OUT, TwoBranches, assert_error
 
 
 @pytest.fixture
@@ -136,7 +136,9 @@ def test_a_base64_photo_in_product_json_becomes_files(shop, settings):
 
 def test_an_uploaded_url_is_a_product_photo_and_null_removes_it(shop):
     uploaded = upload(shop, "editor_a", png_bytes((640, 480))).json()["data"]
-    created = shop.post("editor_a", "/api/products", shop.product_json(photo=uploaded["url"]))
+    created = shop.post(
+        "editor_a", "/api/products", shop.product_json(buy_price=LEFT_OUT, photo=uploaded["url"])
+    )
     product = created.json()["data"]
     assert (product["photo"], product["photo_thumb"]) == (uploaded["url"], uploaded["thumb_url"])
     cleared = shop.put("editor_a", f"/api/products/{product['id']}", {"photo": None})
