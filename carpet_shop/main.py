@@ -21,8 +21,9 @@ from carpet_shop.branches.router import router as branches_router
 from carpet_shop.catalog.master_router import collections_router, sizes_router
 from carpet_shop.catalog.router import router as products_router
 from carpet_shop.commissions.router import router as commissions_router
-from carpet_shop.core import openapi
+from carpet_shop.core import docs, openapi
 from carpet_shop.core.clock import Clock, SystemClock
+from carpet_shop.core.compression import CompressionMiddleware
 from carpet_shop.core.config import Settings, get_settings
 from carpet_shop.core.database import Database
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
@@ -125,6 +126,8 @@ def create_app(
         openapi_tags=TAGS,
         license_info={"name": "MIT"},
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -139,8 +142,9 @@ def create_app(
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed", "ETag"],
     )
+    app.add_middleware(CompressionMiddleware)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
 
     # Busiest first: FastAPI tries the routers in this order, and every route it passes costs
@@ -169,6 +173,7 @@ def create_app(
     for router in routers:
         app.include_router(router)
     openapi.install(app)
+    docs.install(app)
     # Product photos (re-encoded JPEGs only; see catalog/photos.py).
     uploads = Path(settings.uploads_dir)
     uploads.mkdir(parents=True, exist_ok=True)

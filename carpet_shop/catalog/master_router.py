@@ -3,7 +3,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor
 from carpet_shop.catalog import master
@@ -17,6 +18,7 @@ from carpet_shop.catalog.schemas import (
 )
 from carpet_shop.core.dependencies import AppClock, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
+from carpet_shop.core.etag import tagged
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.schemas import NO_NUL
@@ -27,22 +29,24 @@ sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"])
 
 @collections_router.get("", response_model=ListEnvelope[CollectionRead], responses=errors(*AUTHED))
 def list_collections(
+    request: Request,
     actor: CurrentActor,
     session: DbSession,
     page: Page,
     q: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
-) -> ListEnvelope[CollectionRead]:
+) -> Response:
     rows, total = master.list_collections(session, page, q)
-    return page_of([CollectionRead.model_validate(c) for c in rows], page, total)
+    return tagged(request, page_of([CollectionRead.model_validate(c) for c in rows], page, total))
 
 
 @collections_router.get(
     "/{collection_id}", response_model=Envelope[CollectionRead], responses=errors(*AUTHED, 404)
 )
 def read_collection(
-    collection_id: uuid.UUID, actor: CurrentActor, session: DbSession
-) -> Envelope[CollectionRead]:
-    return ok(CollectionRead.model_validate(master.get_collection(session, collection_id)))
+    request: Request, collection_id: uuid.UUID, actor: CurrentActor, session: DbSession
+) -> Response:
+    collection = master.get_collection(session, collection_id)
+    return tagged(request, ok(CollectionRead.model_validate(collection)))
 
 
 @collections_router.post(
@@ -94,6 +98,7 @@ def delete_collection(
     summary="Sizes by width then height; for a collection, its own and those for all",
 )
 def list_sizes(
+    request: Request,
     actor: CurrentActor,
     session: DbSession,
     page: Page,
@@ -104,7 +109,7 @@ def list_sizes(
     include_global: Annotated[
         bool, Query(description="With a collection: also the sizes for all collections")
     ] = True,
-) -> ListEnvelope[SizeRead]:
+) -> Response:
     rows, total = master.list_sizes(
         session,
         page,
@@ -112,12 +117,14 @@ def list_sizes(
         collection=collection,
         include_global=include_global,
     )
-    return page_of([SizeRead.model_validate(s) for s in rows], page, total)
+    return tagged(request, page_of([SizeRead.model_validate(s) for s in rows], page, total))
 
 
 @sizes_router.get("/{size_id}", response_model=Envelope[SizeRead], responses=errors(*AUTHED, 404))
-def read_size(size_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> Envelope[SizeRead]:
-    return ok(SizeRead.model_validate(master.get_size(session, size_id)))
+def read_size(
+    request: Request, size_id: uuid.UUID, actor: CurrentActor, session: DbSession
+) -> Response:
+    return tagged(request, ok(SizeRead.model_validate(master.get_size(session, size_id))))
 
 
 @sizes_router.post(

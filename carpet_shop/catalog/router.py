@@ -21,8 +21,9 @@ from carpet_shop.catalog.schemas import (
     ProductUpdate,
 )
 from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
-from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of, page_response
+from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
+from carpet_shop.core.etag import tagged, tagged_page
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page, PageParams
 from carpet_shop.core.query import query_parameters, query_reader
@@ -52,10 +53,10 @@ async def list_products(
     scope = actor.list_scope(query.branch_id)
     views = views_for(request, actor)
     page = query.page_params()
-    data, total = await database.run(
+    data, tag, total = await database.run(
         service.list_products, database, session, scope, views, query.filters(), query.sort, page
     )
-    return page_response(data, page, total)
+    return tagged_page(request, data, tag, page, total)
 
 
 @router.get(
@@ -88,6 +89,7 @@ def autocomplete(
     summary="Drill-down: categories → collections → widths → heights, with product counts",
 )
 def catalog_facets(
+    request: Request,
     actor: CurrentActor,
     scope: Scope,
     session: DbSession,
@@ -96,7 +98,7 @@ def catalog_facets(
     collection_id: uuid.UUID | None = None,
     width: QueryMetres = None,
     type: ProductType | None = None,
-) -> Envelope[Facets]:
+) -> Response:
     filters = ProductFilters(
         category=category,
         collection=(collection.strip() or None) if collection else None,
@@ -104,7 +106,7 @@ def catalog_facets(
         width=width,
         type=type,
     )
-    return ok(service.facets(session, scope, filters))
+    return tagged(request, ok(service.facets(session, scope, filters)))
 
 
 @router.post(
@@ -145,9 +147,9 @@ def products_without_cost(
     responses=errors(*AUTHED, 403, 404),
 )
 def read_product(
-    product_id: uuid.UUID, actor: CurrentActor, session: DbSession, views: Views
-) -> Envelope[AnyProductRead]:
-    return ok(views.one(service.read_product(session, actor.scope(), product_id)))
+    request: Request, product_id: uuid.UUID, actor: CurrentActor, session: DbSession, views: Views
+) -> Response:
+    return tagged(request, ok(views.one(service.read_product(session, actor.scope(), product_id))))
 
 
 @router.put(

@@ -34,6 +34,7 @@ from carpet_shop.core.clock import Clock
 from carpet_shop.core.database import Database
 from carpet_shop.core.envelope import rows_json
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.etag import content_tag
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.repository import BranchScope
@@ -90,9 +91,9 @@ def list_products(
     filters: ProductFilters,
     sort: ProductSort,
     page: PageParams,
-) -> tuple[bytes, int]:
-    """A page of products as the JSON array of a list envelope (see catalog.views), and the
-    total.
+) -> tuple[bytes, str, int]:
+    """A page of products as the JSON array of a list envelope (see catalog.views), its
+    content tag (core.etag) and the total.
 
     Phones scroll the same pages over and over between sales, so a page is kept until the
     next commit. Its key holds everything the answer depends on: the view (the director's
@@ -100,11 +101,12 @@ def list_products(
     and the page."""
     key = (views, scope.list_branch_id, filters, sort, page)
 
-    def read() -> tuple[bytes, int]:
+    def read() -> tuple[bytes, str, int]:
         rows, total = ProductRepository(session).listing_page(scope, filters, sort, page)
-        return rows_json(views.listed(rows)), total
+        data = rows_json(views.listed(rows))
+        return data, content_tag(data), total
 
-    pages: ReadCache[tuple[bytes, int]] = database.read_cache(
+    pages: ReadCache[tuple[bytes, str, int]] = database.read_cache(
         "catalog.listed_pages", LISTED_PAGES_KEPT
     )
     return pages.get_or_make(database.commit_mark(session), key, read)
