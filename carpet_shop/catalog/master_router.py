@@ -19,7 +19,7 @@ from carpet_shop.catalog.schemas import (
 from carpet_shop.core.dependencies import AppClock, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.etag import tagged
-from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.openapi import AUTHED, TAGGED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.schemas import NO_NUL
 
@@ -27,7 +27,12 @@ collections_router = APIRouter(prefix="/api/collections", tags=["collections"])
 sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"])
 
 
-@collections_router.get("", response_model=ListEnvelope[CollectionRead], responses=errors(*AUTHED))
+@collections_router.get(
+    "",
+    response_model=ListEnvelope[CollectionRead],
+    responses=errors(*AUTHED),
+    openapi_extra=TAGGED,
+)
 def list_collections(
     request: Request,
     actor: CurrentActor,
@@ -40,7 +45,10 @@ def list_collections(
 
 
 @collections_router.get(
-    "/{collection_id}", response_model=Envelope[CollectionRead], responses=errors(*AUTHED, 404)
+    "/{collection_id}",
+    response_model=Envelope[CollectionRead],
+    responses=errors(*AUTHED, 404),
+    openapi_extra=TAGGED,
 )
 def read_collection(
     request: Request, collection_id: uuid.UUID, actor: CurrentActor, session: DbSession
@@ -96,6 +104,7 @@ def delete_collection(
     response_model=ListEnvelope[SizeRead],
     responses=errors(*AUTHED),
     summary="Sizes by width then height; for a collection, its own and those for all",
+    openapi_extra=TAGGED,
 )
 def list_sizes(
     request: Request,
@@ -120,7 +129,12 @@ def list_sizes(
     return tagged(request, page_of([SizeRead.model_validate(s) for s in rows], page, total))
 
 
-@sizes_router.get("/{size_id}", response_model=Envelope[SizeRead], responses=errors(*AUTHED, 404))
+@sizes_router.get(
+    "/{size_id}",
+    response_model=Envelope[SizeRead],
+    responses=errors(*AUTHED, 404),
+    openapi_extra=TAGGED,
+)
 def read_size(
     request: Request, size_id: uuid.UUID, actor: CurrentActor, session: DbSession
 ) -> Response:

@@ -24,7 +24,7 @@ from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.etag import tagged, tagged_page
-from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.openapi import AUTHED, TAGGED, errors
 from carpet_shop.core.pagination import Page, PageParams
 from carpet_shop.core.query import query_parameters, query_reader
 from carpet_shop.core.schemas import NO_NUL
@@ -37,7 +37,7 @@ router = APIRouter(tags=["products"])
     response_model=ListEnvelope[AnyProductRead],
     responses=errors(*AUTHED, 403),
     summary="Products; a seller gets their branch only and never the buy price",
-    openapi_extra=query_parameters(ProductListQuery),
+    openapi_extra=query_parameters(ProductListQuery) | TAGGED,
 )
 async def list_products(
     request: Request,
@@ -87,6 +87,7 @@ def autocomplete(
     response_model=Envelope[Facets],
     responses=errors(*AUTHED, 403),
     summary="Drill-down: categories → collections → widths → heights, with product counts",
+    openapi_extra=TAGGED,
 )
 def catalog_facets(
     request: Request,
@@ -145,6 +146,7 @@ def products_without_cost(
     "/api/products/{product_id}",
     response_model=Envelope[AnyProductRead],
     responses=errors(*AUTHED, 403, 404),
+    openapi_extra=TAGGED,
 )
 def read_product(
     request: Request, product_id: uuid.UUID, actor: CurrentActor, session: DbSession, views: Views

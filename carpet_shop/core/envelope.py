@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
+from carpet_shop.core.errors import ErrorCode
 from carpet_shop.core.pagination import PageParams
 
 T = TypeVar("T")
@@ -42,7 +43,7 @@ class ErrorField(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    code: str = Field(examples=["VALIDATION_ERROR"])
+    code: ErrorCode = Field(examples=["VALIDATION_ERROR"])
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
 
@@ -94,5 +95,5 @@ def error_envelope(
     code: str, message: str, details: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     return ErrorEnvelope(
-        error=ErrorBody(code=code, message=message, details=details or {})
+        error=ErrorBody(code=ErrorCode(code), message=message, details=details or {})
     ).model_dump(mode="json")

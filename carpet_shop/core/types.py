@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, WithJsonSchema
 from sqlalchemy import BigInteger, DateTime, Dialect, Integer, Numeric
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
@@ -86,15 +86,38 @@ def _decimal_to_json_number(value: Decimal) -> int | float:
     return float(value)
 
 
+# How the OpenAPI document shows money and lengths: one JSON number (not `integer | number`,
+# nor the string Pydantic would also accept), exact to two decimal places, for generated
+# clients ("decimal" is the OpenAPI format registry's fixed-point number).
+TWO_PLACES: dict[str, Any] = {"type": "number", "format": "decimal", "x-fraction-digits": 2}
+
+
+def _number_schema(**bounds: Any) -> WithJsonSchema:
+    return WithJsonSchema(TWO_PLACES | bounds)
+
+
 # Response fields: exact decimals written as JSON numbers, as CONTRACT.md asks.
 DecimalNumber = Annotated[
-    Decimal, PlainSerializer(_decimal_to_json_number, return_type=int | float, when_used="json")
+    Decimal,
+    PlainSerializer(_decimal_to_json_number, return_type=int | float, when_used="json"),
+    _number_schema(),
 ]
 
 # Request fields. 15 significant digits keep every accepted value exactly representable.
 MAX_DIGITS = 15
-Money = Annotated[Decimal, Field(max_digits=MAX_DIGITS, decimal_places=2, allow_inf_nan=False)]
-PositiveMoney = Annotated[
-    Decimal, Field(gt=0, max_digits=MAX_DIGITS, decimal_places=2, allow_inf_nan=False)
+_MAX_MONEY = 10**13 - 1
+Money = Annotated[
+    Decimal,
+    Field(max_digits=MAX_DIGITS, decimal_places=2, allow_inf_nan=False),
+    _number_schema(maximum=_MAX_MONEY, minimum=-_MAX_MONEY),
 ]
-Metres = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False)]
+PositiveMoney = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=MAX_DIGITS, decimal_places=2, allow_inf_nan=False),
+    _number_schema(exclusiveMinimum=0, maximum=_MAX_MONEY),
+]
+Metres = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=9, decimal_places=2, allow_inf_nan=False),
+    _number_schema(minimum=0, maximum=9_999_999),
+]

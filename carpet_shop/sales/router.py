@@ -29,6 +29,7 @@ CREATE_SALE = "POST /api/sales"
 IdempotencyKey = Annotated[
     str | None,
     Header(
+        alias="Idempotency-Key",
         min_length=1,
         max_length=255,
         description="Any unique string per sale the app rings up; a retry with the same key "
