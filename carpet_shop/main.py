@@ -146,7 +146,11 @@ def create_app(
         expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed", "ETag"],
     )
     app.add_middleware(CompressionMiddleware)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_request_bytes,
+        default_language=settings.language,
+    )
 
     # Busiest first: FastAPI tries the routers in this order, and every route it passes costs
     # a match. Ringing up sales and browsing the catalog are most of a shop's traffic; the

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from carpet_shop.core import migrations
+from carpet_shop.core import i18n, migrations
 from carpet_shop.core.clock import FrozenClock
 from carpet_shop.core.config import Settings
 from carpet_shop.core.database import Database
@@ -124,6 +124,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         cors_origins=["http://localhost:5173"],
         # No background status job racing the test: tests run it directly with their clock.
         debt_status_interval_seconds=0,
+        # Messages in English unless a test asks for another language (tests/core/test_messages.py).
+        language="en",
     )
 
 
@@ -133,6 +135,16 @@ def db(settings: Settings, backend: Backend) -> Iterator[Database]:
     yield database
     backend.reset(database)
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _every_message_is_in_the_catalogs() -> Iterator[None]:
+    """Fails the test that made a message no catalog has, naming it (core.i18n.MISSING)."""
+    i18n.MISSING.clear()
+    yield
+    missing = sorted(i18n.MISSING)
+    i18n.MISSING.clear()
+    assert not missing, f"add to carpet_shop/locale/*/LC_MESSAGES/messages.po: {missing}"
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from carpet_shop.auth.schemas import LoginRequest, RefreshRequest, SessionRead, 
 from carpet_shop.core.dependencies import AppClock, DbSession, Meta
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import BadRequest, ValidationFailed
+from carpet_shop.core.field_messages import field_message_id
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.users import service as users_service
@@ -50,7 +51,7 @@ async def _login_body(request: Request) -> LoginRequest:
         return LoginRequest.model_validate(raw)
     except ValidationError as exc:
         fields = [
-            {"field": ".".join(map(str, e["loc"])) or "body", "message": e["msg"]}
+            {"field": ".".join(map(str, e["loc"])) or "body", "message": field_message_id(dict(e))}
             for e in exc.errors()
         ]
         raise ValidationFailed(

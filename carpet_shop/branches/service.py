@@ -18,6 +18,7 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.users import service as users_service
@@ -79,9 +80,13 @@ def _check_free(
     except_id: uuid.UUID | None = None,
 ) -> None:
     if name is not None and repo.name_taken(name, except_id=except_id):
-        raise Conflict(f"A branch named {name!r} already exists", details={"field": "name"})
+        raise Conflict(
+            Message("A branch named {name!r} already exists", name=name), details={"field": "name"}
+        )
     if code is not None and repo.code_taken(code, except_id=except_id):
-        raise Conflict(f"Branch code {code!r} is already used", details={"field": "code"})
+        raise Conflict(
+            Message("Branch code {code!r} is already used", code=code), details={"field": "code"}
+        )
 
 
 def create_branch(session: Session, actor: Actor, clock: Clock, data: BranchCreate) -> Branch:

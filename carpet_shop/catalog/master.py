@@ -16,6 +16,7 @@ from carpet_shop.catalog.text import as_uuid, parse_size
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 
 COLLECTION = "collection"
@@ -42,7 +43,10 @@ def resolve_collection(
     if collection_id is not None:
         found = repo.get(collection_id)
         if found is None:
-            raise ValidationFailed.field("collection_id", f"No collection {collection_id}")
+            raise ValidationFailed.field(
+                "collection_id",
+                Message("No collection {collection_id}", collection_id=collection_id),
+            )
         if name is not None and found.name.lower() != name.strip().lower():
             raise ValidationFailed.field("collection", "collection and collection_id disagree")
         return found
@@ -53,7 +57,9 @@ def resolve_collection(
     if found is None and by_id is not None:
         found = repo.get(by_id)
     if found is None:
-        raise ValidationFailed.field("collection", f"No collection named {name!r}")
+        raise ValidationFailed.field(
+            "collection", Message("No collection named {name!r}", name=name)
+        )
     return found
 
 
@@ -68,7 +74,10 @@ def _check_name_free(
     repo: CollectionRepository, name: str, except_id: uuid.UUID | None = None
 ) -> None:
     if repo.name_taken(name, except_id=except_id):
-        raise Conflict(f"A collection named {name!r} already exists", details={"field": "name"})
+        raise Conflict(
+            Message("A collection named {name!r} already exists", name=name),
+            details={"field": "name"},
+        )
 
 
 def create_collection(
@@ -118,7 +127,7 @@ def delete_collection(
     live, deleted = repo.product_counts(collection.id)
     if live or deleted:
         raise Conflict(
-            f"Collection {collection.name!r} is used by products",
+            Message("Collection {name!r} is used by products", name=collection.name),
             details={"products": live, "deleted_products": deleted},
         )
     before = audit.snapshot(collection, COLLECTION_FIELDS)
@@ -160,7 +169,9 @@ def list_sizes(
 def get_collection_for_field(session: Session, collection_id: uuid.UUID) -> Collection:
     found = CollectionRepository(session).get(collection_id)
     if found is None:
-        raise ValidationFailed.field("collection_id", f"No collection {collection_id}")
+        raise ValidationFailed.field(
+            "collection_id", Message("No collection {collection_id}", collection_id=collection_id)
+        )
     return found
 
 
@@ -170,8 +181,12 @@ def _check_size_free(
     if collection_id is not None:
         get_collection_for_field(session, collection_id)
     if SizeRepository(session).taken(size, collection_id, except_id=except_id):
-        where = "for this collection" if collection_id else "for all collections"
-        raise Conflict(f"Size {size} already exists {where}", details={"field": "size"})
+        template = (
+            "Size {size} already exists for this collection"
+            if collection_id
+            else "Size {size} already exists for all collections"
+        )
+        raise Conflict(Message(template, size=size), details={"field": "size"})
 
 
 def create_size(session: Session, actor: Actor, clock: Clock, data: SizeCreate) -> Size:

@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from carpet_shop.core.errors import PayloadTooLarge, ValidationFailed
+from carpet_shop.core.i18n import Message
 
 URL_PREFIX = "/uploads"
 FOLDER = "products"
@@ -51,7 +52,9 @@ class StoredPhoto:
 
 
 def _not_an_image(field: str) -> ValidationFailed:
-    return ValidationFailed.field(field, f"Not a readable image ({', '.join(FORMATS)})")
+    return ValidationFailed.field(
+        field, Message("Not a readable image ({names})", names=", ".join(FORMATS))
+    )
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -79,7 +82,7 @@ def decode(data: bytes, field: str) -> tuple[Image.Image, Image.Image]:
             with Image.open(io.BytesIO(data), formats=FORMATS) as source:
                 if source.width * source.height > MAX_PIXELS:
                     raise ValidationFailed.field(
-                        field, f"The image has more than {MAX_PIXELS} pixels"
+                        field, Message("The image has more than {limit} pixels", limit=MAX_PIXELS)
                     )
                 source.seek(0)
                 upright = ImageOps.exif_transpose(source)
@@ -96,7 +99,7 @@ class PhotoStore:
 
     def _too_large(self) -> PayloadTooLarge:
         return PayloadTooLarge(
-            f"A photo may be at most {self.max_bytes} bytes",
+            Message("A photo may be at most {max_bytes} bytes", max_bytes=self.max_bytes),
             details={"limit_bytes": self.max_bytes},
         )
 

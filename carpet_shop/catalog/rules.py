@@ -15,6 +15,7 @@ from carpet_shop.catalog.models import ProductType
 from carpet_shop.catalog.text import parse_size
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.errors import Forbidden, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.types import HUNDREDTH
 
 ZERO = Decimal("0")
@@ -45,7 +46,9 @@ def target_branch(session: Session, actor: Actor, branch_id: uuid.UUID | None) -
         return actor.branch_id
     own_branch(actor, branch_id)
     if not branches_service.exists(session, branch_id):
-        raise ValidationFailed.field("branch_id", f"No branch {branch_id}")
+        raise ValidationFailed.field(
+            "branch_id", Message("No branch {branch_id}", branch_id=branch_id)
+        )
     return branch_id
 
 
@@ -56,7 +59,10 @@ def checked_sizes(
     if unknown:
         raise ValidationFailed.field(
             "available_sizes",
-            f"Not sizes of this collection: {', '.join(unknown)}; add them under /api/sizes",
+            Message(
+                "Not sizes of this collection: {names}; add them under /api/sizes",
+                names=", ".join(unknown),
+            ),
         )
     return [parse_size(s) for s in sizes]
 

@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 from carpet_shop.core import like
+from carpet_shop.core.i18n import Message
 
 # Uzbek Latin writes o‘ and g‘ with U+02BB; phones and keyboards send any of these instead.
 APOSTROPHES = "\u02bb\u02bc\u2018\u2019\u0060\u00b4"
@@ -58,5 +59,7 @@ def parse_size(text: str) -> tuple[str, Decimal, Decimal]:
     if width <= 0 or height <= 0:
         raise ValueError("width and height must be more than zero")
     if width > MAX_SIDE or height > MAX_SIDE:
-        raise ValueError(f"width and height are at most {MAX_SIDE} metres")
+        raise ValueError(
+            Message("width and height are at most {MAX_SIDE} metres", MAX_SIDE=MAX_SIDE)
+        )
     return f"{format_metres(width)}×{format_metres(height)}", width, height

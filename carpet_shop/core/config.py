@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         "http://localhost:5173",
     ]
     timezone: str = "Asia/Tashkent"
+    # Messages follow Accept-Language (uz, ru, en); this one answers a client that sends none
+    # of them (CONTRACT.md "Languages").
+    language: Literal["uz", "ru", "en"] = "uz"
 
     uploads_dir: str = "uploads"
     max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)

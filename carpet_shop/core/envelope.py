@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
 from carpet_shop.core.errors import ErrorCode
+from carpet_shop.core.i18n import translate
 from carpet_shop.core.pagination import PageParams
 
 T = TypeVar("T")
@@ -55,7 +56,7 @@ class ErrorEnvelope(BaseModel):
 
 
 def ok(data: T, message: str = "OK") -> Envelope[T]:
-    return Envelope[T](data=data, message=message)
+    return Envelope[T](data=data, message=translate(message))
 
 
 def page_of(
@@ -63,7 +64,7 @@ def page_of(
 ) -> ListEnvelope[T]:
     return ListEnvelope[T](
         data=list(items),
-        message=message,
+        message=translate(message),
         meta=PageMeta(page=params.page, page_size=params.page_size, total=total),
     )
 
@@ -84,7 +85,7 @@ def page_response(data: bytes, params: PageParams, total: int, message: str = "O
     it). The envelope is written by its model with no rows, then the rows go in its place."""
     envelope = ListEnvelope[Any].model_construct(
         data=[],
-        message=message,
+        message=translate(message),
         meta=PageMeta(page=params.page, page_size=params.page_size, total=total),
     )
     head, tail = envelope.__pydantic_serializer__.to_json(envelope).split(_EMPTY_DATA, 1)

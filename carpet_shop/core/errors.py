@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from carpet_shop.core.i18n import Message
+
 
 class ErrorCode(StrEnum):
     """Every `error.code` an answer can carry (CONTRACT.md "Envelopes"); clients switch on it."""
@@ -36,6 +38,8 @@ class AppError(Exception):
     # before they were raised (a failed login records the attempt that counts toward a lock).
     keeps_writes: ClassVar[bool] = False
 
+    # `message` is an English message id of the catalogs (core.i18n), or a Message with values;
+    # the error handler says it in the client's language.
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
         self.message = message or self.default_message
         self.details = details or {}
@@ -91,7 +95,8 @@ class NotFound(AppError):
     @classmethod
     def of(cls, entity: str, entity_id: object) -> NotFound:
         return cls(
-            f"{entity} {entity_id} not found", details={"entity": entity, "id": str(entity_id)}
+            Message("{entity} {id} not found", entity=Message(entity), id=entity_id),
+            details={"entity": entity, "id": str(entity_id)},
         )
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from carpet_shop.core.envelope import page_response
+from carpet_shop.core.i18n import translate
 from carpet_shop.core.pagination import PageParams
 
 _VARY = "Authorization, Accept-Language"
@@ -76,7 +77,8 @@ def tagged_page(
     """A list envelope (core.envelope.page_response) whose rows already carry their tag,
     made once with them (a cached page keeps both): a caller holding the page gets 304
     without the rows being read or written again."""
-    etag = _weak(content_tag(data_tag, f"{params.page}:{params.page_size}:{total}", message))
+    said = translate(message)
+    etag = _weak(content_tag(data_tag, f"{params.page}:{params.page_size}:{total}", said))
     if matches(request, etag):
         return not_modified(etag)
     response = page_response(data, params, total, message)

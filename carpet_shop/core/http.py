@@ -18,8 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from carpet_shop.core import i18n
 from carpet_shop.core.envelope import error_envelope
 from carpet_shop.core.errors import AppError, RateLimited
+from carpet_shop.core.field_messages import field_message
+from carpet_shop.core.i18n import translate
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("carpet_shop.access")
@@ -67,14 +70,21 @@ class RequestContextMiddleware:
     ServerErrorMiddleware) so that the 500 answer also carries X-Request-ID.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int):
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, default_language: str = i18n.DEFAULT_LANGUAGE
+    ):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.default_language = default_language
 
     def _too_large(self) -> JSONResponse:
         body = error_envelope(
             "PAYLOAD_TOO_LARGE",
-            f"The request body is larger than {self.max_body_bytes} bytes",
+            translate(
+                i18n.Message(
+                    "The request body is larger than {limit} bytes", limit=self.max_body_bytes
+                )
+            ),
             {"limit_bytes": self.max_body_bytes},
         )
         return JSONResponse(body, status_code=413)
@@ -87,6 +97,12 @@ class RequestContextMiddleware:
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        # The language of every message of this answer (CONTRACT.md "Languages").
+        language = i18n.negotiate(
+            headers.get(b"accept-language", b"").decode("latin-1") or None, self.default_language
+        )
+        language_token = i18n.use(language)
+        content_language = language.encode()
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -97,7 +113,11 @@ class RequestContextMiddleware:
                 response_started = True
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode()),
+                    (b"content-language", content_language),
+                ]
             await send(message)
 
         received = 0
@@ -129,7 +149,9 @@ class RequestContextMiddleware:
             error_log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not response_started:
                 body = error_envelope(
-                    "INTERNAL_ERROR", "An unexpected error occurred", {"request_id": request_id}
+                    "INTERNAL_ERROR",
+                    translate("An unexpected error occurred"),
+                    {"request_id": request_id},
                 )
                 await JSONResponse(body, status_code=500)(scope, receive, send_with_id)
         finally:
@@ -141,6 +163,7 @@ class RequestContextMiddleware:
                 (time.perf_counter() - started) * 1000,
             )
             request_id_var.reset(token)
+            i18n.reset(language_token)
 
 
 def _refused_target(scope: Scope) -> JSONResponse | None:
@@ -186,10 +209,22 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
         {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, RateLimited) else None
     )
     return JSONResponse(
-        error_envelope(exc.code, exc.message, exc.details),
+        error_envelope(exc.code, translate(exc.message), _said_fields(exc.details)),
         status_code=exc.status_code,
         headers=headers,
     )
+
+
+def _said_fields(details: dict[str, Any]) -> dict[str, Any]:
+    """details.fields with each message in the client's language."""
+    fields = details.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        return details
+    said = [
+        {**f, "message": translate(f["message"])} if isinstance(f.get("message"), str) else f
+        for f in fields
+    ]
+    return {**details, "fields": said}
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -200,16 +235,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(error_envelope("NOT_FOUND", "Not found"), status_code=404)
     if any(err.get("type") == "json_invalid" for err in errors):
         return JSONResponse(
-            error_envelope("BAD_REQUEST", "The request body is not valid JSON"), status_code=400
+            error_envelope("BAD_REQUEST", translate("The request body is not valid JSON")),
+            status_code=400,
         )
     fields = [
-        {"field": _field_name(tuple(err.get("loc", ()))), "message": str(err.get("msg", "invalid"))}
+        {"field": _field_name(tuple(err.get("loc", ()))), "message": field_message(dict(err))}
         for err in errors
     ]
     summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:3])
     return JSONResponse(
         error_envelope(
-            "VALIDATION_ERROR", summary or "The request is not valid", {"fields": fields}
+            "VALIDATION_ERROR", summary or translate("The request is not valid"), {"fields": fields}
         ),
         status_code=422,
     )
@@ -221,11 +257,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         exc.status_code, "INTERNAL_ERROR" if exc.status_code >= 500 else "BAD_REQUEST"
     )
     if exc.status_code == 404:
-        message = "Not found"
+        message = translate("Not found")
     elif exc.status_code == 405:
-        message = f"Method {request.method} is not allowed here"
+        message = translate(
+            i18n.Message("Method {method} is not allowed here", method=request.method)
+        )
     else:
-        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        message = translate(exc.detail) if isinstance(exc.detail, str) else json.dumps(exc.detail)
     return JSONResponse(
         error_envelope(code, message),
         status_code=exc.status_code,
@@ -257,7 +295,8 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
     return JSONResponse(
         error_envelope(
-            "CONFLICT", "This conflicts with a change saved at the same moment; reload and retry"
+            "CONFLICT",
+            translate("This conflicts with a change saved at the same moment; reload and retry"),
         ),
         status_code=409,
     )

@@ -15,6 +15,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from carpet_shop.core.errors import TokenExpired, Unauthorized
+from carpet_shop.core.i18n import Message
 
 TokenType = Literal["access", "refresh"]
 ALLOWED_ALGORITHMS = ["HS256"]
@@ -82,10 +83,14 @@ class TokenSigner:
     def read(self, token: str, *, expected_type: TokenType, now: datetime) -> TokenClaims:
         claims = _verified_claims(token, self._key)
         if claims.token_type != expected_type:
-            raise Unauthorized(f"An {expected_type} token is required")
+            raise Unauthorized(
+                Message("An {expected_type} token is required", expected_type=expected_type)
+            )
         # Expiry is checked against the service clock, so tests can move time.
         if claims.expires_at <= now:
-            raise TokenExpired(f"The {expected_type} token has expired")
+            raise TokenExpired(
+                Message("The {expected_type} token has expired", expected_type=expected_type)
+            )
         return claims
 
 

@@ -18,6 +18,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers.models import Customer
@@ -31,7 +32,9 @@ AUDITED_FIELDS = ("name", "phone", "note")
 
 def _phone_conflict(existing: Customer) -> Conflict:
     return Conflict(
-        f"Phone {existing.phone} already belongs to {existing.name}",
+        Message(
+            "Phone {phone} already belongs to {name}", phone=existing.phone, name=existing.name
+        ),
         details={"field": "phone", "customer_id": str(existing.id)},
     )
 

@@ -12,6 +12,7 @@ from carpet_shop.audit import service as audit
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts import status as st
 from carpet_shop.debts.models import Debt
@@ -35,7 +36,10 @@ ZERO = Decimal("0")
 def check_deadline(deadline: date, today: date, field: str = "payment_deadline") -> None:
     if deadline <= today:
         raise ValidationFailed.field(
-            field, f"The deadline must be after today ({today.isoformat()}, shop time)"
+            field,
+            Message(
+                "The deadline must be after today ({today}, shop time)", today=today.isoformat()
+            ),
         )
 
 

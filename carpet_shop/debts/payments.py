@@ -14,6 +14,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, NotFound, PaymentExceedsRemaining
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.debts.models import Debt, Payment
@@ -76,7 +77,11 @@ def record_payment(
     if not debts.pay(debt.id, data.amount, today, now):
         debts.refresh(debt)
         raise PaymentExceedsRemaining(
-            f"The payment of {data.amount} is more than the {debt.remaining_amount} still owed",
+            Message(
+                "The payment of {amount} is more than the {remaining_amount} still owed",
+                amount=data.amount,
+                remaining_amount=debt.remaining_amount,
+            ),
             details={
                 "remaining_amount": str(debt.remaining_amount),
                 "amount": str(data.amount),

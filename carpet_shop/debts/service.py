@@ -21,6 +21,7 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers import service as customers_service
@@ -105,7 +106,9 @@ def _sale_for(session: Session, actor: Actor, sale_id: uuid.UUID) -> Sale:
     # would make the two import each other.
     sale = session.get(Sale, sale_id)
     if sale is None:
-        raise ValidationFailed.field("sale_id", f"Sale {sale_id} does not exist")
+        raise ValidationFailed.field(
+            "sale_id", Message("Sale {sale_id} does not exist", sale_id=sale_id)
+        )
     actor.scope().check(sale.branch_id)
     if DebtRepository(session).by_sale(sale_id) is not None:
         raise Conflict("This sale already has a debt", details={"field": "sale_id"})
@@ -125,7 +128,9 @@ def _branch_for(session: Session, actor: Actor, data: DebtCreate, sale: Sale | N
     if sale is not None and sale.branch_id != branch_id:
         raise ValidationFailed.field("branch_id", "The sale belongs to another branch")
     if not branches_service.exists(session, branch_id):
-        raise ValidationFailed.field("branch_id", f"Branch {branch_id} does not exist")
+        raise ValidationFailed.field(
+            "branch_id", Message("Branch {branch_id} does not exist", branch_id=branch_id)
+        )
     return branch_id
 
 

@@ -18,6 +18,7 @@ from carpet_shop.catalog.models import Category
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.money import HUNDRED, ZERO, round_money
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
@@ -104,7 +105,9 @@ def _check(session: Session, data: DiscountFields) -> None:
     repo = DiscountRepository(session)
     scope = data.applicable_to
     if scope in (DiscountScope.ALL, DiscountScope.CATEGORY) and data.target_id is not None:
-        raise ValidationFailed.field("target_id", f"A {scope.value} discount has no target_id")
+        raise ValidationFailed.field(
+            "target_id", Message("A {scope} discount has no target_id", scope=scope.value)
+        )
     if scope != DiscountScope.CATEGORY and data.target_category is not None:
         raise ValidationFailed.field("target_category", "Only a CATEGORY discount has one")
     if scope == DiscountScope.CATEGORY and data.target_category is None:
@@ -118,7 +121,9 @@ def _check(session: Session, data: DiscountFields) -> None:
     ):
         raise ValidationFailed.field("target_id", "A PRODUCT discount needs a live product")
     if data.branch_id is not None and not branches_service.exists(session, data.branch_id):
-        raise ValidationFailed.field("branch_id", f"Branch {data.branch_id} does not exist")
+        raise ValidationFailed.field(
+            "branch_id", Message("Branch {branch_id} does not exist", branch_id=data.branch_id)
+        )
 
 
 def get_discount(session: Session, discount_id: uuid.UUID) -> Discount:

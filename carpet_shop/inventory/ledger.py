@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from carpet_shop.catalog.models import Product, ProductType, stock_of
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.inventory.repository import StockRepository, StockRow
@@ -54,7 +55,9 @@ def _check_amount(product: Stocked, amount: Decimal) -> None:
     if amount <= 0:
         raise ValidationFailed.field("quantity", "Must be more than zero")
     if product.type == ProductType.UNIT and amount != amount.to_integral_value():
-        raise ValidationFailed.field("quantity", f"{product.name} is sold by whole pieces")
+        raise ValidationFailed.field(
+            "quantity", Message("{name} is sold by whole pieces", name=product.name)
+        )
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed.field("quantity", "Lengths are exact to the centimetre")
 
@@ -146,7 +149,9 @@ def take(
         )
     if shortages:
         names = ", ".join(str(s["name"]) for s in shortages)
-        raise InsufficientStock(f"Not enough stock: {names}", details={"products": shortages})
+        raise InsufficientStock(
+            Message("Not enough stock: {names}", names=names), details={"products": shortages}
+        )
     return _write(repo, movements)
 
 

@@ -31,6 +31,7 @@ from carpet_shop.commissions import service as commissions_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.money import ZERO
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.periods import Window
@@ -120,15 +121,20 @@ def _lines(
         product = products[item.product_id]
         whole = asked.quantity == asked.quantity.to_integral_value()
         if product.type == ProductType.UNIT and not whole:
-            message = f"{product.name} is returned by whole pieces"
+            message = Message("{name} is returned by whole pieces", name=product.name)
             errors.append({"field": f"items.{n}.quantity", "message": message})
             continue
         taken = item.returned_quantity + pending.get(item.id, ZERO)
         left = item.quantity - taken
         if asked.quantity > left:
-            message = (
-                f"At most {left} of {product.name} can be returned: {item.quantity} sold, "
-                f"{item.returned_quantity} returned, {pending.get(item.id, ZERO)} pending"
+            message = Message(
+                "At most {left} of {name} can be returned: {quantity} sold, "
+                "{returned_quantity} returned, {pending} pending",
+                left=left,
+                name=product.name,
+                quantity=item.quantity,
+                returned_quantity=item.returned_quantity,
+                pending=pending.get(item.id, ZERO),
             )
             errors.append({"field": f"items.{n}.quantity", "message": message})
             continue
@@ -148,7 +154,8 @@ def create_return(session: Session, actor: Actor, clock: Clock, body: ReturnCrea
     refund = paid if body.refund_amount is None else body.refund_amount
     if refund > paid:
         raise ValidationFailed.field(
-            "refund_amount", f"At most {paid} was paid for these items and can be refunded"
+            "refund_amount",
+            Message("At most {paid} was paid for these items and can be refunded", paid=paid),
         )
     now = clock.now()
     sale_return = repo.add(
@@ -210,7 +217,11 @@ def _decide(
     sale_return = _get(session, return_id)
     if not repo.decide(return_id, status, by=actor.id, at=clock.now(), note=note):
         session.refresh(sale_return)
-        raise Conflict(f"This return is already {sale_return.status.value.lower()}")
+        raise Conflict(
+            Message(
+                "This return is already {status}", status=Message(sale_return.status.value.lower())
+            )
+        )
     session.refresh(sale_return)
     return sale_return
 

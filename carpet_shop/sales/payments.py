@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from carpet_shop.core.errors import ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.money import ZERO
 from carpet_shop.sales.models import PaymentType
 
@@ -36,7 +37,9 @@ def check(lines: Sequence[PaymentLine], total: Decimal, deadline: date | None) -
     """The payments add up to the items; the credit part, if any, with its deadline."""
     paid = sum((line.amount for line in lines), ZERO)
     if paid != total:
-        message = f"The payments add up to {paid} but the items to {total}"
+        message = Message(
+            "The payments add up to {paid} but the items to {total}", paid=paid, total=total
+        )
         raise ValidationFailed.field("payments", message)
     debts = [line for line in lines if line.payment_type == PaymentType.DEBT]
     if len(debts) > 1:

@@ -33,6 +33,7 @@ from carpet_shop.core.errors import (
     PriceBelowCost,
     ValidationFailed,
 )
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.money import ZERO
 from carpet_shop.core.pagination import PageParams
@@ -60,7 +61,7 @@ def _load_products(
     for item in items:
         if item.product_id not in found:
             raise NotFound(
-                f"Product {item.product_id} not found",
+                Message("Product {product_id} not found", product_id=item.product_id),
                 details={
                     "entity": "Product",
                     "id": str(item.product_id),
@@ -70,7 +71,7 @@ def _load_products(
         product = found[item.product_id]
         if product.type == ProductType.UNIT and item.quantity != item.quantity.to_integral_value():
             raise ValidationFailed.field(
-                item.at("quantity"), f"{product.name} is sold by whole pieces"
+                item.at("quantity"), Message("{name} is sold by whole pieces", name=product.name)
             )
     return found
 
@@ -128,7 +129,12 @@ def _price(
         )
         if line.below_cost:
             # Which lines, never the buy price itself: a seller does not see it.
-            below.append({"field": item.at("amount"), "message": f"Too low for {product.name}"})
+            below.append(
+                {
+                    "field": item.at("amount"),
+                    "message": Message("Too low for {name}", name=product.name),
+                }
+            )
         priced.append((line, applied.discount_id if applied else None))
     if below and not actor.is_admin:
         raise PriceBelowCost("A seller cannot sell below the buy price", details={"fields": below})

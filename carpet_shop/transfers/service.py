@@ -20,6 +20,7 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
@@ -90,7 +91,9 @@ def start(
     if data.to_branch_id == product.branch_id:
         raise ValidationFailed.field("to_branch_id", "The product is already in this branch")
     if not branches_service.exists(session, data.to_branch_id):
-        raise ValidationFailed.field("to_branch_id", f"No branch {data.to_branch_id}")
+        raise ValidationFailed.field(
+            "to_branch_id", Message("No branch {to_branch_id}", to_branch_id=data.to_branch_id)
+        )
     _lock_ends(session, product.branch_id, data.to_branch_id)
     transfer_id = new_id()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
@@ -138,7 +141,9 @@ def start(
 def _check_in_transit(transfer: Transfer) -> None:
     if transfer.status != TransferStatus.IN_TRANSIT:
         raise Conflict(
-            f"This transfer is already {transfer.status.value}",
+            Message(
+                "This transfer is already {status}", status=Message(transfer.status.value.lower())
+            ),
             details={"status": transfer.status.value},
         )
 

@@ -16,6 +16,7 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.security import PasswordHasher
 from carpet_shop.users.models import Role, User
@@ -40,7 +41,9 @@ def _check_role_and_branch(session: Session, role: Role, branch_id: uuid.UUID | 
         if branch_id is None:
             raise ValidationFailed.field("branch_id", "A seller must belong to a branch")
         if not branches_service.exists(session, branch_id):
-            raise ValidationFailed.field("branch_id", f"Branch {branch_id} does not exist")
+            raise ValidationFailed.field(
+                "branch_id", Message("Branch {branch_id} does not exist", branch_id=branch_id)
+            )
     elif branch_id is not None:
         raise ValidationFailed.field("branch_id", "An admin does not belong to a branch")
 
@@ -54,12 +57,15 @@ def _check_username_free(
     repo: UserRepository, username: str, except_id: uuid.UUID | None = None
 ) -> None:
     if repo.username_taken(username, except_id=except_id):
-        raise Conflict(f"Username {username!r} is already taken", details={"field": "username"})
+        raise Conflict(
+            Message("Username {username!r} is already taken", username=username),
+            details={"field": "username"},
+        )
 
 
 def _check_keeps_an_admin(repo: UserRepository, user: User, action: str) -> None:
     if user.role == Role.ADMIN and user.is_active and repo.count_active_admins() <= 1:
-        raise Conflict(f"Cannot {action} the last active admin")
+        raise Conflict(Message("Cannot {action} the last active admin", action=action))
 
 
 def get_user(session: Session, user_id: uuid.UUID, *, include_deleted: bool = False) -> User:
@@ -143,7 +149,8 @@ def update_user(
         refused = sorted(set(changes) - SELF_EDITABLE_FIELDS)
         if refused:
             raise Forbidden(
-                f"Sellers cannot change {', '.join(refused)}", details={"fields": refused}
+                Message("Sellers cannot change {names}", names=", ".join(refused)),
+                details={"fields": refused},
             )
     repo = UserRepository(session)
     user = get_user(session, user_id)
@@ -165,7 +172,7 @@ def update_user(
     if user.id == actor.id and (changes.get("is_active") is False or role != user.role):
         raise Conflict("You cannot deactivate or demote your own account")
     if (role != Role.ADMIN or changes.get("is_active") is False) and user.role == Role.ADMIN:
-        _check_keeps_an_admin(repo, user, "demote or deactivate")
+        _check_keeps_an_admin(repo, user, Message("demote or deactivate"))
     # A director earns no commission: promoting a seller clears their rate.
     default_rate = Decimal("0") if role == Role.ADMIN else user.commission_rate
     commission_rate = changes.get("commission_rate", default_rate)
@@ -216,7 +223,7 @@ def delete_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUID
     user = get_user(session, user_id)
     if user.id == actor.id:
         raise Conflict("You cannot delete your own account")
-    _check_keeps_an_admin(repo, user, "delete")
+    _check_keeps_an_admin(repo, user, Message("delete"))
     now = clock.now()
     repo.soft_delete(user, by=actor.id, at=now)
     auth_service.end_user_sessions(session, clock, user.id, reason="deleted")
