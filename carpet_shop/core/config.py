@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # Messages follow Accept-Language (uz, ru, en); this one answers a client that sends none
     # of them (CONTRACT.md "Languages").
     language: Literal["uz", "ru", "en"] = "uz"
+    # The name printed at the top of every receipt.
+    shop_name: str = "Carpet Shop"
 
     uploads_dir: str = "uploads"
     max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Header, status
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from carpet_shop.auth.dependencies import CurrentActor
+from carpet_shop.core import i18n
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings, DbSession
@@ -18,10 +19,10 @@ from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.debts.dependencies import ShopToday
-from carpet_shop.sales import idempotency, service
+from carpet_shop.sales import idempotency, printout, service
 from carpet_shop.sales.filters import SaleQuery
 from carpet_shop.sales.schemas import SaleAdminRead, SaleCreate, SaleRead
-from carpet_shop.sales.views import read_for
+from carpet_shop.sales.views import read_for, seller_read
 
 router = APIRouter(prefix="/api/sales", tags=["sales"])
 
@@ -121,3 +122,41 @@ def read_sale(
 ) -> Envelope[SaleAdminRead | SaleRead]:
     view = service.get_sale(session, actor.scope(), sale_id, today)
     return ok(read_for(view, admin=actor.is_admin))
+
+
+_PRINTED = {
+    "text/html": {"schema": {"type": "string"}},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+}
+
+
+@router.get(
+    "/{sale_id:uuid}/receipt",
+    response_class=Response,
+    responses={
+        200: {"description": "The receipt, as HTML or PDF", "content": _PRINTED},
+        **errors(*AUTHED, 403, 404),
+    },
+    summary="The printable receipt for a 58 or 80 mm thermal printer, in the caller's language",
+)
+def print_receipt(
+    sale_id: uuid.UUID,
+    actor: CurrentActor,
+    session: DbSession,
+    settings: AppSettings,
+    today: ShopToday,
+    format: Annotated[Literal["html", "pdf"], Query(description="html or pdf")] = "html",
+    paper: Annotated[
+        printout.Paper, Query(description="Roll width in millimetres: 58 or 80")
+    ] = printout.Paper.MM80,
+) -> Response:
+    view = service.get_sale(session, actor.scope(), sale_id, today)
+    # The customer's copy: made from the seller's view, never with buy prices.
+    printed = printout.printout_of(seller_read(view), settings.shop_name, settings.tz)
+    if format == "pdf":
+        return Response(
+            printout.render_pdf(printed, paper),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="receipt_{printed.number}.pdf"'},
+        )
+    return HTMLResponse(printout.render_html(printed, paper, i18n.current()))
