@@ -31,7 +31,10 @@ def directors_fields(actor: Actor, sent: Iterable[str]) -> None:
         return
     refused = sorted(DIRECTORS_FIELDS.intersection(sent))
     if refused:
-        raise Forbidden(f"Only the director sets {', '.join(refused)}", details={"fields": refused})
+        raise Forbidden(
+            Message("Only the director sets {names}", names=", ".join(refused)),
+            details={"fields": refused},
+        )
 
 
 def own_branch(actor: Actor, branch_id: uuid.UUID) -> None:

@@ -35,6 +35,7 @@ from carpet_shop.core.database import Database
 from carpet_shop.core.envelope import rows_json
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
 from carpet_shop.core.etag import content_tag
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.repository import BranchScope
@@ -224,10 +225,13 @@ def _stock_reason(product: Product, changes: dict[str, Any]) -> str | None:
     level = changes.get(field)
     if level is not None and Decimal(level) != product.stock and reason is None:
         raise ValidationFailed.field(
-            "stock_reason", f"Say why {field} changes; the reason is kept in the stock ledger"
+            "stock_reason",
+            Message("Say why {field} changes; the reason is kept in the stock ledger", field=field),
         )
     if reason is not None and level is None:
-        raise ValidationFailed.field("stock_reason", f"Only with a new {field}")
+        raise ValidationFailed.field(
+            "stock_reason", Message("Only with a new {field}", field=field)
+        )
     return reason
 
 

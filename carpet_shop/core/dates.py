@@ -12,9 +12,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime
 
+from carpet_shop.core.i18n import Message
+
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 1, 1)
-_RANGE = f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+_RANGE = Message(
+    "must be between {first} and {last}", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()
+)
 
 
 def _day_in_range(value: date) -> date:

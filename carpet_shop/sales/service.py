@@ -112,7 +112,10 @@ def _price(
         product = products[item.product_id]
         if product.buy_price is None:
             raise Conflict(
-                f"{product.name} has no buy price yet: the director prices it before it is sold",
+                Message(
+                    "{name} has no buy price yet: the director prices it before it is sold",
+                    name=product.name,
+                ),
                 details={
                     "reason": "cost_unknown",
                     "product_id": str(product.id),
