@@ -237,10 +237,10 @@ def render_pdf(printout: Printout, paper: Paper) -> bytes:
     width = float(int(paper))
     usable = paper.printable_mm
     labels = printout.labels
-    body: list[tuple[str, str, bool]] = []  # (left, right, bold)
+    body: list[tuple[str, str, bool]] = []  # (left, right, bold); "^" centres the left
     for text in _wrapped(printout.shop, paper.chars - 6):
-        body.append((text, "", True))
-    body.append((printout.branch, "", False))
+        body.append(("^" + text, "", True))
+    body.append(("^" + printout.branch, "", False))
     body.append(("-", "", False))
     body.append((f"{labels['receipt']} {printout.number}", "", True))
     body.append((f"{labels['date']}: {printout.when}", "", False))
@@ -251,7 +251,12 @@ def render_pdf(printout: Printout, paper: Paper) -> bytes:
     for line in printout.lines:
         for text in _wrapped(line.name, paper.chars):
             body.append((text, "", False))
-        body.append((f"  {line.detail}", line.amount, False))
+        if paper is Paper.MM58:
+            # 48 mm hold the quantity and price or the line's amount, not both.
+            body.append((f"  {line.detail}", "", False))
+            body.append(("", line.amount, False))
+        else:
+            body.append((f"  {line.detail}", line.amount, False))
     body.append(("-", "", False))
     if printout.discount:
         body.append((labels["discount"], printout.discount, False))
@@ -263,7 +268,7 @@ def render_pdf(printout: Printout, paper: Paper) -> bytes:
         body.append((printout.debt[1], "", False))
     body.append(("-", "", False))
     for text in _wrapped(printout.thanks, paper.chars):
-        body.append((text, "", False))
+        body.append(("^" + text, "", False))
     height = 2 * _MARGIN_MM + len(body) * _LINE_MM + _QR_MM + 4
     pdf = FPDF(unit="mm", format=(width, height))
     pdf.set_margins(_MARGIN_MM + (width - usable) / 2 - _MARGIN_MM, _MARGIN_MM)
@@ -285,12 +290,14 @@ def render_pdf(printout: Printout, paper: Paper) -> bytes:
         pdf.set_font("DejaVu", "B" if bold else "", 9 if bold else 8)
         pdf.set_x(left)
         if right:
-            pdf.cell(usable * 0.62, _LINE_MM, text)
-            pdf.cell(usable * 0.38, _LINE_MM, right, align="R")
-            pdf.ln(_LINE_MM)
+            room = usable - pdf.get_string_width(right) - 1
+            pdf.cell(room, _LINE_MM, text)
+            pdf.cell(usable - room, _LINE_MM, right, align="R")
+        elif text.startswith("^"):
+            pdf.cell(usable, _LINE_MM, text[1:], align="C")
         else:
-            pdf.cell(usable, _LINE_MM, text, align="C" if bold and text == body[0][0] else "L")
-            pdf.ln(_LINE_MM)
+            pdf.cell(usable, _LINE_MM, text)
+        pdf.ln(_LINE_MM)
     png = io.BytesIO()
     _qr(printout.number).save(png, kind="png", scale=8, border=1)
     png.seek(0)

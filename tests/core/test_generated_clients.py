@@ -39,7 +39,14 @@ def _tool(path: Path, what: str) -> Path:
 
 def _run(*args: str | Path, cwd: Path) -> str:
     done = subprocess.run(  # noqa: S603 (our own tools, our own arguments)
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+        [str(a) for a in args],
+        cwd=cwd,
+        # Never the terminal's: a JVM in a background job would be stopped reading it.
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-6000:]

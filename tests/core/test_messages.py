@@ -63,7 +63,10 @@ def _message_ids_in_the_code() -> dict[str, str]:
                 name = getattr(func, "id", None) or getattr(func, "attr", None)
                 owner = getattr(getattr(func, "value", None), "id", None)
                 if name in _ERRORS and node.args:
-                    texts += _strings(node.args[0])
+                    # RateLimited(seconds, message): its message comes second.
+                    texts += _strings(node.args[1 if name == "RateLimited" else 0])
+                    if name == "RateLimited" and len(node.args) < 2:
+                        texts = []
                 if name == "field" and owner in _ERRORS and len(node.args) >= 2:
                     texts += _strings(node.args[1])
                 if name == "of" and owner == "NotFound" and node.args:

@@ -91,5 +91,5 @@ def test_without_a_key_every_request_is_a_sale(shop: Shop):
 def test_an_overlong_key_is_422(shop: Shop):
     product = shop.factory.product(shop.branch, stock=5)
     error = assert_error(_post(shop, shop.seller_h, product, "k" * 256), 422, "VALIDATION_ERROR")
-    assert error["error"]["details"]["fields"][0]["field"] == "idempotency-key"
+    assert error["error"]["details"]["fields"][0]["field"] == "Idempotency-Key"
     assert shop.count(Sale) == 0

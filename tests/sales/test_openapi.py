@@ -22,4 +22,4 @@ def test_openapi_lists_the_routes_and_their_errors(client):
         assert path in paths, path
     create = paths["/api/sales"]["post"]
     assert {"201", "401", "403", "404", "409", "422"} <= set(create["responses"])
-    assert any(p["name"] == "idempotency-key" for p in create["parameters"])
+    assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
