@@ -15,20 +15,23 @@ from carpet_shop.catalog.schemas import (
     SizeRead,
     SizeUpdate,
 )
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.schemas import NO_NUL
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 
-collections_router = APIRouter(prefix="/api/collections", tags=["collections"])
-sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"])
+collections_router = APIRouter(
+    prefix="/api/collections", tags=["collections"], route_class=SessionRoute
+)
+sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"], route_class=SessionRoute)
 
 
 @collections_router.get("", response_model=ListEnvelope[CollectionRead], responses=errors(*AUTHED))
 def list_collections(
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     q: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
 ) -> ListEnvelope[CollectionRead]:
@@ -40,7 +43,7 @@ def list_collections(
     "/{collection_id}", response_model=Envelope[CollectionRead], responses=errors(*AUTHED, 404)
 )
 def read_collection(
-    collection_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    collection_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Envelope[CollectionRead]:
     return ok(CollectionRead.model_validate(master.get_collection(session, collection_id)))
 
@@ -52,7 +55,7 @@ def read_collection(
     responses=errors(*AUTHED, 403, 409),
 )
 def create_collection(
-    body: CollectionCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: CollectionCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[CollectionRead]:
     collection = master.create_collection(session, actor, clock, body)
     return ok(CollectionRead.model_validate(collection), "Collection created")
@@ -67,7 +70,7 @@ def update_collection(
     collection_id: uuid.UUID,
     body: CollectionUpdate,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
 ) -> Envelope[CollectionRead]:
     collection = master.update_collection(session, actor, clock, collection_id, body)
@@ -81,7 +84,7 @@ def update_collection(
     summary="Delete a collection no product uses (its own sizes go with it)",
 )
 def delete_collection(
-    collection_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    collection_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     master.delete_collection(session, actor, clock, collection_id)
     return ok(None, "Collection deleted")
@@ -95,7 +98,7 @@ def delete_collection(
 )
 def list_sizes(
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     collection_id: uuid.UUID | None = None,
     collection: Annotated[
@@ -116,7 +119,7 @@ def list_sizes(
 
 
 @sizes_router.get("/{size_id}", response_model=Envelope[SizeRead], responses=errors(*AUTHED, 404))
-def read_size(size_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> Envelope[SizeRead]:
+def read_size(size_id: uuid.UUID, actor: CurrentActor, session: ReadSession) -> Envelope[SizeRead]:
     return ok(SizeRead.model_validate(master.get_size(session, size_id)))
 
 
@@ -127,7 +130,7 @@ def read_size(size_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> En
     responses=errors(*AUTHED, 403, 409),
 )
 def create_size(
-    body: SizeCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: SizeCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[SizeRead]:
     return ok(
         SizeRead.model_validate(master.create_size(session, actor, clock, body)), "Size created"
@@ -138,7 +141,7 @@ def create_size(
     "/{size_id}", response_model=Envelope[SizeRead], responses=errors(*AUTHED, 403, 404, 409)
 )
 def update_size(
-    size_id: uuid.UUID, body: SizeUpdate, actor: AdminActor, session: DbSession, clock: AppClock
+    size_id: uuid.UUID, body: SizeUpdate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[SizeRead]:
     size = master.update_size(session, actor, clock, size_id, body)
     return ok(SizeRead.model_validate(size), "Size updated")
@@ -148,7 +151,7 @@ def update_size(
     "/{size_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404)
 )
 def delete_size(
-    size_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    size_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     master.delete_size(session, actor, clock, size_id)
     return ok(None, "Size deleted")

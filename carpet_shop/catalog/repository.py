@@ -37,7 +37,10 @@ from carpet_shop.catalog.models import (
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
 from carpet_shop.catalog.text import like_contains, like_prefix
+from carpet_shop.catalog.views import ProductViews
+from carpet_shop.core.envelope import rows_json
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.read_cache import kept
 from carpet_shop.core.repository import (
     BranchScope,
     BranchScopedMixin,
@@ -46,6 +49,9 @@ from carpet_shop.core.repository import (
 )
 from carpet_shop.sales.models import SaleItem
 from carpet_shop.transfers.models import Transfer, TransferStatus
+
+# Pages of the product list kept until the next commit (core.read_cache): about 25 KB each.
+LISTED_PAGES_KEPT = 256
 
 
 def _raw(column: Any) -> ColumnElement[int]:
@@ -310,6 +316,29 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         # Past the last page: the rows carry no total, so count.
         count = select(func.count()).select_from(Product).where(*_conditions(shape))
         return rows, int(connection.execute(count, params).scalar_one())
+
+    def listed_page_json(
+        self,
+        views: ProductViews,
+        scope: BranchScope,
+        filters: ProductFilters,
+        sort: ProductSort,
+        page: PageParams,
+    ) -> tuple[bytes, int]:
+        """A page of the product list as the JSON array of a list envelope (see
+        catalog.views), and the total.
+
+        Phones scroll the same pages over and over between sales, so a read session keeps a
+        page until the next commit (core.read_cache). Its key holds everything the answer
+        depends on: the view (the director's has buy prices; both hold the low-stock
+        defaults), the branch, the filters, the order and the page."""
+
+        def read() -> tuple[bytes, int]:
+            rows, total = self.listing_page(scope, filters, sort, page)
+            return rows_json(views.listed(rows)), total
+
+        key = (views, scope.list_branch_id, filters, sort, page)
+        return kept(self.session, "catalog.listed_pages", LISTED_PAGES_KEPT, key, read)
 
     def live_everywhere(self) -> Sequence[Product]:
         stmt = self.statement().order_by(Product.created_at, Product.id)

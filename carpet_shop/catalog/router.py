@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, Scope
 from carpet_shop.catalog import service
-from carpet_shop.catalog.dependencies import Photos, Views, views_for
+from carpet_shop.catalog.dependencies import Photos, PreparedPhotos, Views, views_for
 from carpet_shop.catalog.filters import ProductFilters, ProductListQuery, QueryMetres
 from carpet_shop.catalog.models import Category, ProductType
 from carpet_shop.catalog.schemas import (
@@ -19,15 +19,16 @@ from carpet_shop.catalog.schemas import (
     ProductSuggestion,
     ProductUpdate,
 )
-from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of, page_response
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.query import query_parameters, query_reader
 from carpet_shop.core.schemas import NO_NUL
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 
-router = APIRouter(tags=["products"])
+router = APIRouter(tags=["products"], route_class=SessionRoute)
 
 
 @router.get(
@@ -37,11 +38,10 @@ router = APIRouter(tags=["products"])
     summary="Products; a seller gets their branch only and never the buy price",
     openapi_extra=query_parameters(ProductListQuery),
 )
-async def list_products(
+def list_products(
     request: Request,
     actor: CurrentActor,
-    database: AppDatabase,
-    session: DbSession,
+    session: ReadSession,
     query: Annotated[ProductListQuery, Depends(query_reader(ProductListQuery))],
 ) -> Response:
     # One query model instead of the shared Scope, Page and filter dependencies: this is the
@@ -51,9 +51,7 @@ async def list_products(
     scope = actor.list_scope(query.branch_id)
     views = views_for(request, actor)
     page = query.page_params()
-    data, total = await database.run(
-        service.list_products, database, session, scope, views, query.filters(), query.sort, page
-    )
+    data, total = service.list_products(session, scope, views, query.filters(), query.sort, page)
     return page_response(data, page, total)
 
 
@@ -66,7 +64,7 @@ async def list_products(
 def autocomplete(
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     q: Annotated[str, Query(pattern=NO_NUL, min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     in_stock: Annotated[bool, Query(description="Only products with stock")] = False,
@@ -89,7 +87,7 @@ def autocomplete(
 def catalog_facets(
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     category: Category | None = None,
     collection: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
     collection_id: uuid.UUID | None = None,
@@ -114,11 +112,11 @@ def catalog_facets(
 )
 def create_product(
     body: ProductCreate,
+    photos: PreparedPhotos,
     actor: ProductEditor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     views: Views,
-    photos: Photos,
 ) -> Envelope[AnyProductRead]:
     product = service.create_product(session, actor, clock, body, photos)
     return ok(views.one(product), "Product created")
@@ -130,7 +128,7 @@ def create_product(
     responses=errors(*AUTHED, 403, 404),
 )
 def read_product(
-    product_id: uuid.UUID, actor: CurrentActor, session: DbSession, views: Views
+    product_id: uuid.UUID, actor: CurrentActor, session: ReadSession, views: Views
 ) -> Envelope[AnyProductRead]:
     return ok(views.one(service.read_product(session, actor.scope(), product_id)))
 
@@ -144,11 +142,11 @@ def read_product(
 def update_product(
     product_id: uuid.UUID,
     body: ProductUpdate,
+    photos: PreparedPhotos,
     actor: ProductEditor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     views: Views,
-    photos: Photos,
 ) -> Envelope[AnyProductRead]:
     product = service.update_product(session, actor, clock, product_id, body, photos)
     return ok(views.one(product), "Product updated")
@@ -160,7 +158,7 @@ def update_product(
     responses=errors(*AUTHED, 403, 404, s409="CONFLICT: it has sales or transfers in transit"),
 )
 def delete_product(
-    product_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    product_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     service.delete_product(session, actor, clock, product_id)
     return ok(None, "Product deleted")
@@ -172,7 +170,7 @@ def delete_product(
     responses=errors(*AUTHED, 403, 404, 409),
 )
 def restore_product(
-    product_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock, views: Views
+    product_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock, views: Views
 ) -> Envelope[AnyProductRead]:
     product = service.restore_product(session, actor, clock, product_id)
     return ok(views.one(product), "Product restored")
@@ -186,7 +184,10 @@ def restore_product(
     summary="Upload a photo (multipart field `file`); send the returned url as a product's photo",
 )
 def upload_product_photo(
-    actor: ProductEditor, photos: Photos, file: Annotated[UploadFile, File()]
+    actor: ProductEditor,
+    session: ReadSession,
+    photos: Photos,
+    file: Annotated[UploadFile, File()],
 ) -> Envelope[PhotoUpload]:
     # One byte over the limit is enough to know it is too large.
     data = file.file.read(photos.max_bytes + 1)
