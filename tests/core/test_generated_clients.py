@@ -41,8 +41,10 @@ def _run(*args: str | Path, cwd: Path) -> str:
     done = subprocess.run(  # noqa: S603 (our own tools, our own arguments)
         [str(a) for a in args],
         cwd=cwd,
-        # Never the terminal's: a JVM in a background job would be stopped reading it.
+        # Away from any terminal: the generator's JVM asks the terminal about itself and, in a
+        # background job (a landing script's `scripts/test &`), would be stopped (SIGTTOU).
         stdin=subprocess.DEVNULL,
+        start_new_session=True,
         capture_output=True,
         text=True,
         timeout=600,
