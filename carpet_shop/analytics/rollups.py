@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.analytics.figures import ZERO, ItemNet, item_net
 from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
 from carpet_shop.analytics.repository import receipt_buckets
-from carpet_shop.analytics.sql import BUCKET_SECONDS, upsert_add
+from carpet_shop.analytics.sql import BUCKET_SECONDS, AddingUpsert
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 
 SALES_KEY = ("shop_day", "branch_id", "seller_id")
@@ -28,6 +28,11 @@ PAYMENTS_KEY = ("shop_day", "branch_id", "seller_id", "payment_type")
 PRODUCTS_KEY = ("shop_day", "product_id")
 PRODUCTS_MONTH_KEY = ("shop_month", "product_id")
 PRODUCT_FIXED = ("branch_id",)
+
+_SALES = AddingUpsert(SalesDaily, SALES_KEY)
+_PAYMENTS = AddingUpsert(PaymentsDaily, PAYMENTS_KEY)
+_PRODUCTS = AddingUpsert(ProductsDaily, PRODUCTS_KEY, fixed=PRODUCT_FIXED)
+_PRODUCTS_MONTHLY = AddingUpsert(ProductsMonthly, PRODUCTS_MONTH_KEY, fixed=PRODUCT_FIXED)
 
 
 def shop_day(sale: Sale, tz: ZoneInfo) -> date:
@@ -103,7 +108,7 @@ def sale_rows(
 
 def _add_products(session: Session, rows: list[dict[str, Any]]) -> None:
     """Product rows of shop days, added to the daily and the monthly rollup."""
-    upsert_add(session, ProductsDaily, PRODUCTS_KEY, rows, fixed=PRODUCT_FIXED)
+    _PRODUCTS.add(session, rows)
     monthly = [
         {
             "shop_month": row["shop_day"].replace(day=1),
@@ -111,7 +116,7 @@ def _add_products(session: Session, rows: list[dict[str, Any]]) -> None:
         }
         for row in rows
     ]
-    upsert_add(session, ProductsMonthly, PRODUCTS_MONTH_KEY, monthly, fixed=PRODUCT_FIXED)
+    _PRODUCTS_MONTHLY.add(session, monthly)
 
 
 def record_sale(
@@ -123,8 +128,8 @@ def record_sale(
 ) -> None:
     """Add a new sale to the rollups. Call it in the sale's transaction, after the flush."""
     sales_row, payment_rows, product_rows = sale_rows(sale, items, payments, tz)
-    upsert_add(session, SalesDaily, SALES_KEY, [sales_row])
-    upsert_add(session, PaymentsDaily, PAYMENTS_KEY, payment_rows)
+    _SALES.add(session, [sales_row])
+    _PAYMENTS.add(session, payment_rows)
     _add_products(session, product_rows)
 
 
@@ -153,10 +158,8 @@ def record_return(
         "extra_profit": change.extra_profit,
         "director_profit": change.director_profit,
     }
-    upsert_add(
+    _SALES.add(
         session,
-        SalesDaily,
-        SALES_KEY,
         [
             {
                 "shop_day": day,
@@ -197,12 +200,10 @@ def _fold(
     return out
 
 
-def _in_batches(
-    session: Session, model: Any, keys: Sequence[str], rows: list[dict[str, Any]], **kw: Any
-) -> None:
+def _in_batches(session: Session, rollup: AddingUpsert, rows: list[dict[str, Any]]) -> None:
     # SQLite allows some thousands of bound values per statement.
     for start in range(0, len(rows), 500):
-        upsert_add(session, model, keys, rows[start : start + 500], **kw)
+        rollup.add(session, rows[start : start + 500])
 
 
 def rebuild(session: Session, tz: ZoneInfo) -> int:
@@ -222,7 +223,7 @@ def rebuild(session: Session, tz: ZoneInfo) -> int:
         ("sale_count", *figures),
         tz,
     )
-    _in_batches(session, SalesDaily, SALES_KEY, list(by_day.values()))
+    _in_batches(session, _SALES, list(by_day.values()))
     paid = _fold(
         payments,
         lambda r, d: (
@@ -237,7 +238,7 @@ def rebuild(session: Session, tz: ZoneInfo) -> int:
         ("sale_count", "amount"),
         tz,
     )
-    _in_batches(session, PaymentsDaily, PAYMENTS_KEY, list(paid.values()))
+    _in_batches(session, _PAYMENTS, list(paid.values()))
     sold = _fold(
         products,
         lambda r, d: (
@@ -247,7 +248,7 @@ def rebuild(session: Session, tz: ZoneInfo) -> int:
         ("quantity", *figures),
         tz,
     )
-    _in_batches(session, ProductsDaily, PRODUCTS_KEY, list(sold.values()), fixed=PRODUCT_FIXED)
+    _in_batches(session, _PRODUCTS, list(sold.values()))
     monthly: dict[tuple[Any, ...], dict[str, Any]] = {}
     for (day, product_id), row in sold.items():
         month = day.replace(day=1)
@@ -258,8 +259,6 @@ def rebuild(session: Session, tz: ZoneInfo) -> int:
         )
         for f in ("quantity", *figures):
             target[f] += row[f]
-    _in_batches(
-        session, ProductsMonthly, PRODUCTS_MONTH_KEY, list(monthly.values()), fixed=PRODUCT_FIXED
-    )
+    _in_batches(session, _PRODUCTS_MONTHLY, list(monthly.values()))
     session.flush()
     return sum(int(row["sale_count"]) for row in by_day.values())

@@ -3,7 +3,6 @@ arithmetic, and "add to the row with this key" upserts."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
@@ -15,7 +14,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from carpet_shop.core.models import Base
-from carpet_shop.core.prepared import Prepared, connection_of
+from carpet_shop.core.prepared import PreparedPerDialect, connection_of
 from carpet_shop.core.repository import insert_on_conflict
 from carpet_shop.core.types import Hundredths
 from carpet_shop.sales.models import SaleItem
@@ -71,39 +70,39 @@ def scaled_by_kept(column: Any) -> ColumnElement[int]:
     return case((returned == 0, value), else_=kept_share)
 
 
-def upsert_add(
-    session: Session,
-    model: type[Base],
-    keys: Sequence[str],
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    fixed: Sequence[str] = (),
-) -> None:
-    """Add each row's figures to the row with the same key, creating it if need be.
+class AddingUpsert:
+    """ "Add to the row with this key" for one rollup table, prepared at import.
 
-    `fixed` columns follow from the key (a product's branch) and are written only once.
+    `fixed` columns follow from the key (a product's branch) and are written only once; every
+    other column is added to the existing row. Rows give every column of the table.
 
     One INSERT … ON CONFLICT DO UPDATE: atomic under concurrent sales on PostgreSQL, and
-    SQLite's writers are serialised anyway. Rows must have distinct keys (merge them first).
-    They are written in key order, so two receipts with the same products in another order
-    lock the rows in the same order and wait for each other instead of deadlocking.
+    SQLite's writers are serialised anyway.
     """
-    if not rows:
-        return
-    added = tuple(name for name in rows[0] if name not in keys and name not in fixed)
-    connection = connection_of(session)
-    stmt = _upsert(connection.dialect.name, cast(Table, model.__table__), tuple(keys), added)
-    ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
-    stmt.execute_many(connection, ordered)
 
+    def __init__(self, model: type[Base], keys: Sequence[str], *, fixed: Sequence[str] = ()):
+        table = cast(Table, model.__table__)
+        self.keys = tuple(keys)
+        added = [c.key for c in table.columns if c.key not in keys and c.key not in fixed]
 
-@functools.cache
-def _upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...]) -> Prepared:
-    # Prepared once per shape: every sale runs several of these (see core.prepared).
-    stmt = insert_on_conflict(dialect, table)
-    return Prepared(
-        stmt.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={name: table.c[name] + stmt.excluded[name] for name in added},
-        )
-    )
+        def build(dialect: str) -> Any:
+            stmt = insert_on_conflict(dialect, table)
+            return stmt.on_conflict_do_update(
+                index_elements=list(keys),
+                set_={name: table.c[name] + stmt.excluded[name] for name in added},
+            )
+
+        self._prepared = PreparedPerDialect(build)
+
+    def add(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Add each row's figures to the row with the same key, creating it if need be.
+
+        Rows must have distinct keys (merge them first). They are written in key order, so
+        two receipts with the same products in another order lock the rows in the same
+        order and wait for each other instead of deadlocking.
+        """
+        if not rows:
+            return
+        connection = connection_of(session)
+        ordered = sorted(rows, key=lambda row: tuple(str(row[k]) for k in self.keys))
+        self._prepared.on(connection).execute_many(connection, ordered)

@@ -12,25 +12,32 @@ RETURNING or SELECT rows back through the columns' result processors. A statemen
 lists is rendered by SQLAlchemy once for each count of members it meets (up to a bound).
 
 What SQLAlchemy would otherwise add at execution is not done here, so a statement that
-relies on it is refused the first time it runs: Python-side column defaults and onupdate
-values must be bound explicitly, and values rendered into the SQL are not taken. Driver
-errors come out as SQLAlchemy's own (`IntegrityError` and the rest), so the error handlers
-treat them alike, and a lost connection is invalidated as SQLAlchemy would.
+relies on it is refused: Python-side column defaults and onupdate values must be bound
+explicitly, and values rendered into the SQL are not taken. No column is written by
+accident either: an INSERT writes every column of its table (from the caller's values, each
+one required) except those it names in `leaves_out`, which must have a server default; an
+UPDATE sets every column that has an onupdate value. These are checked when the statement
+is built (at import), the rest the first time it runs; every statement built is listed by
+`registered()`, so a test can hold each one against its table. Driver errors come out as
+SQLAlchemy's own (`IntegrityError` and the rest), so the error handlers treat them alike,
+and a lost connection is invalidated as SQLAlchemy would.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+import sys
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, Table, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 from sqlalchemy.sql.selectable import Select
 
 _CONNECTION = "carpet_shop_connection"
@@ -184,15 +191,108 @@ class _Compiled:
         return _Plan(state.statement, compiled.positional, tuple(params))
 
 
+# The databases the service runs on: statements spelled per database are built for each.
+DIALECTS = ("sqlite", "postgresql")
+
+
+class UnboundColumns(ValueError):
+    """A prepared write, or the row given to one, would leave a column to chance."""
+
+
+def _named_columns(statement: UpdateBase) -> set[str] | None:
+    """The columns an INSERT's or UPDATE's `.values()` name; None when it names none.
+
+    SQLAlchemy keeps them on the statement (`_values`, `_multi_values`: the keys are the
+    columns, coerced); it has no public accessor. tests/core/test_prepared.py holds this to
+    statements of every form used here, so an upgrade that moves them fails a test.
+    """
+    named: dict[Any, Any] = dict(getattr(statement, "_values", None) or {})
+    for rows in getattr(statement, "_multi_values", ()):
+        for row in rows:
+            named.update(row if isinstance(row, Mapping) else {})
+    if not named:
+        return None
+    return {key if isinstance(key, str) else key.key for key in named}
+
+
+def _refuse_unbound(
+    statement: Statement, leaves_out: frozenset[str]
+) -> tuple[Statement, Table | None, frozenset[str]]:
+    """The statement to run, the table it writes and the columns it writes there.
+
+    Refuses any column it would leave to chance: an INSERT's column that is neither written
+    nor a server-defaulted column named in `leaves_out`, an UPDATE's onupdate column it does
+    not set. An INSERT without `.values()` writes every column but those left out, each from
+    the caller's value of that name.
+    """
+    if not isinstance(statement, Insert | Update):
+        if leaves_out:
+            raise UnboundColumns("only an INSERT leaves columns out")
+        return statement, None, frozenset()
+    table: Table = statement.table  # type: ignore[assignment]
+    columns: dict[str, Column[Any]] = {column.key: column for column in table.columns}
+    named = _named_columns(statement)
+    if isinstance(statement, Update):
+        if leaves_out:
+            raise UnboundColumns("only an INSERT leaves columns out")
+        written = frozenset(named or ())
+        unset = sorted(k for k, c in columns.items() if c.onupdate is not None and k not in written)
+        if unset:
+            raise UnboundColumns(
+                f"bind these columns explicitly, no defaults are applied: {unset} ({table.name})"
+            )
+        return statement, table, written
+    problems = []
+    if unknown := sorted(leaves_out - set(columns)):
+        problems.append(f"no such columns to leave out: {unknown}")
+    if both := sorted((named or set()) & leaves_out):
+        problems.append(f"both written and left out: {both}")
+    if no_default := sorted(k for k in leaves_out & set(columns) if not columns[k].server_default):
+        problems.append(f"left out without a server default: {no_default}")
+    written = frozenset(columns) - leaves_out if named is None else frozenset(named)
+    if forgotten := sorted(set(columns) - written - leaves_out):
+        problems.append(f"neither written nor left out to a server default: {forgotten}")
+    if problems:
+        raise UnboundColumns(f"INSERT into {table.name}: {'; '.join(problems)}")
+    if named is None and leaves_out:
+        # Without values SQLAlchemy would write every column: name the others.
+        statement = statement.values({key: bindparam(key) for key in sorted(written)})
+    return statement, table, written
+
+
+_REGISTRY: weakref.WeakSet[Prepared] = weakref.WeakSet()
+
+
+def _builder() -> str:
+    frame = sys._getframe(1)
+    while frame.f_globals.get("__name__") == __name__ and frame.f_back is not None:
+        frame = frame.f_back
+    return str(frame.f_globals.get("__name__"))
+
+
+def registered() -> list[Prepared]:
+    """Every prepared statement built so far (those of the service are built at import)."""
+    return list(_REGISTRY)
+
+
 class Prepared:
     """A Core statement run with the least work per execution (see the module's docstring).
 
-    Build it once, at import time, next to the repository that runs it.
+    Build it once, at import time, next to the repository that runs it. An INSERT writes
+    every column of its table except those named in `leaves_out`, which the database fills
+    from their server default.
     """
 
-    def __init__(self, statement: Statement) -> None:
-        self.statement = statement
+    def __init__(self, statement: Statement, *, leaves_out: Iterable[str] = ()) -> None:
+        self.leaves_out = frozenset(leaves_out)
+        # The table it writes and the columns it writes there (None and none for a SELECT).
+        self.statement, self.table, self.writes = _refuse_unbound(statement, self.leaves_out)
         self._by_dialect: dict[tuple[str, str], _Compiled] = {}
+        # The module that built it (named in a test's report when a statement falls behind).
+        self.origin = _builder()
+        # The database it is spelled for, when it is spelled for one (PreparedPerDialect).
+        self.dialect: str | None = None
+        _REGISTRY.add(self)
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         key = (dialect.name, dialect.driver)
@@ -218,7 +318,7 @@ class Prepared:
             plan = spec.plan(values)
             return plan.sql, plan.arguments(values)
         except (KeyError, InvalidRequestError) as missing:
-            raise ValueError(f"no value for parameter {missing} of {spec.compiled}") from None
+            raise UnboundColumns(f"no value for parameter {missing} of {spec.compiled}") from None
 
     def _run(
         self, connection: Connection, values: Mapping[str, Any]
@@ -282,3 +382,17 @@ class Prepared:
         sql, first = self._arguments(spec, rows[0])
         arguments = [first, *(self._arguments(spec, values)[1] for values in rows[1:])]
         _on_cursor(connection, sql, arguments, lambda cursor: cursor.executemany(sql, arguments))
+
+
+class PreparedPerDialect:
+    """A statement spelled differently per database (INSERT … ON CONFLICT), prepared for
+    each of them when it is built, so each spelling is checked and registered at import."""
+
+    def __init__(self, build: Callable[[str], Statement], *, leaves_out: Iterable[str] = ()):
+        left = tuple(leaves_out)
+        self._by_dialect = {name: Prepared(build(name), leaves_out=left) for name in DIALECTS}
+        for name, prepared in self._by_dialect.items():
+            prepared.dialect = name
+
+    def on(self, connection: Connection) -> Prepared:
+        return self._by_dialect[connection.dialect.name]

@@ -3,7 +3,6 @@ idempotency records."""
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -35,7 +34,7 @@ from carpet_shop.catalog.models import (
 )
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.prepared import Prepared
+from carpet_shop.core.prepared import Prepared, PreparedPerDialect
 from carpet_shop.core.repository import BranchScope, Repository, insert_on_conflict, row_of
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
@@ -100,10 +99,11 @@ _INSERT_ITEMS = Prepared(insert(SaleItem))
 _INSERT_PAYMENTS = Prepared(insert(SalePayment))
 
 
-@functools.cache
-def _insert_sale(dialect: str) -> Prepared:
-    insert = insert_on_conflict(dialect, Sale)
-    return Prepared(insert.on_conflict_do_nothing(index_elements=[Sale.receipt_number]))
+_INSERT_SALE = PreparedPerDialect(
+    lambda dialect: insert_on_conflict(dialect, Sale).on_conflict_do_nothing(
+        index_elements=[Sale.receipt_number]
+    )
+)
 
 
 class SaleRepository(Repository[Sale]):
@@ -120,7 +120,7 @@ class SaleRepository(Repository[Sale]):
     def insert_sale(self, sale: Sale) -> bool:
         """Write a new sale; False, writing nothing, when its receipt number is taken."""
         connection = self.connection
-        return _insert_sale(connection.dialect.name).execute(connection, row_of(sale)) == 1
+        return _INSERT_SALE.on(connection).execute(connection, row_of(sale)) == 1
 
     def insert_lines(self, items: Sequence[SaleItem], payments: Sequence[SalePayment]) -> None:
         """Write a new sale's items and payments."""
@@ -254,10 +254,9 @@ class SaleRepository(Repository[Sale]):
         return refunded
 
 
-@functools.cache
-def _bump_statement(dialect: str) -> Prepared:
-    # Prepared once per database kind: every sale runs it.
-    return Prepared(
+# Every sale runs it.
+_BUMP = PreparedPerDialect(
+    lambda dialect: (
         insert_on_conflict(dialect, ReceiptCounter)
         .values(branch_id=bindparam("branch_id"), last_number=1)
         .on_conflict_do_update(
@@ -266,6 +265,7 @@ def _bump_statement(dialect: str) -> Prepared:
         )
         .returning(ReceiptCounter.last_number)
     )
+)
 
 
 class ReceiptRepository(Repository[ReceiptCounter]):
@@ -279,7 +279,7 @@ class ReceiptRepository(Repository[ReceiptCounter]):
         rolls its bump back and leaves no gap. The first sale of a branch creates the row.
         """
         connection = self.connection
-        rows = _bump_statement(connection.dialect.name).rows(connection, {"branch_id": branch_id})
+        rows = _BUMP.on(connection).rows(connection, {"branch_id": branch_id})
         return int(rows[0][0])
 
     def set_last(self, branch_id: uuid.UUID, number: int) -> None:
