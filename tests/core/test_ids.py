@@ -31,6 +31,22 @@ def test_a_later_id_sorts_after_an_earlier_one():
     assert earlier.hex < later.hex  # as SQLite stores them
 
 
+def test_ids_made_within_one_millisecond_still_sort_in_the_order_made():
+    # A group of sales is written within a millisecond or two: its rows' ids must still
+    # follow each other on the index's last leaf.
+    burst = [new_id() for _ in range(5_000)]
+    assert len({i.int >> 80 for i in burst}) < len(burst)  # many share a millisecond
+    assert burst == sorted(burst)
+    assert [i.hex for i in burst] == sorted(i.hex for i in burst)
+
+
+def test_ids_are_the_standard_librarys_uuids():
+    # What SQLAlchemy's Uuid type, Pydantic and json encoders expect; not a look-alike.
+    made = new_id()
+    assert type(made) is uuid.UUID
+    assert uuid.UUID(str(made)) == made
+
+
 def test_new_rows_get_time_ordered_ids(client, factory):
     director = auth_headers(client, factory.admin())
     created = assert_ok(
