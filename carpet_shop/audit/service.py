@@ -169,6 +169,37 @@ def log_restored(
     log(session, actor, clock, AuditAction.UPDATE, entity_type, entity_id, change)
 
 
+def log_updated(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    entity_type: str,
+    entity: Any,
+    before: Mapping[str, Any],
+    *,
+    also: Mapping[str, Any] | None = None,
+) -> None:
+    """A change to a row: each audited field that changed, from `before` (its `snapshot`
+    taken before the change, whose keys name the fields) to its value now. `also` adds
+    entries that are not fields (`{name: what happened}`, shown as new)."""
+    changes = diff(before, snapshot(entity, before))
+    for name, value in (also or {}).items():
+        changes[name] = {"old": None, "new": value}
+    log(session, actor, clock, AuditAction.UPDATE, entity_type, entity.id, changes)
+
+
+def log_removed(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    before: Mapping[str, Any],
+) -> None:
+    """A row deleted for good (master data): its audited fields as they were."""
+    log(session, actor, clock, AuditAction.DELETE, entity_type, entity_id, diff(before, {}))
+
+
 def log_created(
     session: Session,
     actor: Actor,

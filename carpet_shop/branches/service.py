@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.branches.schemas import BranchCreate, BranchUpdate
@@ -123,15 +122,7 @@ def update_branch(
             setattr(branch, field, changes[field])
     branch.updated_at = clock.now()
     repo.flush()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        branch.id,
-        audit.diff(before, audit.snapshot(branch, AUDITED_FIELDS)),
-    )
+    audit.log_updated(session, actor, clock, ENTITY, branch, before)
     return branch
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.catalog.models import Collection, Size
 from carpet_shop.catalog.repository import CollectionRepository, SizeRepository
 from carpet_shop.catalog.schemas import CollectionCreate, CollectionUpdate, SizeCreate, SizeUpdate
@@ -107,15 +106,7 @@ def update_collection(
         collection.icon = changes["icon"]
     collection.updated_at = clock.now()
     repo.flush()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        COLLECTION,
-        collection.id,
-        audit.diff(before, audit.snapshot(collection, COLLECTION_FIELDS)),
-    )
+    audit.log_updated(session, actor, clock, COLLECTION, collection, before)
     return collection
 
 
@@ -132,9 +123,7 @@ def delete_collection(
         )
     before = audit.snapshot(collection, COLLECTION_FIELDS)
     repo.remove(collection)
-    audit.log(
-        session, actor, clock, AuditAction.DELETE, COLLECTION, collection_id, audit.diff(before, {})
-    )
+    audit.log_removed(session, actor, clock, COLLECTION, collection_id, before)
 
 
 # Sizes
@@ -220,15 +209,7 @@ def update_size(
     size.collection_id = collection_id
     size.updated_at = clock.now()
     SizeRepository(session).flush()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        SIZE,
-        size.id,
-        audit.diff(before, audit.snapshot(size, SIZE_FIELDS)),
-    )
+    audit.log_updated(session, actor, clock, SIZE, size, before)
     return size
 
 
@@ -237,7 +218,7 @@ def delete_size(session: Session, actor: Actor, clock: Clock, size_id: uuid.UUID
     size = get_size(session, size_id)
     before = audit.snapshot(size, SIZE_FIELDS)
     SizeRepository(session).remove(size)
-    audit.log(session, actor, clock, AuditAction.DELETE, SIZE, size_id, audit.diff(before, {}))
+    audit.log_removed(session, actor, clock, SIZE, size_id, before)
 
 
 def unknown_sizes(session: Session, sizes: Sequence[str], collection_id: uuid.UUID) -> list[str]:

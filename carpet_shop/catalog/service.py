@@ -331,11 +331,10 @@ def update_product(
         repo.set_sizes(product.id, checked_sizes)
     product.updated_at = clock.now()
     repo.flush()
-    diff = audit.diff(before, audit.snapshot(product, AUDITED_FIELDS))
-    if diff.keys() & {"quantity", "remaining_length"}:
-        # The director reads a stock edit's reason beside it (a seller's edits above all).
-        diff["stock_reason"] = {"old": None, "new": changes.get("stock_reason")}
-    audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, product.id, diff)
+    stock_edited = any(before[f] != getattr(product, f) for f in ("quantity", "remaining_length"))
+    # The director reads a stock edit's reason beside it (a seller's edits above all).
+    also = {"stock_reason": changes.get("stock_reason")} if stock_edited else None
+    audit.log_updated(session, actor, clock, ENTITY, product, before, also=also)
     return product
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
@@ -216,10 +215,7 @@ def update_customer(
 
     if not repo.change_unique(apply):
         raise Conflict("The phone is already taken", details={"field": "phone"})
-    after = audit.snapshot(customer, AUDITED_FIELDS)
-    audit.log(
-        session, actor, clock, AuditAction.UPDATE, ENTITY, customer.id, audit.diff(before, after)
-    )
+    audit.log_updated(session, actor, clock, ENTITY, customer, before)
     return customer
 
 

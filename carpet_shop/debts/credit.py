@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, ValidationFailed
@@ -117,7 +116,6 @@ def settle_return(
     debt.status = st.status_of(debt.remaining_amount, debt.payment_deadline, today)
     debt.updated_at = clock.now()
     repo.flush()
-    changes = audit.diff(before, audit.snapshot(debt, AUDITED_FIELDS))
-    changes["return"] = {"old": None, "new": {"sale_id": str(sale_id), "refund": str(reduced)}}
-    audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, debt.id, changes)
+    returned = {"return": {"sale_id": str(sale_id), "refund": str(reduced)}}
+    audit.log_updated(session, actor, clock, ENTITY, debt, before, also=returned)
     return reduced, refund_amount - reduced

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
@@ -226,10 +225,8 @@ def update_debt(
     if after != before:
         debt.updated_at = now
         repo.flush()
-        changes_logged = audit.diff(before, after)
-        if rescheduling:
-            changes_logged["rescheduled"] = {"old": None, "new": True}
-        audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, debt.id, changes_logged)
+        also = {"rescheduled": True} if rescheduling else None
+        audit.log_updated(session, actor, clock, ENTITY, debt, before, also=also)
     return debt
 
 

@@ -12,7 +12,6 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.catalog.models import Category
 from carpet_shop.core.actor import Actor
@@ -183,15 +182,7 @@ def update_discount(
         setattr(discount, name, value)
     discount.updated_at = clock.now()
     session.flush()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        discount.id,
-        audit.diff(before, audit.snapshot(discount, AUDITED_FIELDS)),
-    )
+    audit.log_updated(session, actor, clock, ENTITY, discount, before)
     return discount
 
 

@@ -236,8 +236,7 @@ _UNDECIDED = {
 
 
 def _audit_decision(session: Session, actor: Actor, clock: Clock, sale_return: SaleReturn) -> None:
-    changes = audit.diff(_UNDECIDED, audit.snapshot(sale_return, _UNDECIDED))
-    audit.log(session, actor, clock, AuditAction.UPDATE, ENTITY, sale_return.id, changes)
+    audit.log_updated(session, actor, clock, ENTITY, sale_return, _UNDECIDED)
 
 
 def approve_return(

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.audit.models import AuditAction
 from carpet_shop.auth import service as auth_service
 from carpet_shop.branches import service as branches_service
 from carpet_shop.core.actor import Actor
@@ -206,15 +205,7 @@ def update_user(
             reason="password_changed" if password_changed else "deactivated",
             keep_session_id=keep,
         )
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        user.id,
-        audit.diff(before, audit.snapshot(user, AUDITED_FIELDS)),
-    )
+    audit.log_updated(session, actor, clock, ENTITY, user, before)
     return user
 
 
@@ -252,13 +243,5 @@ def unlock_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUID
     user.failed_login_count = 0
     user.updated_at = clock.now()
     session.flush()
-    audit.log(
-        session,
-        actor,
-        clock,
-        AuditAction.UPDATE,
-        ENTITY,
-        user.id,
-        audit.diff(before, audit.snapshot(user, ("locked_until", "failed_login_count"))),
-    )
+    audit.log_updated(session, actor, clock, ENTITY, user, before)
     return user

@@ -176,3 +176,26 @@ def test_only_the_director_reads_the_trail(client, factory):
     seller = factory.seller()
     headers = auth_headers(client, seller, PASSWORD)
     assert_error(client.get("/api/audit-logs", headers=headers), 403, "FORBIDDEN")
+
+
+def test_an_update_logs_only_what_changed_and_a_removal_what_was_there(client, factory, clock):
+    # audit.log_updated and audit.log_removed, through master data.
+    director = auth_headers(client, factory.admin())
+    made = assert_ok(
+        client.post("/api/collections", json={"name": "Emili", "icon": "🌿"}, headers=director),
+        201,
+    )
+    url = f"/api/collections/{made['id']}"
+    clock.advance(timedelta(seconds=1))
+    assert_ok(client.put(url, json={"name": "Emili Lux", "icon": "🌿"}, headers=director))
+    clock.advance(timedelta(seconds=1))
+    assert_ok(client.put(url, json={"icon": "🌿"}, headers=director))  # nothing changes
+    clock.advance(timedelta(seconds=1))
+    assert_ok(client.delete(url, headers=director))
+    entries, _ = _entries(client, director, entity_id=made["id"])
+    assert [(e["action"], e["changes"]) for e in entries] == [
+        ("DELETE", {"icon": {"old": "🌿", "new": None}, "name": {"old": "Emili Lux", "new": None}}),
+        ("UPDATE", {}),
+        ("UPDATE", {"name": {"old": "Emili", "new": "Emili Lux"}}),
+        ("CREATE", {"icon": {"old": None, "new": "🌿"}, "name": {"old": None, "new": "Emili"}}),
+    ]
