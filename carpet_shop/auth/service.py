@@ -37,8 +37,8 @@ from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.security import token_digest
-from carpet_shop.users import service as users_service
 from carpet_shop.users.models import User
+from carpet_shop.users.repository import UserRepository
 
 ENTITY = "session"
 
@@ -154,7 +154,7 @@ def login(
     username = username.strip().lower()
     now = clock.now()
     _check_rate(session, policy, meta, now)
-    user = users_service.find_for_login(session, username)
+    user = UserRepository(session).find_live_by_username(username)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         _failed_login(session, clock, policy, meta, username, user, "locked")
         raise AccountLocked(details={"locked_until": user.locked_until.isoformat()})
@@ -229,10 +229,9 @@ def refresh(session: Session, clock: Clock, policy: AuthPolicy, refresh_token: s
 
 
 def _live_user(session: Session, user_id: uuid.UUID) -> User:
-    try:
-        user = users_service.get_user(session, user_id, include_deleted=True)
-    except NotFound as exc:
-        raise Unauthorized("This account no longer exists") from exc
+    user = UserRepository(session).get(user_id)
+    if user is None:
+        raise Unauthorized("This account no longer exists")
     _check_live(user)
     return user
 

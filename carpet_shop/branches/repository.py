@@ -27,6 +27,11 @@ class BranchRepository(BranchScopedMixin, SoftDeleteRepository[Branch]):
     def code_taken(self, code: str, *, except_id: uuid.UUID | None = None) -> bool:
         return self._taken(Branch.code, code, except_id)
 
+    def is_live(self, branch_id: uuid.UUID) -> bool:
+        """Whether the branch exists and is not deleted (what other domains check before
+        putting something in it)."""
+        return self.get_live(branch_id) is not None
+
     def lock(self, branch_id: uuid.UUID) -> None:
         # FOR NO KEY UPDATE: rows that refer to the branch (products, movements, sales) still
         # insert freely; a plain FOR UPDATE would block their foreign-key checks.

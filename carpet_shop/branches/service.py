@@ -13,21 +13,17 @@ from carpet_shop.audit import service as audit
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.branches.schemas import BranchCreate, BranchUpdate
-from carpet_shop.catalog import service as catalog_service
+from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
-from carpet_shop.users import service as users_service
+from carpet_shop.users.repository import UserRepository
 
 ENTITY = "branch"
 AUDITED_FIELDS = ("name", "code", "address", "phone")
-
-
-def exists(session: Session, branch_id: uuid.UUID) -> bool:
-    return BranchRepository(session).get_live(branch_id) is not None
 
 
 def lock_branches(session: Session, branch_ids: Iterable[uuid.UUID]) -> None:
@@ -129,13 +125,13 @@ def update_branch(
 def delete_branch(session: Session, actor: Actor, clock: Clock, branch_id: uuid.UUID) -> None:
     repo = BranchRepository(session)
     branch = get_branch(session, branch_id)
-    active_users = users_service.count_active_in_branch(session, branch.id)
+    active_users = UserRepository(session).count_active_in_branch(branch.id)
     if active_users:
         raise Conflict(
             "The branch still has active users; move or deactivate them first",
             details={"active_users": active_users},
         )
-    live_products = catalog_service.count_live_in_branch(session, branch.id)
+    live_products = ProductRepository(session).count_live_in_branch(branch.id)
     if live_products:
         raise Conflict(
             "The branch still has products; transfer or delete them first",

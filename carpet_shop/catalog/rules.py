@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import master
 from carpet_shop.catalog.models import ProductType
 from carpet_shop.catalog.text import parse_size
@@ -48,7 +48,7 @@ def target_branch(session: Session, actor: Actor, branch_id: uuid.UUID | None) -
             raise ValidationFailed.field("branch_id", "Choose the branch the product is in")
         return actor.branch_id
     own_branch(actor, branch_id)
-    if not branches_service.exists(session, branch_id):
+    if not BranchRepository(session).is_live(branch_id):
         raise ValidationFailed.field(
             "branch_id", Message("No branch {branch_id}", branch_id=branch_id)
         )

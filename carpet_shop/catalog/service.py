@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
-from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import drilldown, master, rules
 from carpet_shop.catalog.filters import ProductFilters
 from carpet_shop.catalog.models import Product, ProductType
@@ -140,10 +140,6 @@ def list_without_cost(session: Session, page: PageParams) -> tuple[Sequence[Prod
 def count_low_stock(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
     repo = ProductRepository(session)
     return repo.count(repo.low_stock(scope, defaults.pieces, defaults.metres))
-
-
-def count_live_in_branch(session: Session, branch_id: uuid.UUID) -> int:
-    return ProductRepository(session).count_live_in_branch(branch_id)
 
 
 # Writing
@@ -364,7 +360,7 @@ def restore_product(session: Session, actor: Actor, clock: Clock, product_id: uu
         raise NotFound.of("Product", product_id)
     if product.deleted_at is None:
         raise Conflict("This product is not deleted")
-    if not branches_service.exists(session, product.branch_id):
+    if not BranchRepository(session).is_live(product.branch_id):
         raise Conflict("The product's branch is deleted; restore the branch first")
     deleted_at = product.deleted_at
     repo.restore(product)

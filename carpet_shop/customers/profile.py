@@ -1,7 +1,8 @@
-"""What about a customer depends on their debts: the profile and whether they may be deleted.
+"""What about a customer depends on their debts and sales: the profile and whether they may
+be deleted.
 
-Kept apart from `service.py` because the debts service uses the registry (find_or_create);
-this module is the one place the registry looks back at debts.
+The debts and sales services use the registry (find_or_create), so this module reads their
+repositories, never their services: services do not call each other in a circle.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from carpet_shop.customers.schemas import (
     CustomerTotals,
     PurchaseRead,
 )
-from carpet_shop.debts import service as debts_service
+from carpet_shop.debts.repository import DebtRepository
 from carpet_shop.debts.schemas import DebtRead
-from carpet_shop.sales import service as sales_service
+from carpet_shop.sales.repository import SaleRepository
 
 RECENT_PURCHASES = 50
 ZERO = Decimal("0")
@@ -36,16 +37,16 @@ def customer_profile(
 ) -> CustomerProfile:
     """The customer, with the debts and purchases `scope` may see (a seller: their branch)."""
     customer = customers_service.get_customer(session, customer_id)
-    debts = [
-        DebtRead.of(d, today) for d in debts_service.debts_of_customer(session, scope, customer.id)
-    ]
-    purchases, purchases_count = sales_service.sales_of_customer(
-        session,
-        scope,
+    debt_repo = DebtRepository(session)
+    debts = [DebtRead.of(d, today) for d in debt_repo.of_customer(customer.id, scope)]
+    # A sale is theirs when it names them; older sales, recorded before sales named
+    # customers, when they carry the customer's phone and name no one; and their debts' sales.
+    purchases, purchases_count = SaleRepository(session).of_customer(
         customer.id,
         customer.phone,
-        also=debts_service.sale_ids_of_customer(session, customer.id),
-        limit=RECENT_PURCHASES,
+        debt_repo.sale_ids_of_customer(customer.id),
+        scope,
+        RECENT_PURCHASES,
     )
     open_debts = [d for d in debts if d.remaining_amount > ZERO]
     return CustomerProfile(
@@ -66,7 +67,7 @@ def customer_profile(
 def delete_customer(session: Session, actor: Actor, clock: Clock, customer_id: uuid.UUID) -> None:
     """Soft delete; refused while the customer still owes anything (409)."""
     customer = customers_service.get_customer(session, customer_id)
-    if debts_service.customer_has_open_debts(session, customer.id):
+    if DebtRepository(session).customer_has_open_debts(customer.id):
         raise Conflict(
             "The customer still owes money; their debts must be settled first",
             details={"customer_id": str(customer.id)},

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
@@ -46,15 +46,12 @@ __all__ = [
     "check_sale_deadline",
     "create_debt",
     "create_for_sale",
-    "customer_has_open_debts",
     "dashboard_figures",
-    "debts_of_customer",
     "debts_of_sales",
     "get_debt",
     "list_debts",
     "list_payments",
     "record_payment",
-    "sale_ids_of_customer",
     "search",
     "settle_return",
     "summary",
@@ -75,20 +72,6 @@ def list_debts(
 ) -> tuple[Sequence[Debt], int]:
     repo = DebtRepository(session)
     return repo.paginate(repo.listing(scope, filters, today), page)
-
-
-def debts_of_customer(
-    session: Session, scope: BranchScope, customer_id: uuid.UUID
-) -> Sequence[Debt]:
-    return DebtRepository(session).of_customer(customer_id, scope)
-
-
-def sale_ids_of_customer(session: Session, customer_id: uuid.UUID) -> Sequence[uuid.UUID]:
-    return DebtRepository(session).sale_ids_of_customer(customer_id)
-
-
-def customer_has_open_debts(session: Session, customer_id: uuid.UUID) -> bool:
-    return DebtRepository(session).customer_has_open_debts(customer_id)
 
 
 def _customer_for(session: Session, actor: Actor, clock: Clock, data: DebtCreate) -> Customer:
@@ -126,7 +109,7 @@ def _branch_for(session: Session, actor: Actor, data: DebtCreate, sale: Sale | N
         raise ValidationFailed.field("branch_id", "The director must say which branch")
     if sale is not None and sale.branch_id != branch_id:
         raise ValidationFailed.field("branch_id", "The sale belongs to another branch")
-    if not branches_service.exists(session, branch_id):
+    if not BranchRepository(session).is_live(branch_id):
         raise ValidationFailed.field(
             "branch_id", Message("Branch {branch_id} does not exist", branch_id=branch_id)
         )

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
-from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog.models import Category
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -119,7 +119,7 @@ def _check(session: Session, data: DiscountFields) -> None:
         data.target_id is None or not repo.product_exists(data.target_id)
     ):
         raise ValidationFailed.field("target_id", "A PRODUCT discount needs a live product")
-    if data.branch_id is not None and not branches_service.exists(session, data.branch_id):
+    if data.branch_id is not None and not BranchRepository(session).is_live(data.branch_id):
         raise ValidationFailed.field(
             "branch_id", Message("Branch {branch_id} does not exist", branch_id=data.branch_id)
         )

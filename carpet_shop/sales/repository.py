@@ -186,6 +186,13 @@ class SaleRepository(Repository[Sale]):
         scope: BranchScope,
         limit: int,
     ) -> tuple[Sequence[Sale], int]:
+        """A customer's purchases that `scope` may see (a seller: their branch's), newest
+        first, and how many there are.
+
+        A sale is theirs when it names them (`customer_id`); older sales, recorded before
+        sales named customers, count when they carry the customer's phone and name no one;
+        `also` adds sales known to be theirs from elsewhere (their debts' sales).
+        """
         theirs = or_(
             Sale.customer_id == customer_id,
             and_(Sale.customer_id.is_(None), Sale.customer_phone == phone),

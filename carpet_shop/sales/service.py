@@ -345,25 +345,6 @@ def get_sale(session: Session, scope: BranchScope, sale_id: uuid.UUID, today: da
     return _views(session, repo, [header], today)[0]
 
 
-def sales_of_customer(
-    session: Session,
-    scope: BranchScope,
-    customer_id: uuid.UUID,
-    phone: str,
-    *,
-    also: Sequence[uuid.UUID] = (),
-    limit: int,
-) -> tuple[Sequence[Sale], int]:
-    """A customer's purchases that `scope` may see (a seller: their branch's), newest first,
-    and how many there are.
-
-    A sale is theirs when it names them (`customer_id`); older sales, recorded before sales
-    named customers, count when they carry the customer's phone and name no one; `also`
-    adds sales known to be theirs from elsewhere (their debts' sales).
-    """
-    return SaleRepository(session).of_customer(customer_id, phone, also, scope, limit)
-
-
 # What the returns module needs of a sale.
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -90,7 +91,7 @@ def start(
     product = catalog_service.get_product(session, product_id)
     if data.to_branch_id == product.branch_id:
         raise ValidationFailed.field("to_branch_id", "The product is already in this branch")
-    if not branches_service.exists(session, data.to_branch_id):
+    if not BranchRepository(session).is_live(data.to_branch_id):
         raise ValidationFailed.field(
             "to_branch_id", Message("No branch {to_branch_id}", to_branch_id=data.to_branch_id)
         )
@@ -177,7 +178,7 @@ def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID
         raise Forbidden("Only the director or a seller of the receiving branch may receive it")
     _check_in_transit(transfer)
     _lock_ends(session, transfer.from_branch_id, transfer.to_branch_id)
-    if not branches_service.exists(session, transfer.to_branch_id):
+    if not BranchRepository(session).is_live(transfer.to_branch_id):
         raise Conflict("The receiving branch was deleted; cancel the transfer")
     target = catalog_service.matching_in_branch(
         session, actor, clock, transfer.product, transfer.to_branch_id

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
 from carpet_shop.auth import service as auth_service
-from carpet_shop.branches import service as branches_service
+from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -39,7 +39,7 @@ def _check_role_and_branch(session: Session, role: Role, branch_id: uuid.UUID | 
     if role == Role.SELLER:
         if branch_id is None:
             raise ValidationFailed.field("branch_id", "A seller must belong to a branch")
-        if not branches_service.exists(session, branch_id):
+        if not BranchRepository(session).is_live(branch_id):
             raise ValidationFailed.field(
                 "branch_id", Message("Branch {branch_id} does not exist", branch_id=branch_id)
             )
@@ -100,10 +100,6 @@ def list_users(
         include_deleted=include_deleted, role=role, branch_id=branch_id, is_active=is_active, q=q
     )
     return repo.paginate(stmt, page)
-
-
-def count_active_in_branch(session: Session, branch_id: uuid.UUID) -> int:
-    return UserRepository(session).count_active_in_branch(branch_id)
 
 
 def create_user(
@@ -227,7 +223,7 @@ def restore_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUI
     if user.deleted_at is None:
         raise Conflict("This user is not deleted")
     _check_username_free(repo, user.username, except_id=user.id)
-    if user.branch_id is not None and not branches_service.exists(session, user.branch_id):
+    if user.branch_id is not None and not BranchRepository(session).is_live(user.branch_id):
         raise Conflict("The user's branch is deleted; restore it first")
     deleted_at = user.deleted_at
     repo.restore(user)
