@@ -31,6 +31,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./carpet_shop.db"
     sqlite_busy_timeout_ms: int = 30_000
+    # Log every SQL statement and its parameters (SQLAlchemy's `echo`), prepared ones too.
+    sql_echo: bool = False
     # Worker processes serving the API (uvicorn reads the same variable; `carpet-shop serve
     # --workers` sets it). With one, SQLite calls skip the thread pool (core.database).
     web_concurrency: int = Field(default=1, ge=1)

@@ -59,8 +59,8 @@ class Database:
     """The engine and the two kinds of session the service hands out.
 
     `inline`: database calls of a request run on the event loop instead of a worker thread.
-    Right for SQLite served by one process: a statement there is a local file read (tens of
-    microseconds), writers already take turns on the loop (see core.dependencies), and
+    Right for SQLite served by one process: a statement there is a local file read, writers
+    already take turns on the loop (see core.dependencies), and
     WAL readers never wait for a lock, so a thread hop costs more than the call it carries.
     Wrong wherever a call can wait: PostgreSQL (network, row locks) and SQLite shared by
     several processes (another process's write lock); there each call takes a thread.
@@ -101,7 +101,9 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         engine = make_engine(
-            settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+            settings.database_url,
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            echo=settings.sql_echo,
         )
         return cls(engine, inline=settings.is_sqlite and settings.web_concurrency == 1)
 

@@ -38,16 +38,16 @@ from carpet_shop.core.errors import keeps_writes
 log = logging.getLogger("carpet_shop.group_commit")
 
 # The first member of a group is answered after the last one has run: this bounds the wait
-# (about 1.3 ms a sale).
+# to a few dozen sales' time.
 MAX_MEMBERS = 32
 # Nor does a group take new members once it has been open this long: a slow member (a
-# sign-in checks a password for a tenth of a second or more) delays the answers of those
-# that ran before it, and this bounds how many more follow.
+# sign-in checks a password, which takes far longer than a sale) delays the answers of
+# those that ran before it, and this bounds how many more follow.
 MAX_GROUP_SECONDS = 0.05
 # How often the last member yields to the event loop before it commits, so that requests
-# that arrived meanwhile (read off their sockets, then run up to their turn) can join. Each
-# pass with nothing to do costs microseconds. Measured with 16 sellers at once: 2 passes
-# made groups of 8 or 9 (two groups taking turns), 6 or more made groups of all 15 or 16.
+# that arrived meanwhile (read off their sockets, then run up to their turn) can join. A
+# pass with nothing to do costs next to nothing; too few passes split sixteen sellers into
+# two groups taking turns (README, "Benchmark", for the measured group sizes).
 ARRIVAL_YIELDS = 8
 
 

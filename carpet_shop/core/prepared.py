@@ -1,8 +1,9 @@
 """Statements of the busiest writes, compiled once and run on the driver's own cursor.
 
 Ringing up a sale runs about fifteen statements. Through `Connection.execute` each costs
-80–100 µs of SQLAlchemy's work in a busy request (an execution context, events, parameter
-processing, a result object) against 20–30 µs of SQLite's: most of a sale's time. A
+SQLAlchemy's work in a busy request (an execution context, events, parameter processing, a
+result object) several times what SQLite spends running it: that was most of a sale's time
+(figures: README, "Benchmark"). A
 `Prepared` statement is compiled by SQLAlchemy once per dialect, from an ordinary Core
 statement, and keeps what that compilation says: the SQL text, the order of its parameters,
 the constants bound in it, and each parameter's bind processor (UUIDs, enums, instants,
@@ -75,6 +76,12 @@ def run_sql(connection: Connection, sql: str) -> None:
 def _on_cursor(connection: Connection, sql: str, arguments: Any, work: Callable[[Any], R]) -> R:
     """`work(cursor)` on a cursor of the connection's driver: its errors come out as
     SQLAlchemy's, and a lost connection is invalidated, as `Connection.execute` does."""
+    if connection._echo:
+        # SQLAlchemy's echo (`SQL_ECHO=true`): what runs on the cursor is logged like the
+        # rest, on the engine's logger, so a developer sees every statement a sale runs.
+        # The flag is the one `Connection.execute` reads (tests/core/test_sql_echo.py).
+        connection.engine.logger.info("[prepared] %s", sql)
+        connection.engine.logger.info("[prepared] %r", arguments)
     dialect = connection.dialect
     driver_connection = connection.connection.dbapi_connection
     if driver_connection is None:

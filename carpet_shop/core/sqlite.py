@@ -39,8 +39,9 @@ class ShopSQLiteDialect(SQLiteDialect_pysqlite):
 
     Every write of a group commit (core.group_commit) runs in a savepoint of its own.
     SQLAlchemy sends SAVEPOINT and RELEASE through a full statement execution, compiled anew
-    each time: about 30 µs each, against 1–2 µs on the cursor (core.prepared). Like the
-    prepared statements, they are not seen by `echo` or cursor-execute event listeners.
+    each time, which costs far more than the statement itself (README, "Benchmark"). Like
+    the prepared statements, they are logged by `echo` but not seen by cursor-execute event
+    listeners.
     """
 
     supports_statement_cache = True
