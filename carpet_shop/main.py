@@ -34,6 +34,9 @@ from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.health.router import router as health_router
 from carpet_shop.inventory.router import router as inventory_router
+from carpet_shop.notifications.live import LiveHub
+from carpet_shop.notifications.router import alerts_router
+from carpet_shop.notifications.router import router as notifications_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
 from carpet_shop.search.router import router as search_router
@@ -69,6 +72,10 @@ TAGS = [
     {"name": "sizes", "description": "Carpet sizes W×H in metres (master data)"},
     {"name": "inventory", "description": "The stock ledger, stock counts, low stock"},
     {"name": "transfers", "description": "Stock moved between branches"},
+    {
+        "name": "notifications",
+        "description": "Notifications, their live stream (SSE), settings and Telegram",
+    },
     {"name": "search", "description": "One search across products (and more to come)"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
@@ -98,8 +105,12 @@ def create_app(
     database = database or Database.from_settings(settings)
     clock = clock or SystemClock()
 
+    live = LiveHub(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await live.start()
+        database.announcer.listeners.append(live.committed)
         jobs: list[StatusJob | Checkpointer] = [Checkpointer(database.engine)]
         if settings.debt_status_interval_seconds > 0:
             jobs.append(
@@ -117,6 +128,8 @@ def create_app(
             gc.unfreeze()
         for job in jobs:
             await job.stop()
+        database.announcer.listeners.remove(live.committed)
+        await live.stop()
         database.dispose()
 
     app = FastAPI(
@@ -133,6 +146,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
+    app.state.live = live
     app.state.auth_policy = AuthPolicy.from_settings(settings)
     app.state.started_at = clock.now()
 
@@ -161,6 +175,8 @@ def create_app(
         analytics_router,
         auth_router,
         inventory_router,
+        notifications_router,
+        alerts_router,
         customers_router,
         debts_router,
         returns_router,

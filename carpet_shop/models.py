@@ -11,11 +11,24 @@ from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Collection, Product, ProductSize, Size
 from carpet_shop.commissions.models import Commission
+from carpet_shop.core.leases import JobLease
 from carpet_shop.core.models import Base
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.discounts.models import Discount
 from carpet_shop.inventory.models import StockMovement
+from carpet_shop.notifications.models import (
+    CustomerTelegram,
+    InventoryAlert,
+    Notification,
+    NotificationEvent,
+    NotificationSettings,
+    ShopNotificationSettings,
+    TelegramBotState,
+    TelegramLink,
+    TelegramLinkCode,
+    TelegramOutbox,
+)
 from carpet_shop.returns.models import ReturnItem, SaleReturn
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.transfers.models import Transfer
@@ -29,10 +42,16 @@ __all__ = [
     "Collection",
     "Commission",
     "Customer",
+    "CustomerTelegram",
     "Debt",
     "Discount",
     "IdempotencyRecord",
+    "InventoryAlert",
+    "JobLease",
     "LoginAttempt",
+    "Notification",
+    "NotificationEvent",
+    "NotificationSettings",
     "Payment",
     "PaymentsDaily",
     "Product",
@@ -46,8 +65,13 @@ __all__ = [
     "SalePayment",
     "SaleReturn",
     "SalesDaily",
+    "ShopNotificationSettings",
     "Size",
     "StockMovement",
+    "TelegramBotState",
+    "TelegramLink",
+    "TelegramLinkCode",
+    "TelegramOutbox",
     "Transfer",
     "User",
 ]

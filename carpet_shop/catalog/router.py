@@ -169,7 +169,9 @@ def update_product(
     views: Views,
     photos: Photos,
 ) -> Envelope[AnyProductRead]:
-    product = service.update_product(session, actor, clock, product_id, body, photos)
+    product = service.update_product(
+        session, actor, clock, product_id, body, photos, low_stock=views.defaults
+    )
     return ok(views.one(product), "Product updated")
 
 

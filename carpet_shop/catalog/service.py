@@ -232,7 +232,12 @@ def _stock_reason(product: Product, changes: dict[str, Any]) -> str | None:
 
 
 def _edit_stock(
-    session: Session, actor: Actor, clock: Clock, product: Product, changes: dict[str, Any]
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product: Product,
+    changes: dict[str, Any],
+    low_stock: LowStockDefaults,
 ) -> None:
     """Quantity and length edits: `edit` movements with their reason, then the roll's
     total_length."""
@@ -243,7 +248,15 @@ def _edit_stock(
         if changes.get("quantity") is not None:
             counted = Decimal(changes["quantity"])
             ledger.set_level(
-                session, clock, product, counted, MovementKind.EDIT, document, actor.id, reason
+                session,
+                clock,
+                product,
+                counted,
+                MovementKind.EDIT,
+                document,
+                actor.id,
+                reason,
+                low_stock=low_stock,
             )
         return
     rules.no_pieces(changes.get("quantity"))
@@ -257,7 +270,15 @@ def _edit_stock(
         raise ValidationFailed.field(field, "The roll's total_length is less than what remains")
     if remaining is not None:
         ledger.set_level(
-            session, clock, product, remaining, MovementKind.EDIT, document, actor.id, reason
+            session,
+            clock,
+            product,
+            remaining,
+            MovementKind.EDIT,
+            document,
+            actor.id,
+            reason,
+            low_stock=low_stock,
         )
     product.total_length = new_total
 
@@ -269,6 +290,8 @@ def update_product(
     product_id: uuid.UUID,
     data: ProductUpdate,
     photos: PhotoStore | None = None,
+    *,
+    low_stock: LowStockDefaults,
 ) -> Product:
     product = get_product(session, product_id)
     rules.own_branch(actor, product.branch_id)
@@ -284,7 +307,7 @@ def update_product(
     before = audit.snapshot(product, AUDITED_FIELDS)
 
     # The ledger re-reads the row, so stock goes first, before any unsaved change.
-    _edit_stock(session, actor, clock, product, changes)
+    _edit_stock(session, actor, clock, product, changes, low_stock)
 
     collection = product.collection_ref
     if changes.get("collection") is not None or changes.get("collection_id") is not None:

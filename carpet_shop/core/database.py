@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from carpet_shop.core import sqlite
 from carpet_shop.core.config import Settings
+from carpet_shop.core.events import Announcer
 from carpet_shop.core.group_commit import GroupCommit
 from carpet_shop.core.read_cache import CommitWatch, ReadCache
 
@@ -81,6 +82,8 @@ class Database:
     # What has been committed, for caches that last until the next commit (core.read_cache).
     commits: CommitWatch = field(init=False)
     _caches: dict[str, ReadCache[Any]] = field(init=False, default_factory=dict)
+    # Told what each committed transaction announced (core.events).
+    announcer: Announcer = field(init=False, default_factory=Announcer)
     # SQLite served inline by one process: writers share transactions (core.group_commit).
     # A group holds one of `session_slots`, however many members it has.
     group_commit: GroupCommit | None = field(init=False, default=None)
@@ -153,6 +156,7 @@ class Database:
             raise
         finally:
             session.close()
+        self.announcer.committed(session)
 
     def dispose(self) -> None:
         self.commits.close()

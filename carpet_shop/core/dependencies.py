@@ -51,9 +51,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     database: Database = request.app.state.database
     group_commit = database.group_commit
+    announcer = database.announcer
     if group_commit is not None and request.method not in SAFE_METHODS:
-        async with group_commit.session() as session:
-            yield session
+        member: Session | None = None
+        try:
+            async with group_commit.session() as member:
+                yield member
+        except BaseException as exc:
+            if member is not None and keeps_writes(exc):
+                announcer.committed(member)
+            raise
+        announcer.committed(member)
         return
     async with _sqlite_write_turn(request, database), database.session_slots:
         session = database.session(write=request.method not in SAFE_METHODS)
@@ -61,10 +69,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             yield session
             await database.run(session.commit)
         except BaseException as exc:
-            await database.run(session.commit if keeps_writes(exc) else session.rollback)
+            kept = keeps_writes(exc)
+            await database.run(session.commit if kept else session.rollback)
+            if kept:
+                announcer.committed(session)
             raise
         finally:
             await database.run(session.close)
+        announcer.committed(session)
 
 
 async def get_clock(request: Request) -> Clock:

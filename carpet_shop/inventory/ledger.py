@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.catalog.models import Product, ProductType, stock_of
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.inventory.repository import StockRepository, StockRow
+from carpet_shop.notifications import triggers as notify
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,15 @@ def take(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
+    *,
+    low_stock: LowStockDefaults,
 ) -> list[dict[str, Any]]:
     """Take stock for every line, or none: one short line refuses the whole document.
 
     The caller's transaction is rolled back by the InsufficientStock error, which names every
-    short product and what it has.
+    short product and what it has. A line that takes a product across its low-stock or
+    out-of-stock level notifies its branch and the directors (`low_stock`: the levels of
+    products that set none), in the same transaction.
     """
     repo = StockRepository(session)
     movements: list[dict[str, Any]] = []
@@ -152,7 +158,11 @@ def take(
         raise InsufficientStock(
             Message("Not enough stock: {names}", names=names), details={"products": shortages}
         )
-    return _write(repo, movements)
+    _write(repo, movements)
+    notify.stock_taken(
+        session, clock, low_stock, {line.product.id: line.product for line in lines}, movements
+    )
+    return movements
 
 
 def put(
@@ -188,6 +198,8 @@ def set_level(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
+    *,
+    low_stock: LowStockDefaults,
 ) -> StockMovement | None:
     """Make the stock equal `counted` (a stock count or an edit); None if it already is."""
     if counted < 0:
@@ -199,5 +211,8 @@ def set_level(
     if delta == 0:
         return None
     line = [StockLine(locked, abs(delta))]
-    moved = (take if delta < 0 else put)(session, clock, line, kind, document, user_id, reason)
+    if delta < 0:
+        moved = take(session, clock, line, kind, document, user_id, reason, low_stock=low_stock)
+    else:
+        moved = put(session, clock, line, kind, document, user_id, reason)
     return StockMovement(**moved[0])

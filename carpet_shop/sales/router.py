@@ -11,6 +11,7 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from carpet_shop.auth.dependencies import CurrentActor
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core import i18n
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -68,7 +69,14 @@ async def create_sale(
     # The busiest write: all of it is one database call (on the loop with SQLite, see
     # core.database), not a thread hop per step.
     return await database.run(
-        _ring_up, session, actor, clock, body, idempotency_key, tz=settings.tz
+        _ring_up,
+        session,
+        actor,
+        clock,
+        body,
+        idempotency_key,
+        tz=settings.tz,
+        low_stock=LowStockDefaults.from_settings(settings),
     )
 
 
@@ -80,6 +88,7 @@ def _ring_up(
     idempotency_key: str | None,
     *,
     tz: ZoneInfo,
+    low_stock: LowStockDefaults,
 ) -> Response:
     claim = None
     if idempotency_key is not None:
@@ -91,7 +100,7 @@ def _ring_up(
                 headers={"Idempotent-Replayed": "true"},
             )
         claim = outcome
-    view = service.create_sale(session, actor, clock, body, tz=tz)
+    view = service.create_sale(session, actor, clock, body, tz=tz, low_stock=low_stock)
     # Written once as JSON by the model (the route's response_model documents it).
     content = to_json(ok(read_for(view, admin=actor.is_admin), "Sale created"))
     if claim is not None:

@@ -18,6 +18,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import service as catalog_service
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -27,6 +28,7 @@ from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
+from carpet_shop.notifications import triggers as notify
 from carpet_shop.transfers.models import Transfer, TransferStatus
 from carpet_shop.transfers.repository import TransferRepository
 from carpet_shop.transfers.schemas import Direction, TransferCreate
@@ -86,7 +88,13 @@ def count_in_transit(session: Session, scope: BranchScope) -> int:
 
 
 def start(
-    session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID, data: TransferCreate
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product_id: uuid.UUID,
+    data: TransferCreate,
+    *,
+    low_stock: LowStockDefaults,
 ) -> Transfer:
     product = catalog_service.get_product(session, product_id)
     if data.to_branch_id == product.branch_id:
@@ -106,6 +114,7 @@ def start(
         _document(transfer_id),
         actor.id,
         data.note,
+        low_stock=low_stock,
     )
     transfer = TransferRepository(session).add(
         Transfer(
@@ -134,6 +143,7 @@ def start(
             )
         ),
     )
+    notify.transfer_step(session, clock, transfer, "sent", actor.id)
     if data.complete:
         receive(session, actor, clock, transfer.id)
     return transfer
@@ -199,6 +209,7 @@ def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID
         _document(transfer.id),
         actor.id,
     )
+    notify.transfer_step(session, clock, transfer, "received", actor.id)
     return transfer
 
 
@@ -222,4 +233,5 @@ def cancel(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID)
         _document(transfer.id),
         actor.id,
     )
+    notify.transfer_step(session, clock, transfer, "cancelled", actor.id)
     return transfer

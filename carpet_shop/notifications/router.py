@@ -1,0 +1,312 @@
+"""Notifications (CONTRACT.md "Notifications"), their settings, and inventory alert rules."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi.responses import StreamingResponse
+
+from carpet_shop.auth import service as auth_service
+from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, bearer
+from carpet_shop.core.database import Database
+from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
+from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
+from carpet_shop.core.errors import Unauthorized
+from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.pagination import Page
+from carpet_shop.notifications import alerts, service
+from carpet_shop.notifications import stream as live_stream
+from carpet_shop.notifications.live import LiveHub
+from carpet_shop.notifications.models import NotificationType
+from carpet_shop.notifications.schemas import (
+    AlertCreate,
+    AlertRead,
+    AlertUpdate,
+    NotificationList,
+    NotificationPageMeta,
+    NotificationRead,
+    ReadAllResult,
+    SettingsRead,
+    SettingsUpdate,
+    ShopSettingsRead,
+    ShopSettingsUpdate,
+    UnreadCount,
+)
+
+router = APIRouter(prefix="/api/notifications", tags=["notifications"])
+alerts_router = APIRouter(prefix="/api/inventory/alerts", tags=["inventory"])
+
+
+@router.get(
+    "",
+    response_model=NotificationList,
+    responses=errors(*AUTHED),
+    summary="The caller's notifications, newest first; meta.unread counts all unread",
+)
+def list_notifications(
+    actor: CurrentActor,
+    session: DbSession,
+    page: Page,
+    is_read: bool | None = None,
+    type: Annotated[NotificationType | None, Query(description="Only this type")] = None,
+) -> NotificationList:
+    rows, total, unread = service.list_notifications(
+        session, actor, page, is_read=is_read, kind=type
+    )
+    return NotificationList(
+        data=[NotificationRead.model_validate(n) for n in rows],
+        meta=NotificationPageMeta(
+            page=page.page, page_size=page.page_size, total=total, unread=unread
+        ),
+    )
+
+
+@router.get(
+    "/unread-count",
+    response_model=Envelope[UnreadCount],
+    responses=errors(*AUTHED),
+    summary="How many of the caller's notifications are unread (the badge)",
+)
+def unread_count(actor: CurrentActor, session: DbSession) -> Envelope[UnreadCount]:
+    return ok(UnreadCount(unread=service.unread_count(session, actor)))
+
+
+def _signed_in(database: Database, request: Request, token: str) -> uuid.UUID:
+    state = request.app.state
+    with database.transaction(write=False) as session:
+        user, _ = auth_service.authenticate(
+            database, session, state.clock, state.auth_policy, token
+        )
+    return user.id
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Events `notification` (id: the notification's id, data: the "
+            "notification as JSON) and `: ping` heartbeats",
+        },
+        **errors(401),
+    },
+    summary="The caller's new notifications, live (Server-Sent Events); send Last-Event-ID "
+    "to get what was missed",
+)
+async def stream(
+    request: Request,
+    database: AppDatabase,
+    header_token: Annotated[str | None, Depends(bearer)],
+    token: Annotated[
+        str | None, Query(description="The access token, for clients that cannot set headers")
+    ] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=64)] = None,
+) -> StreamingResponse:
+    # No session dependency: a stream lasts for hours and must not hold a connection.
+    access = header_token or token
+    if not access:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'")
+    user_id = await database.run(_signed_in, database, request, access)
+    hub: LiveHub = request.app.state.live
+    return StreamingResponse(
+        live_stream.events(hub, database, user_id, last_event_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.put(
+    "/read-all",
+    response_model=Envelope[ReadAllResult],
+    responses=errors(*AUTHED),
+    summary="Mark all the caller's notifications read",
+)
+def read_all(actor: CurrentActor, session: DbSession, clock: AppClock) -> Envelope[ReadAllResult]:
+    marked = service.mark_all_read(session, actor, clock)
+    return ok(ReadAllResult(marked=marked), "Notifications marked read")
+
+
+@router.get(
+    "/settings",
+    response_model=Envelope[SettingsRead],
+    responses=errors(*AUTHED),
+    summary="Which notification types the caller receives in the app and on Telegram",
+)
+def read_settings(actor: CurrentActor, session: DbSession) -> Envelope[SettingsRead]:
+    return ok(_settings(session, actor))
+
+
+@router.put(
+    "/settings",
+    response_model=Envelope[SettingsRead],
+    responses=errors(*AUTHED),
+    summary="Choose the types received in the app and on Telegram, and the language",
+)
+def update_settings(
+    body: SettingsUpdate, actor: CurrentActor, session: DbSession, clock: AppClock
+) -> Envelope[SettingsRead]:
+    service.update_settings(
+        session,
+        actor,
+        clock,
+        language=body.language,
+        in_app_types=body.in_app_types,
+        telegram_types=body.telegram_types,
+    )
+    return ok(_settings(session, actor), "Settings saved")
+
+
+def _settings(session: DbSession, actor: CurrentActor) -> SettingsRead:
+    chosen = service.settings_of(session, actor)
+    return SettingsRead(
+        language=chosen.language,
+        in_app_types=[NotificationType(t) for t in chosen.in_app_types],
+        telegram_types=[NotificationType(t) for t in chosen.telegram_types],
+        telegram_linked=service.telegram_chat_of(session, actor.id) is not None,
+    )
+
+
+@router.get(
+    "/shop-settings",
+    response_model=Envelope[ShopSettingsRead],
+    responses=errors(*AUTHED, 403),
+    summary="The director's shop-wide choices: large-sale threshold, due-soon days, reminders",
+)
+def read_shop_settings(actor: AdminActor, session: DbSession) -> Envelope[ShopSettingsRead]:
+    return ok(ShopSettingsRead(**vars(service.shop_settings(session))))
+
+
+@router.put(
+    "/shop-settings",
+    response_model=Envelope[ShopSettingsRead],
+    responses=errors(*AUTHED, 403),
+    summary="Change the shop-wide choices (director); a null threshold turns large-sale "
+    "notifications off",
+)
+def update_shop_settings(
+    body: ShopSettingsUpdate, actor: AdminActor, session: DbSession, clock: AppClock
+) -> Envelope[ShopSettingsRead]:
+    changes = body.model_dump(exclude_unset=True)
+    for name in ("debt_due_soon_days", "customer_reminders"):
+        if name in changes and changes[name] is None:
+            del changes[name]
+    saved = service.update_shop_settings(session, clock, changes)
+    return ok(ShopSettingsRead(**vars(saved)), "Settings saved")
+
+
+@router.put(
+    "/{notification_id}/read",
+    response_model=Envelope[NotificationRead],
+    responses=errors(*AUTHED, 404),
+    summary="Mark one of the caller's notifications read",
+)
+def mark_read(
+    notification_id: uuid.UUID, actor: CurrentActor, session: DbSession, clock: AppClock
+) -> Envelope[NotificationRead]:
+    notification = service.mark_read(session, actor, clock, notification_id)
+    return ok(NotificationRead.model_validate(notification), "Notification marked read")
+
+
+@router.delete(
+    "/{notification_id}",
+    response_model=Envelope[None],
+    responses=errors(*AUTHED, 404),
+    summary="Delete one of the caller's notifications",
+)
+def delete_notification(
+    notification_id: uuid.UUID, actor: CurrentActor, session: DbSession
+) -> Envelope[None]:
+    service.delete_notification(session, actor, notification_id)
+    return ok(None, "Notification deleted")
+
+
+# Inventory alert rules (specification 1D)
+
+
+def _alert(view: alerts.AlertView) -> AlertRead:
+    a = view.alert
+    return AlertRead(
+        id=a.id,
+        product_id=a.product_id,
+        product_name=view.product_name,
+        branch_id=a.branch_id,
+        size=a.size or None,
+        alert_type=a.alert_type,
+        threshold=a.threshold,
+        is_active=a.is_active,
+        last_triggered=a.last_triggered,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+    )
+
+
+@alerts_router.get(
+    "",
+    response_model=ListEnvelope[AlertRead],
+    responses=errors(*AUTHED, 403),
+    summary="Stock alert rules of the caller's branch (the director: every branch)",
+)
+def list_alerts(
+    actor: ProductEditor,
+    session: DbSession,
+    page: Page,
+    branch_id: uuid.UUID | None = None,
+    product_id: uuid.UUID | None = None,
+) -> ListEnvelope[AlertRead]:
+    views, total = alerts.list_alerts(session, actor.list_scope(branch_id), page, product_id)
+    return page_of([_alert(v) for v in views], page, total)
+
+
+@alerts_router.post(
+    "",
+    response_model=Envelope[AlertRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, 403, 404, s409="CONFLICT: the product has a rule of this type"),
+    summary="Give a product its own LOW_STOCK or OUT_OF_STOCK level, or turn the alert off",
+)
+def create_alert(
+    body: AlertCreate, actor: ProductEditor, session: DbSession, clock: AppClock
+) -> Envelope[AlertRead]:
+    return ok(_alert(alerts.create_alert(session, actor, clock, body)), "Alert created")
+
+
+@alerts_router.get(
+    "/{alert_id}",
+    response_model=Envelope[AlertRead],
+    responses=errors(*AUTHED, 403, 404),
+    summary="One stock alert rule",
+)
+def read_alert(
+    alert_id: uuid.UUID, actor: ProductEditor, session: DbSession
+) -> Envelope[AlertRead]:
+    return ok(_alert(alerts.read_alert(session, actor, alert_id)))
+
+
+@alerts_router.put(
+    "/{alert_id}",
+    response_model=Envelope[AlertRead],
+    responses=errors(*AUTHED, 403, 404),
+    summary="Change a rule's threshold, or turn it on or off",
+)
+def update_alert(
+    alert_id: uuid.UUID,
+    body: AlertUpdate,
+    actor: ProductEditor,
+    session: DbSession,
+    clock: AppClock,
+) -> Envelope[AlertRead]:
+    return ok(_alert(alerts.update_alert(session, actor, clock, alert_id, body)), "Alert updated")
+
+
+@alerts_router.delete(
+    "/{alert_id}",
+    response_model=Envelope[None],
+    responses=errors(*AUTHED, 403, 404),
+    summary="Remove a rule: the product goes back to its threshold or the shop's default",
+)
+def delete_alert(alert_id: uuid.UUID, actor: ProductEditor, session: DbSession) -> Envelope[None]:
+    alerts.delete_alert(session, actor, alert_id)
+    return ok(None, "Alert deleted")
