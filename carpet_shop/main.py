@@ -37,6 +37,7 @@ from carpet_shop.inventory.router import router as inventory_router
 from carpet_shop.notifications.live import LiveHub
 from carpet_shop.notifications.router import alerts_router
 from carpet_shop.notifications.router import router as notifications_router
+from carpet_shop.notifications.telegram.worker import TelegramWorker
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
 from carpet_shop.search.router import router as search_router
@@ -111,7 +112,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await live.start()
         database.announcer.listeners.append(live.committed)
-        jobs: list[StatusJob | Checkpointer] = [Checkpointer(database.engine)]
+        jobs: list[StatusJob | Checkpointer | TelegramWorker] = [Checkpointer(database.engine)]
+        if settings.telegram_bot_token and settings.telegram_sender:
+            jobs.append(TelegramWorker(database, clock, settings))
         if settings.debt_status_interval_seconds > 0:
             jobs.append(
                 StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     # How often the sender looks for messages to send and updates to read.
     telegram_poll_seconds: float = Field(default=2.0, gt=0)
+    # Whether this process takes part in sending (one sender at a time across workers holds
+    # a lease); off for hosts that only serve the API.
+    telegram_sender: bool = True
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ from carpet_shop.debts.repository import DebtRepository
 from carpet_shop.notifications import service as notifications_service
 from carpet_shop.notifications import triggers as notify
 from carpet_shop.notifications.models import NotificationType
+from carpet_shop.notifications.telegram import service as telegram_service
 
 log = logging.getLogger("carpet_shop.debts.jobs")
 
@@ -76,8 +77,10 @@ def refresh_statuses(session: Session, clock: Clock, *, tz: ZoneInfo) -> JobResu
             remaining_amount=notice.remaining_amount,
             customer=(customer.name, customer.phone),
         )
+    telegram_service.remind_customers(session, clock, [n.debt_id for n in notices], overdue=True)
     days = notifications_service.shop_settings(session).debt_due_soon_days
     due = repo.due_between(today, today + timedelta(days=days)) if days > 0 else []
+    telegram_service.remind_customers(session, clock, [d.id for d in due], overdue=False)
     done = notify.keys_exist(
         session,
         [notify.debt_key(NotificationType.DEBT_DUE_SOON, d.id, d.payment_deadline) for d in due],

@@ -11,9 +11,9 @@ from fastapi.responses import StreamingResponse
 from carpet_shop.auth import service as auth_service
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, bearer
 from carpet_shop.core.database import Database
-from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
+from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
-from carpet_shop.core.errors import Unauthorized
+from carpet_shop.core.errors import Conflict, Unauthorized
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.notifications import alerts, service
@@ -24,7 +24,9 @@ from carpet_shop.notifications.schemas import (
     AlertCreate,
     AlertRead,
     AlertUpdate,
-    NotificationList,
+    CustomerRemindersRead,
+    CustomerRemindersUpdate,
+    NotificationListEnvelope,
     NotificationPageMeta,
     NotificationRead,
     ReadAllResult,
@@ -32,8 +34,10 @@ from carpet_shop.notifications.schemas import (
     SettingsUpdate,
     ShopSettingsRead,
     ShopSettingsUpdate,
+    TelegramLinkCodeRead,
     UnreadCount,
 )
+from carpet_shop.notifications.telegram import service as telegram_service
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"])
 alerts_router = APIRouter(prefix="/api/inventory/alerts", tags=["inventory"])
@@ -41,7 +45,7 @@ alerts_router = APIRouter(prefix="/api/inventory/alerts", tags=["inventory"])
 
 @router.get(
     "",
-    response_model=NotificationList,
+    response_model=NotificationListEnvelope,
     responses=errors(*AUTHED),
     summary="The caller's notifications, newest first; meta.unread counts all unread",
 )
@@ -51,11 +55,11 @@ def list_notifications(
     page: Page,
     is_read: bool | None = None,
     type: Annotated[NotificationType | None, Query(description="Only this type")] = None,
-) -> NotificationList:
+) -> NotificationListEnvelope:
     rows, total, unread = service.list_notifications(
         session, actor, page, is_read=is_read, kind=type
     )
-    return NotificationList(
+    return NotificationListEnvelope(
         data=[NotificationRead.model_validate(n) for n in rows],
         meta=NotificationPageMeta(
             page=page.page, page_size=page.page_size, total=total, unread=unread
@@ -91,7 +95,7 @@ def _signed_in(database: Database, request: Request, token: str) -> uuid.UUID:
             "description": "Events `notification` (id: the notification's id, data: the "
             "notification as JSON) and `: ping` heartbeats",
         },
-        **errors(401),
+        **errors(*AUTHED),
     },
     summary="The caller's new notifications, live (Server-Sent Events); send Last-Event-ID "
     "to get what was missed",
@@ -195,6 +199,67 @@ def update_shop_settings(
             del changes[name]
     saved = service.update_shop_settings(session, clock, changes)
     return ok(ShopSettingsRead(**vars(saved)), "Settings saved")
+
+
+@router.post(
+    "/telegram/link",
+    response_model=Envelope[TelegramLinkCodeRead],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, s409="CONFLICT: the shop has no Telegram bot set up"),
+    summary="A one-time code to link the caller's Telegram chat: send `/start CODE` to the "
+    "shop's bot (or open start_link)",
+)
+def telegram_link(
+    actor: CurrentActor, session: DbSession, clock: AppClock, settings: AppSettings
+) -> Envelope[TelegramLinkCodeRead]:
+    if not settings.telegram_bot_token:
+        raise Conflict("Telegram is not set up for this shop (TELEGRAM_BOT_TOKEN)")
+    code = telegram_service.create_link_code(session, actor, clock)
+    bot = settings.telegram_bot_username
+    return ok(
+        TelegramLinkCodeRead(
+            code=code.code,
+            expires_at=code.expires_at,
+            bot_username=bot,
+            start_link=f"https://t.me/{bot}?start={code.code}" if bot else None,
+        ),
+        "Send the code to the shop's bot",
+    )
+
+
+@router.delete(
+    "/telegram/link",
+    response_model=Envelope[None],
+    responses=errors(*AUTHED),
+    summary="Stop sending the caller's notifications to Telegram",
+)
+def telegram_unlink(actor: CurrentActor, session: DbSession) -> Envelope[None]:
+    telegram_service.unlink(session, actor)
+    return ok(None, "Telegram unlinked")
+
+
+@router.put(
+    "/customers/{customer_id}/reminders",
+    response_model=Envelope[CustomerRemindersRead],
+    responses=errors(*AUTHED, 403, 404),
+    summary="Turn a customer's debt reminders on Telegram on or off (director)",
+)
+def customer_reminders(
+    customer_id: uuid.UUID,
+    body: CustomerRemindersUpdate,
+    actor: AdminActor,
+    session: DbSession,
+    clock: AppClock,
+) -> Envelope[CustomerRemindersRead]:
+    row = telegram_service.set_customer_reminders(session, clock, customer_id, body.reminders)
+    return ok(
+        CustomerRemindersRead(
+            customer_id=customer_id,
+            reminders=row.reminders,
+            telegram_linked=row.chat_id is not None,
+        ),
+        "Reminders saved",
+    )
 
 
 @router.put(

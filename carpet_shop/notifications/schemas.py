@@ -30,7 +30,7 @@ class NotificationPageMeta(PageMeta):
     unread: int = Field(description="How many of all the caller's notifications are unread")
 
 
-class NotificationList(Envelope[list[NotificationRead]]):
+class NotificationListEnvelope(Envelope[list[NotificationRead]]):
     meta: NotificationPageMeta
 
 
@@ -104,3 +104,9 @@ class TelegramLinkCodeRead(BaseModel):
 
 class CustomerRemindersUpdate(RequestModel):
     reminders: bool
+
+
+class CustomerRemindersRead(BaseModel):
+    customer_id: uuid.UUID
+    reminders: bool
+    telegram_linked: bool = Field(description="Whether the customer shared their contact")
