@@ -2,8 +2,8 @@
 Telegram outbox and links, customers' reminder chats, and job leases.
 
 Revision ID: f35e230ca7d2
-Revises: ba3b83995611
-Create Date: 2026-12-03 15:41:29.168644
+Revises: 088a2ed555e0
+Create Date: 2026-12-03 16:50:00
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import carpet_shop.core.types
 
 revision: str = "f35e230ca7d2"
-down_revision: str | None = "ba3b83995611"
+down_revision: str | None = "088a2ed555e0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
