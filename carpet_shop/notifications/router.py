@@ -179,7 +179,7 @@ def _settings(session: DbSession, actor: CurrentActor) -> SettingsRead:
     responses=errors(*AUTHED, 403),
     summary="The director's shop-wide choices: large-sale threshold, due-soon days, reminders",
 )
-def read_shop_settings(actor: AdminActor, session: DbSession) -> Envelope[ShopSettingsRead]:
+def shop_settings(actor: AdminActor, session: DbSession) -> Envelope[ShopSettingsRead]:
     return ok(ShopSettingsRead(**vars(service.shop_settings(session))))
 
 
@@ -190,7 +190,7 @@ def read_shop_settings(actor: AdminActor, session: DbSession) -> Envelope[ShopSe
     summary="Change the shop-wide choices (director); a null threshold turns large-sale "
     "notifications off",
 )
-def update_shop_settings(
+def set_shop_settings(
     body: ShopSettingsUpdate, actor: AdminActor, session: DbSession, clock: AppClock
 ) -> Envelope[ShopSettingsRead]:
     changes = body.model_dump(exclude_unset=True)
@@ -281,7 +281,7 @@ def mark_read(
     responses=errors(*AUTHED, 404),
     summary="Delete one of the caller's notifications",
 )
-def delete_notification(
+def delete_one(
     notification_id: uuid.UUID, actor: CurrentActor, session: DbSession
 ) -> Envelope[None]:
     service.delete_notification(session, actor, notification_id)
