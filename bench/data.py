@@ -11,10 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from carpet_shop.catalog.models import Product, ProductType
-from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import SystemClock
-from carpet_shop.core.config import get_settings
 from carpet_shop.core.database import Database, make_engine
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.security import PasswordHasher
@@ -61,7 +59,6 @@ def prepare_load(url: str) -> None:
                     ledger.Document("bench"),
                     admin.id,
                     "Benchmark stock",
-                    low_stock=LowStockDefaults.from_settings(get_settings()),
                 )
             sellers = session.scalars(
                 select(User).where(User.role == Role.SELLER).order_by(User.username)

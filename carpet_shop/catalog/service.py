@@ -41,6 +41,7 @@ from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
+from carpet_shop.notifications import triggers as notify
 from carpet_shop.search.hits import SearchHit
 
 ENTITY = "product"
@@ -247,17 +248,10 @@ def _edit_stock(
         reason = _stock_reason(product, changes)
         if changes.get("quantity") is not None:
             counted = Decimal(changes["quantity"])
-            ledger.set_level(
-                session,
-                clock,
-                product,
-                counted,
-                MovementKind.EDIT,
-                document,
-                actor.id,
-                reason,
-                low_stock=low_stock,
+            moved = ledger.set_level(
+                session, clock, product, counted, MovementKind.EDIT, document, actor.id, reason
             )
+            notify.stock_set(session, clock, low_stock, product, moved)
         return
     rules.no_pieces(changes.get("quantity"))
     reason = _stock_reason(product, changes)
@@ -269,17 +263,10 @@ def _edit_stock(
         field = "remaining_length" if remaining is not None else "total_length"
         raise ValidationFailed.field(field, "The roll's total_length is less than what remains")
     if remaining is not None:
-        ledger.set_level(
-            session,
-            clock,
-            product,
-            remaining,
-            MovementKind.EDIT,
-            document,
-            actor.id,
-            reason,
-            low_stock=low_stock,
+        moved = ledger.set_level(
+            session, clock, product, remaining, MovementKind.EDIT, document, actor.id, reason
         )
+        notify.stock_set(session, clock, low_stock, product, moved)
     product.total_length = new_total
 
 

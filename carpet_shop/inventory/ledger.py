@@ -16,14 +16,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.catalog.models import Product, ProductType, stock_of
-from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.inventory.repository import StockRepository, StockRow
-from carpet_shop.notifications import triggers as notify
 
 
 @dataclass(frozen=True)
@@ -119,15 +117,11 @@ def take(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
-    *,
-    low_stock: LowStockDefaults,
 ) -> list[dict[str, Any]]:
     """Take stock for every line, or none: one short line refuses the whole document.
 
     The caller's transaction is rolled back by the InsufficientStock error, which names every
-    short product and what it has. A line that takes a product across its low-stock or
-    out-of-stock level notifies its branch and the directors (`low_stock`: the levels of
-    products that set none), in the same transaction.
+    short product and what it has.
     """
     repo = StockRepository(session)
     movements: list[dict[str, Any]] = []
@@ -158,11 +152,7 @@ def take(
         raise InsufficientStock(
             Message("Not enough stock: {names}", names=names), details={"products": shortages}
         )
-    _write(repo, movements)
-    notify.stock_taken(
-        session, clock, low_stock, {line.product.id: line.product for line in lines}, movements
-    )
-    return movements
+    return _write(repo, movements)
 
 
 def put(
@@ -198,8 +188,6 @@ def set_level(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
-    *,
-    low_stock: LowStockDefaults,
 ) -> StockMovement | None:
     """Make the stock equal `counted` (a stock count or an edit); None if it already is."""
     if counted < 0:
@@ -211,8 +199,5 @@ def set_level(
     if delta == 0:
         return None
     line = [StockLine(locked, abs(delta))]
-    if delta < 0:
-        moved = take(session, clock, line, kind, document, user_id, reason, low_stock=low_stock)
-    else:
-        moved = put(session, clock, line, kind, document, user_id, reason)
+    moved = (take if delta < 0 else put)(session, clock, line, kind, document, user_id, reason)
     return StockMovement(**moved[0])

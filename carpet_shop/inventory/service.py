@@ -75,8 +75,8 @@ def adjust(
         ledger.Document("adjustment"),
         actor.id,
         data.reason,
-        low_stock=low_stock,
     )
+    notify.stock_set(session, clock, low_stock, product, movement)
     if movement is not None:
         new: Decimal | int = movement.balance_after
         old: Decimal | int = new - movement.delta

@@ -13,11 +13,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from carpet_shop.catalog import service as catalog_service
 from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope, BranchScopedMixin, Repository
 from carpet_shop.notifications.models import InventoryAlert
@@ -43,6 +44,13 @@ class AlertView:
     product_name: str
 
 
+def _product(session: Session, product_id: uuid.UUID) -> Product:
+    product = ProductRepository(session).get_live(product_id)
+    if product is None:
+        raise NotFound.of("Product", product_id)
+    return product
+
+
 def _check_threshold(product: Product, threshold: Decimal) -> None:
     if product.type == ProductType.UNIT and threshold != threshold.to_integral_value():
         raise ValidationFailed.field("threshold", "Whole pieces for a unit product")
@@ -62,7 +70,7 @@ def _get(session: Session, actor: Actor, alert_id: uuid.UUID) -> AlertView:
     if alert is None:
         raise NotFound.of("Alert", alert_id)
     actor.scope().check(alert.branch_id)
-    product = catalog_service.get_product(session, alert.product_id)
+    product = _product(session, alert.product_id)
     return AlertView(alert, product.name)
 
 
@@ -71,7 +79,7 @@ def read_alert(session: Session, actor: Actor, alert_id: uuid.UUID) -> AlertView
 
 
 def create_alert(session: Session, actor: Actor, clock: Clock, data: AlertCreate) -> AlertView:
-    product = catalog_service.get_product(session, data.product_id)
+    product = _product(session, data.product_id)
     actor.scope().check(product.branch_id)
     _check_threshold(product, data.threshold)
     now = clock.now()
@@ -92,7 +100,11 @@ def create_alert(session: Session, actor: Actor, clock: Clock, data: AlertCreate
             session.flush()
     except IntegrityError as exc:
         raise Conflict(
-            f"{product.name} already has a {data.alert_type.value} rule; change that one"
+            Message(
+                "{name} already has a {alert_type} rule; change that one",
+                name=product.name,
+                alert_type=data.alert_type.value,
+            )
         ) from exc
     return AlertView(alert, product.name)
 
@@ -103,7 +115,7 @@ def update_alert(
     view = _get(session, actor, alert_id)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("threshold") is not None:
-        product = catalog_service.get_product(session, view.alert.product_id)
+        product = _product(session, view.alert.product_id)
         _check_threshold(product, changes["threshold"])
         view.alert.threshold = changes["threshold"]
     if changes.get("is_active") is not None:

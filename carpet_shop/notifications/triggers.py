@@ -121,6 +121,25 @@ def stock_taken(
         session.flush()
 
 
+def stock_set(
+    session: Session,
+    clock: Clock,
+    defaults: LowStockDefaults,
+    product: Any,
+    movement: Any,
+) -> None:
+    """`stock_taken` for a count or an edit (`ledger.set_level`'s movement, if any)."""
+    if movement is None or movement.delta >= 0:
+        return
+    row = {
+        "id": movement.id,
+        "product_id": movement.product_id,
+        "delta": movement.delta,
+        "balance_after": movement.balance_after,
+    }
+    stock_taken(session, clock, defaults, {product.id: product}, [row])
+
+
 def sale_completed(
     session: Session,
     clock: Clock,

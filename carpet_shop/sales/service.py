@@ -178,7 +178,7 @@ def create_sale(
     # one and never touches the counter.
     sale_id = new_id()
     order = sorted(range(len(receipt.items)), key=lambda n: (str(receipt.items[n].product_id), n))
-    ledger.take(
+    moved = ledger.take(
         session,
         clock,
         [
@@ -188,8 +188,8 @@ def create_sale(
         MovementKind.SALE,
         ledger.Document(ENTITY, sale_id),
         actor.id,
-        low_stock=low_stock,
     )
+    notify.stock_taken(session, clock, low_stock, products, moved)
     customer = sale_credit.register_customer(session, actor, clock, terms)
     sale = unsaved(
         Sale,

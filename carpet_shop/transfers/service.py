@@ -106,7 +106,7 @@ def start(
     _lock_ends(session, product.branch_id, data.to_branch_id)
     transfer_id = new_id()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
-    ledger.take(
+    moved = ledger.take(
         session,
         clock,
         [ledger.StockLine(product, data.quantity)],
@@ -114,8 +114,8 @@ def start(
         _document(transfer_id),
         actor.id,
         data.note,
-        low_stock=low_stock,
     )
+    notify.stock_taken(session, clock, low_stock, {product.id: product}, moved)
     transfer = TransferRepository(session).add(
         Transfer(
             id=transfer_id,
