@@ -293,6 +293,13 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         shape, params = _bound(scope, filters)
         return stmt.where(*_conditions(shape)), params
 
+    def filtered(
+        self, stmt: Select[Any], scope: BranchScope, filters: ProductFilters
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """`stmt` (selecting from products) narrowed to what the product list shows for
+        this scope and these filters, and the values to execute it with (reports)."""
+        return self._filtered(stmt, scope, filters)
+
     def listing_page(
         self, scope: BranchScope, filters: ProductFilters, sort: ProductSort, page: PageParams
     ) -> tuple[Sequence[Row[Any]], int]:
