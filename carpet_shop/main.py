@@ -21,6 +21,7 @@ from carpet_shop.branches.router import router as branches_router
 from carpet_shop.catalog.master_router import collections_router, sizes_router
 from carpet_shop.catalog.router import router as products_router
 from carpet_shop.commissions.router import router as commissions_router
+from carpet_shop.core import backup as backups
 from carpet_shop.core import docs, openapi
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.compression import CompressionMiddleware
@@ -100,24 +101,27 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        jobs: list[StatusJob | Checkpointer] = [Checkpointer(database.engine)]
-        if settings.debt_status_interval_seconds > 0:
-            jobs.append(
-                StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)
-            )
-        for job in jobs:
-            job.start()
-        # What exists once the app has started (modules, routes, schemas, mappings) lives as
-        # long as it serves: kept out of the garbage collector's full passes, which would
-        # otherwise walk all of it each time (tens of milliseconds, stalling every request).
-        gc.freeze()
-        try:
-            yield
-        finally:
-            gc.unfreeze()
-        for job in jobs:
-            await job.stop()
-        database.dispose()
+        # Held while serving, so `carpet-shop restore` refuses to overwrite the database.
+        with backups.serving(settings.database_url):
+            jobs: list[StatusJob | Checkpointer] = [Checkpointer(database.engine)]
+            if settings.debt_status_interval_seconds > 0:
+                jobs.append(
+                    StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)
+                )
+            for job in jobs:
+                job.start()
+            # What exists once the app has started (modules, routes, schemas, mappings) lives
+            # as long as it serves: kept out of the garbage collector's full passes, which
+            # would otherwise walk all of it each time (tens of milliseconds, stalling every
+            # request).
+            gc.freeze()
+            try:
+                yield
+            finally:
+                gc.unfreeze()
+            for job in jobs:
+                await job.stop()
+            database.dispose()
 
     app = FastAPI(
         title=settings.app_name,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -22,6 +25,55 @@ def sqlite_path(database_url: str) -> Path:
     if not url.database or url.database == ":memory:":
         raise BackupError("an in-memory database cannot be backed up")
     return Path(url.database)
+
+
+def _marker(database: Path) -> Path:
+    return database.with_name(database.name + ".serving")
+
+
+@contextmanager
+def serving(database_url: str) -> Iterator[None]:
+    """Held by every process serving the database (shared), so that `restore` can tell.
+
+    An advisory lock on a file beside the database: released by the system when the process
+    ends, however it ends, so a crashed service never blocks a restore.
+    """
+    try:
+        database = sqlite_path(database_url)
+    except BackupError:
+        yield  # PostgreSQL or in memory: nothing to restore over
+        return
+    try:
+        descriptor = os.open(_marker(database), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        # No directory (or not writable): no database to restore over either; /health says
+        # what is wrong with it.
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BackupError(f"{database} is being restored; start the service after") from exc
+        yield
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def _not_served(database: Path) -> Iterator[None]:
+    descriptor = os.open(_marker(database), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BackupError(
+                f"The service is using {database}: stop it (e.g. systemctl stop carpet-shop), "
+                "then restore."
+            ) from exc
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _integrity(path: Path) -> None:
@@ -65,7 +117,9 @@ def restore(database_url: str, source: Path) -> Path:
     if not source.exists():
         raise BackupError(f"no backup at {source}")
     _integrity(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _copy(source, target)
+    if not target.parent.is_dir():
+        raise BackupError(f"The directory {target.parent} (from DATABASE_URL) does not exist")
+    with _not_served(target):
+        _copy(source, target)
     _integrity(target)
     return target

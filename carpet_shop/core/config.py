@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from carpet_shop import __version__
 
@@ -78,13 +80,36 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "not a database URL; expected sqlite:///path/to/shop.db or "
+                "postgresql+psycopg://user:password@host:5432/name"
+            ) from exc
+        backend, _, driver = url.drivername.partition("+")
+        if backend in {"postgres", "postgresql"} and driver in {"", "psycopg"}:
+            # `postgres://` is how hosting providers and libpq spell it; the driver is psycopg 3.
+            return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        if backend == "sqlite" and driver in {"", "pysqlite"}:
+            return value
+        raise ValueError(
+            f"unsupported database {url.drivername!r}; use sqlite:///path/to/shop.db or "
+            "postgresql+psycopg://user:password@host:5432/name"
+        )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Asia/Tashkent"
+            ) from exc
         return value
 
     @property

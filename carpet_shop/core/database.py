@@ -51,7 +51,10 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = 
         )
         sqlite.configure(engine, sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
+    # A server that does not answer is reported after 10 s, not after the system's TCP timeout.
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **pool
+    )
 
 
 @dataclass

@@ -10,16 +10,29 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from carpet_shop.core import preflight
 from carpet_shop.core.errors import ServiceUnavailable
 
 
 def check_database(session: Session) -> None:
+    """503 with the reason when the database cannot serve: unreachable, or its schema is not
+    the one this version of the code needs (a deploy that forgot `carpet-shop migrate`)."""
     try:
-        session.execute(text("SELECT 1"))
+        state = preflight.schema_state(session.connection())
     except SQLAlchemyError as exc:
         raise ServiceUnavailable(
-            "The database is not reachable", details={"database": False}
+            "The database is not reachable", details={"database": False, "reason": "unreachable"}
         ) from exc
+    if state.pending:
+        raise ServiceUnavailable(
+            f"Migrations are pending: {state.describe()}; run `carpet-shop migrate`",
+            details={
+                "database": True,
+                "reason": "migrations_pending",
+                "revision": list(state.current),
+                "expected_revision": list(state.heads),
+            },
+        )
 
 
 def migration_revision(session: Session) -> str | None:
