@@ -70,6 +70,27 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _metrics_folder() -> None:
+    """Where the workers write their metrics for each other (core.metrics), emptied first:
+    samples of an earlier run must not be added to this one's."""
+    import atexit
+    import shutil
+    import tempfile
+
+    # core.metrics.MULTIPROCESS_DIR_ENV, not imported: it must be set before prometheus_client
+    # is first imported.
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+    else:
+        folder = tempfile.mkdtemp(prefix="carpet-shop-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
@@ -81,17 +102,25 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API (docs at /docs). Refuses a database whose schema is not up to date."""
-    import uvicorn
-
-    from carpet_shop.core import migrations, preflight
-    from carpet_shop.core.database import make_engine
-
     # Before the settings are read: the workers (and this process) must agree on how many
     # processes share the database.
     os.environ["WEB_CONCURRENCY"] = str(workers)
+    if workers > 1:
+        _metrics_folder()
+    import uvicorn
+
+    from carpet_shop.core import logs, migrations, preflight
+    from carpet_shop.core.database import make_engine
+    from carpet_shop.core.redis import SharedRedis
+
     get_settings.cache_clear()
     settings = get_settings()
     settings.check_safe_to_serve()
+    logs.configure(settings)
+    shared = SharedRedis.from_settings(settings)
+    if shared is not None:
+        shared.check()
+        shared.client.close()
     preflight.check_database_directory(settings.database_url)
     preflight.check_port_free(host, port)
     engine = make_engine(settings.database_url)
@@ -115,8 +144,11 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        # Proxy headers are read by the service itself, from FORWARDED_ALLOW_IPS only
+        # (core.http); uvicorn's lines go through the service's format (core.logs).
+        proxy_headers=False,
         access_log=False,
+        log_config=None,
     )
 
 
@@ -269,12 +301,37 @@ def create_admin(
 
 
 @app.command()
-def backup(path: Annotated[Path, typer.Argument(help="New file to write the backup to")]) -> None:
-    """Back up the SQLite database while the service runs, then check the copy."""
+def backup(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="New file, or a folder for dated backups (default: BACKUP_DIR)"),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(min=1, help="In a folder: keep only the newest N backups (default 14)"),
+    ] = None,
+) -> None:
+    """Back up the SQLite database while the service runs, then check the copy.
+
+    Into a folder (BACKUP_DIR unless given), each backup is `carpet_shop-<UTC time>.db` and
+    only the newest --keep are kept: what the service's own schedule does every
+    BACKUP_INTERVAL_HOURS."""
+    from datetime import UTC, datetime
+
     from carpet_shop.core import backup as backups
 
+    settings = get_settings()
     try:
-        written = backups.backup(get_settings().database_url, path)
+        if path is None or path.is_dir() or keep is not None:
+            folder = path or Path(settings.backup_dir)
+            written = backups.backup_into(
+                settings.database_url,
+                folder,
+                keep=keep or settings.backup_keep,
+                now=datetime.now(UTC),
+            )
+        else:
+            written = backups.backup(settings.database_url, path)
     except backups.BackupError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"Backup written to {written} (integrity ok)")

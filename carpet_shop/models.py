@@ -12,6 +12,7 @@ from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Collection, Product, ProductSize, Size
 from carpet_shop.commissions.models import Commission
 from carpet_shop.core.models import Base
+from carpet_shop.core.scheduler import ScheduledJob
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.discounts.models import Discount
@@ -46,6 +47,7 @@ __all__ = [
     "SalePayment",
     "SaleReturn",
     "SalesDaily",
+    "ScheduledJob",
     "Size",
     "StockMovement",
     "Transfer",

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,8 +27,16 @@ STOP_TIMEOUT_S = 10.0
 
 
 @contextmanager
-def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[str]:
-    """Serve `database_url` (already migrated) and yield the base URL; always stopped."""
+def live_server(
+    database_url: str,
+    workdir: Path,
+    *,
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
+    log_name: str = "server.log",
+) -> Iterator[str]:
+    """Serve `database_url` (already migrated) and yield the base URL; always stopped.
+    `env` adds settings (REDIS_URL, ...)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -42,8 +50,9 @@ def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterat
         "UPLOADS_DIR": str(workdir / "uploads"),
         # The code under test, whatever the working directory (which keeps a .env out).
         "PYTHONPATH": str(ROOT),
+        **(env or {}),
     }
-    log = (workdir / "server.log").open("wb")
+    log = (workdir / log_name).open("wb")
     command = [
         sys.executable,
         "-m",
@@ -72,7 +81,7 @@ def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterat
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {(workdir / 'server.log').read_text()}")
+                raise RuntimeError(f"the server exited: {(workdir / log_name).read_text()}")
             try:
                 if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
                     break

@@ -42,6 +42,9 @@ async def get_actor(
     user, session_id = await database.run(
         auth_service.authenticate, database, session, state.clock, state.auth_policy, token
     )
+    # For the request's log line (core.logs).
+    request.state.user_id = user.id
+    await state.rate_limiter.check_user(user.id)
     return Actor(user=user, meta=request_meta(request), session_id=session_id)
 
 

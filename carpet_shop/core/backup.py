@@ -1,15 +1,24 @@
-"""Online backup and restore of the SQLite database file (PostgreSQL has pg_dump for that)."""
+"""Online backup and restore of the SQLite database file, and backups on a schedule with a
+retention (PostgreSQL has pg_dump for that: README "Production")."""
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from carpet_shop.core.config import Settings
+from carpet_shop.core.database import Database
+from carpet_shop.core.scheduler import PeriodicJob
+
+log = logging.getLogger("carpet_shop.backup")
 
 
 class BackupError(RuntimeError):
@@ -123,3 +132,40 @@ def restore(database_url: str, source: Path) -> Path:
         _copy(source, target)
     _integrity(target)
     return target
+
+
+BACKUP_NAME = "carpet_shop-{stamp}.db"
+_STAMP = "%Y%m%d-%H%M%S-%f"
+
+
+def _backups_in(folder: Path) -> list[Path]:
+    """This service's backups in `folder`, oldest first (their names sort by time)."""
+    return sorted(p for p in folder.glob("carpet_shop-*.db") if p.is_file())
+
+
+def backup_into(database_url: str, folder: Path, *, keep: int, now: datetime) -> Path:
+    """A new, checked backup in `folder`, then only the newest `keep` of them are kept.
+
+    Older ones are removed only after the new one has passed its integrity check, so a
+    failing backup never costs a good one."""
+    if keep < 1:
+        raise BackupError("--keep must be at least 1")
+    written = backup(
+        database_url, folder / BACKUP_NAME.format(stamp=now.astimezone(UTC).strftime(_STAMP))
+    )
+    for old in _backups_in(folder)[:-keep]:
+        old.unlink(missing_ok=True)
+    return written
+
+
+def scheduled(database: Database, settings: Settings) -> PeriodicJob:
+    """Backups every BACKUP_INTERVAL_HOURS by one of the serving processes, BACKUP_KEEP kept."""
+    folder = Path(settings.backup_dir)
+
+    def run() -> None:
+        written = backup_into(
+            settings.database_url, folder, keep=settings.backup_keep, now=datetime.now(UTC)
+        )
+        log.info("backup written to %s (integrity ok)", written)
+
+    return PeriodicJob(database, "sqlite-backup", settings.backup_interval_hours * 3600, run)

@@ -69,9 +69,39 @@ class Settings(BaseSettings):
     # off. Sellers of one branch often share the shop's address, so only failures count.
     failed_logins_per_minute_per_ip: int = Field(default=30, ge=0)
 
-    # How often each worker stores debt statuses and flags newly overdue debts; 0 turns the
-    # job off. Reads never wait for it: they compute the true status themselves.
+    # How often debt statuses are stored and newly overdue debts flagged (by one process of
+    # all that serve the shop: core.scheduler); 0 turns the job off. Reads never wait for
+    # it: they compute the true status themselves.
     debt_status_interval_seconds: int = Field(default=300, ge=0)
+
+    # Several workers and hosts (README "Production"): the shared Redis for caches and rate
+    # limits, and a prefix for every key, so shops (or test runs) can share one Redis.
+    redis_url: str | None = None
+    redis_key_prefix: str = "carpet_shop:"
+
+    # Logs (core.logs): text or one JSON object per line; LOG_FILE adds a file rotated at
+    # 10 MB with 5 kept.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_file: str | None = None
+
+    # GET /metrics answers a director's token, or this one (Prometheus's bearer_token).
+    metrics_token: str | None = None
+
+    # General rate limits (core.rate_limits), per minute; 0 turns one off. A signed-in user
+    # is counted by user, everyone by address too (a branch's phones behind one NAT share
+    # an address, hence the larger number).
+    rate_limit_per_user_per_minute: int = Field(default=600, ge=0)
+    rate_limit_per_address_per_minute: int = Field(default=1200, ge=0)
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (the reverse proxy);
+    # "*" trusts everyone (only behind a proxy that overwrites them).
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    # Scheduled SQLite backups (core.backup): every N hours into BACKUP_DIR, keeping the
+    # newest BACKUP_KEEP; 0 hours turns them off.
+    backup_interval_hours: float = Field(default=0, ge=0)
+    backup_dir: str = "backups"
+    backup_keep: int = Field(default=14, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

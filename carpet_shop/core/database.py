@@ -17,14 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from carpet_shop.core import sqlite
+from carpet_shop.core import metrics, sqlite
 from carpet_shop.core.config import Settings
 from carpet_shop.core.group_commit import GroupCommit
 from carpet_shop.core.read_cache import CommitWatch, ReadCache
+from carpet_shop.core.redis import SharedRedis
+from carpet_shop.core.shared_cache import RedisCommitWatch
 
 _COMMIT_MARK = "carpet_shop_commit_mark"
 
@@ -35,6 +37,16 @@ MAX_SESSIONS = POOL_SIZE + POOL_OVERFLOW
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def _count_connections(engine: Engine) -> None:
+    """The pool's use, for /metrics (core.metrics)."""
+    in_use, opened = metrics.DB_CONNECTIONS_IN_USE, metrics.DB_CONNECTIONS_OPEN
+    event.listen(engine, "checkout", lambda *_: in_use.inc())
+    event.listen(engine, "checkin", lambda *_: in_use.dec())
+    event.listen(engine, "connect", lambda *_: opened.inc())
+    event.listen(engine, "close", lambda *_: opened.dec())
+    event.listen(engine, "close_detached", lambda *_: opened.dec())
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
@@ -50,11 +62,14 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = 
             **pool,
         )
         sqlite.configure(engine, sqlite_busy_timeout_ms)
+        _count_connections(engine)
         return engine
     # A server that does not answer is reported after 10 s, not after the system's TCP timeout.
-    return create_engine(
+    engine = create_engine(
         url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **pool
     )
+    _count_connections(engine)
+    return engine
 
 
 @dataclass
@@ -72,6 +87,9 @@ class Database:
 
     engine: Engine
     inline: bool = False
+    # The shared Redis, when configured: where commits are announced to the other workers'
+    # caches (core.shared_cache) unless SQLite announces them itself.
+    shared: SharedRedis | None = None
     # SQLite's writers take turns here, on the event loop (see core.dependencies), unless
     # they commit in groups, which take turns of their own.
     write_turn: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
@@ -82,7 +100,7 @@ class Database:
         init=False, default_factory=lambda: asyncio.Semaphore(MAX_SESSIONS)
     )
     # What has been committed, for caches that last until the next commit (core.read_cache).
-    commits: CommitWatch = field(init=False)
+    commits: CommitWatch | RedisCommitWatch = field(init=False)
     _caches: dict[str, ReadCache[Any]] = field(init=False, default_factory=dict)
     # SQLite served inline by one process: writers share transactions (core.group_commit).
     # A group holds one of `session_slots`, however many members it has.
@@ -97,16 +115,26 @@ class Database:
         # expire_on_commit=False: responses are shaped after the commit from loaded state.
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=writer, expire_on_commit=False, autoflush=False)
-        self.commits = CommitWatch(self.engine)
+        if self.shared is not None and self.engine.dialect.name != "sqlite":
+            self.commits = RedisCommitWatch(self.shared, self._write)
+        else:
+            self.commits = CommitWatch(self.engine)
         if self.inline and self.engine.dialect.name == "sqlite":
             self.group_commit = GroupCommit(writer.connect, self.session_slots)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
+    def from_settings(cls, settings: Settings, shared: SharedRedis | None = None) -> Database:
         engine = make_engine(
             settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
         )
-        return cls(engine, inline=settings.is_sqlite and settings.web_concurrency == 1)
+        return cls(
+            engine, inline=settings.is_sqlite and settings.web_concurrency == 1, shared=shared
+        )
+
+    @property
+    def caches_shared(self) -> bool:
+        """Whether the read caches are exact across every process serving the database."""
+        return self.engine.dialect.name == "sqlite" or isinstance(self.commits, RedisCommitWatch)
 
     async def run(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Make a blocking database call from async code: on the loop when `inline`, else in
@@ -132,7 +160,7 @@ class Database:
         """The cache called `name`, made on first use; it lasts until the next commit."""
         cache = self._caches.get(name)
         if cache is None:
-            cache = self._caches.setdefault(name, ReadCache(capacity))
+            cache = self._caches.setdefault(name, ReadCache(capacity, name=name))
         return cache
 
     @staticmethod

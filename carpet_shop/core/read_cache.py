@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
 
+from carpet_shop.core import metrics
 from carpet_shop.core.sqlite import file_of
 
 V = TypeVar("V")
@@ -78,8 +79,9 @@ class ReadCache(Generic[V]):
     current again, so nothing stale is ever served (see `Database.session`).
     """
 
-    def __init__(self, capacity: int):
+    def __init__(self, capacity: int, *, name: str = "unnamed"):
         self._capacity = capacity
+        self._name = name
         self._mark: int | None = None
         self._entries: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
@@ -94,7 +96,9 @@ class ReadCache(Generic[V]):
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
+                metrics.cache_read(self._name, hit=True)
                 return value
+        metrics.cache_read(self._name, hit=False)
         value = make()
         with self._lock:
             # Another request may have seen a newer mark meanwhile: then ours is stale.

@@ -11,7 +11,7 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from carpet_shop.auth.dependencies import CurrentActor
-from carpet_shop.core import i18n
+from carpet_shop.core import i18n, metrics
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings, DbSession
@@ -92,6 +92,7 @@ def _ring_up(
             )
         claim = outcome
     view = service.create_sale(session, actor, clock, body, tz=tz)
+    metrics.sale_rung_up(view.sale.branch_id, view.sale.amount)
     # Written once as JSON by the model (the route's response_model documents it).
     content = to_json(ok(read_for(view, admin=actor.is_admin), "Sale created"))
     if claim is not None:
