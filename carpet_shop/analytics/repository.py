@@ -194,12 +194,8 @@ class RollupSource:
 
     @staticmethod
     def usable(filters: SaleFilters) -> bool:
-        return (
-            filters.seller_id is None
-            and filters.payment_type is None
-            and filters.product_id is None
-            and filters.customer_phone is None
-        )
+        # Rollups hold branches and days only: any other filter needs the receipts.
+        return not filters.given()
 
     def _where(self, table: Any) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []

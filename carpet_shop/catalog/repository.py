@@ -8,13 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Select,
     and_,
     bindparam,
     case,
-    cast,
     delete,
     distinct,
     exists,
@@ -27,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row
 from sqlalchemy.types import NullType
 
-from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.filters import PRODUCT_FILTERS, ProductFilter, ProductFilters
 from carpet_shop.catalog.models import (
     Collection,
     Product,
@@ -36,7 +34,8 @@ from carpet_shop.catalog.models import (
     Size,
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
-from carpet_shop.catalog.text import like_contains, like_prefix
+from carpet_shop.catalog.stock import in_stock, raw_hundredths, stock_hundredths
+from carpet_shop.catalog.text import like_prefix
 from carpet_shop.core import like
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import (
@@ -47,27 +46,6 @@ from carpet_shop.core.repository import (
 )
 from carpet_shop.sales.models import SaleItem
 from carpet_shop.transfers.models import Transfer, TransferStatus
-
-
-def _raw(column: Any) -> ColumnElement[int]:
-    """A hundredths column as the integer it is stored as, for arithmetic across columns."""
-    return type_coerce(column, BigInteger)
-
-
-# Built once: SQL expressions are immutable, and the busiest queries use them every time.
-@functools.cache
-def stock_hundredths() -> ColumnElement[int]:
-    """Pieces or metres on hand, in hundredths, so both kinds compare and sort together."""
-    return case(
-        # BIGINT first: PostgreSQL's integer would overflow at 21 million pieces.
-        (Product.type == ProductType.UNIT, cast(Product.quantity, BigInteger) * 100),
-        else_=func.coalesce(_raw(Product.remaining_length), 0),
-    )
-
-
-@functools.cache
-def in_stock() -> ColumnElement[bool]:
-    return stock_hundredths() > 0
 
 
 @functools.cache
@@ -124,75 +102,60 @@ _LISTED: tuple[Any, ...] = tuple(
 )
 
 
+def _given(filters: ProductFilters) -> list[tuple[ProductFilter, Any]]:
+    given = []
+    for declared in PRODUCT_FILTERS:
+        value = getattr(filters, declared.name)
+        if value is not None and value != "":
+            given.append((declared, value))
+    return given
+
+
 @dataclass(frozen=True)
 class _Shape:
     """Which filters a product query has: its SQL, with the values bound at execution."""
 
     include_deleted: bool
-    in_stock: bool | None
-    bound: frozenset[str]  # names of the values to bind: the branch and the filters given
+    # (name, None) for each filter given whose value is bound; (name, value) when the value
+    # picks the SQL. The branch is bound as "branch_id".
+    given: tuple[tuple[str, Any], ...]
 
 
 def _bound(scope: BranchScope, filters: ProductFilters) -> tuple[_Shape, dict[str, Any]]:
     params: dict[str, Any] = {}
+    given: list[tuple[str, Any]] = []
     branch_id = scope.list_branch_id
     if branch_id is not None:
         params["branch_id"] = branch_id
-    if filters.category is not None:
-        params["category"] = filters.category
-    if filters.collection_id is not None:
-        params["collection_id"] = filters.collection_id
-    if filters.collection is not None:
-        params["collection"] = filters.collection.lower()
-    if filters.type is not None:
-        params["type"] = filters.type
-    if filters.q:
-        params["q"] = like_contains(filters.q)
-    if filters.size is not None:
-        params["size"] = filters.size
-    if filters.width is not None:
-        params["width"] = filters.width
-    if filters.height is not None:
-        params["height"] = filters.height
-    shape = _Shape(
-        include_deleted=filters.include_deleted,
-        in_stock=filters.in_stock,
-        bound=frozenset(params),
-    )
-    return shape, params
+        given.append(("branch_id", None))
+    for declared, value in _given(filters):
+        if declared.shapes:
+            given.append((declared.name, value))
+        else:
+            params[declared.name] = declared.bind(value)
+            given.append((declared.name, None))
+    return _Shape(include_deleted=filters.include_deleted, given=tuple(given)), params
+
+
+_BY_NAME = {declared.name: declared for declared in PRODUCT_FILTERS}
 
 
 @functools.lru_cache(maxsize=512)
 def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
-    """The WHERE of a product query of this shape; values are bound by the names of _bound.
+    """The WHERE of a product query of this shape; values are bound by the filters' names.
     Built once per shape: making these expressions costs more than running the query."""
-    bound = shape.bound
     conditions: list[ColumnElement[bool]] = []
-    if "branch_id" in bound:
-        # Branch scoping (ProductRepository.scoped), as a bound value.
-        conditions.append(Product.branch_id == bindparam("branch_id"))
+    size_conditions: list[ColumnElement[bool]] = []
+    for name, value in shape.given:
+        if name == "branch_id":
+            # Branch scoping (ProductRepository.scoped), as a bound value.
+            conditions.append(Product.branch_id == bindparam("branch_id"))
+            continue
+        declared = _BY_NAME[name]
+        condition = declared.sql(value if declared.shapes else bindparam(name))
+        (size_conditions if declared.size_row else conditions).append(condition)
     if not shape.include_deleted:
         conditions.append(Product.deleted_at.is_(None))
-    if "category" in bound:
-        conditions.append(Product.category == bindparam("category"))
-    if "collection_id" in bound:
-        conditions.append(Product.collection_id == bindparam("collection_id"))
-    if "collection" in bound:
-        named = select(Collection.id).where(func.lower(Collection.name) == bindparam("collection"))
-        conditions.append(Product.collection_id.in_(named.scalar_subquery()))
-    if "type" in bound:
-        conditions.append(Product.type == bindparam("type"))
-    if shape.in_stock is not None:
-        conditions.append(in_stock() if shape.in_stock else ~in_stock())
-    if "q" in bound:
-        conditions.append(Product.search_name.like(bindparam("q"), escape=like.ESCAPE))
-    size_conditions = []
-    if "size" in bound:
-        size_conditions.append(ProductSize.size == bindparam("size"))
-    if "width" in bound:
-        size_conditions.append(ProductSize.width == bindparam("width"))
-    if "height" in bound:
-        size_conditions.append(ProductSize.height == bindparam("height"))
     if size_conditions:
         # One size row must satisfy all of them: width 2 and height 3 means a 2×3.
         conditions.append(exists().where(ProductSize.product_id == Product.id, *size_conditions))
@@ -357,16 +320,22 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             stmt = select(*keys, counted, stocked).join(
                 ProductSize, ProductSize.product_id == Product.id
             )
-            if filters.width is not None:
-                stmt = stmt.where(ProductSize.width == filters.width)
-            filters = ProductFilters(
-                category=filters.category,
-                collection=filters.collection,
-                collection_id=filters.collection_id,
-                type=filters.type,
-            )
-        grouped, params = self._filtered(stmt, scope, filters)
-        grouped = grouped.group_by(*keys).order_by(*keys)
+        on_sizes = level in ("width", "height")
+        params: dict[str, Any] = {}
+        for declared, value in _given(filters):
+            if declared.facet is None:
+                continue
+            if on_sizes and not declared.facet_on_sizes and declared.size_row:
+                continue
+            if not on_sizes and declared.facet_on_sizes:
+                continue
+            name = f"facet_{declared.name}"
+            stmt = stmt.where(declared.facet(bindparam(name)))
+            params[name] = declared.bind(value)
+        branch_id = scope.list_branch_id
+        if branch_id is not None:
+            stmt = stmt.where(Product.branch_id == branch_id)
+        grouped = stmt.where(Product.deleted_at.is_(None)).group_by(*keys).order_by(*keys)
         return [tuple(row) for row in self.session.execute(grouped, params)]
 
     def low_stock(
@@ -377,7 +346,7 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             (Product.type == ProductType.UNIT, int(default_pieces * 100)),
             else_=int(default_metres * 100),
         )
-        threshold = func.coalesce(_raw(Product.low_stock_threshold), default)
+        threshold = func.coalesce(raw_hundredths(Product.low_stock_threshold), default)
         stmt = self.scoped(select(Product), scope).where(
             Product.deleted_at.is_(None), stock_hundredths() <= threshold
         )

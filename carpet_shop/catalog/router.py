@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, Scope
 from carpet_shop.catalog import service
 from carpet_shop.catalog.dependencies import Photos, Views, views_for
-from carpet_shop.catalog.filters import ProductFilters, ProductListQuery, QueryMetres
-from carpet_shop.catalog.models import Category, ProductType
+from carpet_shop.catalog.filters import FacetQuery, ProductListQuery, facet_filters
 from carpet_shop.catalog.schemas import (
     AnyProductRead,
     Facets,
@@ -52,11 +52,10 @@ async def list_products(
         raise Forbidden("Only the director sees deleted products")
     scope = actor.list_scope(query.branch_id)
     views = views_for(request, actor)
-    page = query.page_params()
     data, tag, total = await database.run(
-        service.list_products, database, session, scope, views, query.filters(), query.sort, page
+        service.list_products, database, session, scope, views, query
     )
-    return tagged_page(request, data, tag, page, total)
+    return tagged_page(request, data, tag, query.page_params(), total)
 
 
 @router.get(
@@ -87,27 +86,17 @@ def autocomplete(
     response_model=Envelope[Facets],
     responses=errors(*AUTHED, 403),
     summary="Drill-down: categories → collections → widths → heights, with product counts",
-    openapi_extra=TAGGED,
+    openapi_extra={**TAGGED, **query_parameters(FacetQuery)},
 )
 def catalog_facets(
     request: Request,
     actor: CurrentActor,
     scope: Scope,
     session: DbSession,
-    category: Category | None = None,
-    collection: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
-    collection_id: uuid.UUID | None = None,
-    width: QueryMetres = None,
-    type: ProductType | None = None,
+    # The product list's filters that have a drill-down counterpart (catalog.filters).
+    query: Annotated[BaseModel, Depends(query_reader(FacetQuery))],
 ) -> Response:
-    filters = ProductFilters(
-        category=category,
-        collection=(collection.strip() or None) if collection else None,
-        collection_id=collection_id,
-        width=width,
-        type=type,
-    )
-    return tagged(request, ok(service.facets(session, scope, filters)))
+    return tagged(request, ok(service.facets(session, scope, facet_filters(query))))
 
 
 @router.post(

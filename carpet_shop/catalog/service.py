@@ -17,14 +17,13 @@ from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import drilldown, master, rules
-from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.filters import ProductFilters, ProductListQuery
 from carpet_shop.catalog.models import Product, ProductType
 from carpet_shop.catalog.photos import PhotoStore, StoredPhoto
 from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.catalog.schemas import (
     Facets,
     ProductCreate,
-    ProductSort,
     ProductUpdate,
 )
 from carpet_shop.catalog.text import parse_size, search_key
@@ -89,21 +88,21 @@ def list_products(
     session: Session,
     scope: BranchScope,
     views: ProductViews,
-    filters: ProductFilters,
-    sort: ProductSort,
-    page: PageParams,
+    query: ProductListQuery,
 ) -> tuple[bytes, str, int]:
     """A page of products as the JSON array of a list envelope (see catalog.views), its
     content tag (core.etag) and the total.
 
     Phones scroll the same pages over and over between sales, so a page is kept until the
-    next commit. Its key holds everything the answer depends on: the view (the director's
-    has buy prices; both hold the low-stock defaults), the branch, the filters, the order
-    and the page."""
-    key = (views, scope.list_branch_id, filters, sort, page)
+    next commit. Its key is what the answer depends on, and nothing assembled by hand: the
+    view (the director's has buy prices; both hold the low-stock defaults), the branch the
+    caller may read, and the validated query (every filter, the order and the page)."""
+    key = (views, scope.list_branch_id, query)
 
     def read() -> tuple[bytes, str, int]:
-        rows, total = ProductRepository(session).listing_page(scope, filters, sort, page)
+        rows, total = ProductRepository(session).listing_page(
+            scope, query.filters(), query.sort, query.page_params()
+        )
         data = rows_json(views.listed(rows))
         return data, content_tag(data), total
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from sqlalchemy import ColumnElement, exists, select
@@ -19,6 +20,43 @@ from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 
 
 @dataclass(frozen=True)
+class SaleFilter:
+    """One way to narrow the sales, declared once: `name` is its query parameter (of the
+    sales list and the analytics, `sale_filters` below), its `SaleFilters` field, and `sql`
+    its condition on `sales`. The daily rollups know only branches and days, so a filter
+    given sends the analytics to the receipts (`analytics.repository.RollupSource.usable`).
+
+    tests/sales/test_filter_declarations.py holds these against the routes' parameters.
+    """
+
+    name: str
+    sql: Callable[[Any], ColumnElement[bool]]
+
+
+def _paid_by(payment_type: Any) -> ColumnElement[bool]:
+    return exists(
+        select(SalePayment.id).where(
+            SalePayment.sale_id == Sale.id, SalePayment.payment_type == payment_type
+        )
+    )
+
+
+def _has_product(product_id: Any) -> ColumnElement[bool]:
+    return exists(
+        select(SaleItem.id).where(SaleItem.sale_id == Sale.id, SaleItem.product_id == product_id)
+    )
+
+
+SALE_FILTERS: tuple[SaleFilter, ...] = (
+    SaleFilter("seller_id", lambda v: Sale.seller_id == v),
+    # Canonical on both sides: sales store the phone as +998XXXXXXXXX.
+    SaleFilter("customer_phone", lambda v: Sale.customer_phone == v),
+    SaleFilter("payment_type", _paid_by),
+    SaleFilter("product_id", _has_product),
+)
+
+
+@dataclass(frozen=True)
 class SaleFilters:
     scope: BranchScope
     window: Window | None = None
@@ -26,6 +64,10 @@ class SaleFilters:
     payment_type: PaymentType | None = None
     product_id: uuid.UUID | None = None
     customer_phone: str | None = None
+
+    def given(self) -> list[tuple[SaleFilter, Any]]:
+        """The declared filters this asks for, with their values."""
+        return [(f, value) for f in SALE_FILTERS if (value := getattr(self, f.name)) is not None]
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """WHERE conditions on `sales` (branch scope included)."""
@@ -36,28 +78,7 @@ class SaleFilters:
         if self.window is not None:
             conds.append(Sale.date >= self.window.start)
             conds.append(Sale.date < self.window.end)
-        if self.seller_id is not None:
-            conds.append(Sale.seller_id == self.seller_id)
-        if self.customer_phone is not None:
-            # Canonical on both sides: sales store the phone as +998XXXXXXXXX.
-            conds.append(Sale.customer_phone == self.customer_phone)
-        if self.payment_type is not None:
-            conds.append(
-                exists(
-                    select(SalePayment.id).where(
-                        SalePayment.sale_id == Sale.id,
-                        SalePayment.payment_type == self.payment_type,
-                    )
-                )
-            )
-        if self.product_id is not None:
-            conds.append(
-                exists(
-                    select(SaleItem.id).where(
-                        SaleItem.sale_id == Sale.id, SaleItem.product_id == self.product_id
-                    )
-                )
-            )
+        conds.extend(declared.sql(value) for declared, value in self.given())
         return conds
 
 
