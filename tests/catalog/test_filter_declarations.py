@@ -25,7 +25,7 @@ NOT_FILTERS = {"branch_id", "include_deleted", "sort", "page", "page_size"}
 DECLARED = {declared.name for declared in PRODUCT_FILTERS}
 # A value for each filter, as a client sends it.
 SENT = {
-    "category": list(Category)[0].value,
+    "category": next(iter(Category)).value,
     "collection_id": str(uuid.uuid4()),
     "collection": "Sultan",
     "type": ProductType.UNIT.value,
