@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 import httpx2
 
 from bench import data
-from bench.scenarios import SCENARIOS, Context, Result, Scenario
+from bench.scenarios import SCENARIOS, Context, Result, Scenario, failures
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,12 +92,19 @@ def _requests(scenario: Scenario, ctx: Context, connection: int) -> list[dict[st
     elif scenario.token == "sellers":
         token, _ = ctx.sellers[connection % len(ctx.sellers)]
         headers["Authorization"] = f"Bearer {token}"
-    query = urlencode(scenario.params(ctx))
-    target = scenario.path + (f"?{query}" if query else "")
+
+    def target(n: int) -> str:
+        params = scenario.params(ctx)
+        if scenario.scroll:
+            params = {**params, "page": n % scroll + 1}
+        query = urlencode(params)
+        return scenario.path + (f"?{query}" if query else "")
+
+    scroll = scenario.scroll
     return [
         {
             "method": scenario.method,
-            "target": target,
+            "target": target(n),
             "headers": headers,
             "body": json.dumps(scenario.body(ctx, connection, n)) if scenario.body else None,
         }
@@ -117,13 +124,24 @@ def _probe(base: str, request: dict[str, Any]) -> tuple[int, str]:
 
 
 def _drive(base: str, scenario: Scenario, ctx: Context, seconds: float, warmup: float) -> Result:
+    return _drive_parts(base, (scenario,), ctx, seconds, warmup)[scenario.name]
+
+
+def _drive_parts(
+    base: str, parts: tuple[Scenario, ...], ctx: Context, seconds: float, warmup: float
+) -> dict[str, Result]:
+    """Drive the parts at once, each with its own connections; results by part name."""
     port = int(base.rsplit(":", 1)[1])
     spec = {
         "host": "127.0.0.1",
         "port": port,
         "duration": seconds,
         "warmup": warmup,
-        "connections": [_requests(scenario, ctx, c) for c in range(scenario.concurrency)],
+        "connections": [
+            {"group": part.name, "requests": _requests(part, ctx, c)}
+            for part in parts
+            for c in range(part.concurrency)
+        ],
     }
     done = subprocess.run(
         [sys.executable, "-m", "bench.load"],
@@ -134,10 +152,12 @@ def _drive(base: str, scenario: Scenario, ctx: Context, seconds: float, warmup: 
         timeout=seconds + warmup + 120,
         check=True,
     )
-    out = json.loads(done.stdout)
-    return Result(
-        out["count"] / out["seconds"], out["p50"], out["p95"], out["p99"], out["statuses"]
-    )
+    return {
+        name: Result(
+            out["count"] / out["seconds"], out["p50"], out["p95"], out["p99"], out["statuses"]
+        )
+        for name, out in json.loads(done.stdout).items()
+    }
 
 
 @dataclass
@@ -147,6 +167,8 @@ class Row:
     note: str
     # The bare endpoint, measured right before this scenario: its share is of this rate.
     bare: Result | None = None
+    # A mixed scenario: each part's result, printed on a line of its own.
+    parts: dict[str, Result] | None = None
 
 
 def _machine() -> str:
@@ -163,6 +185,11 @@ def _machine() -> str:
         f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}; load average {load[0]:.2f}"
     )
+
+
+def _failed(result: Result) -> str:
+    bad = failures(result)
+    return f"(non-2xx: {bad})" if bad else ""
 
 
 def _print(yardstick: Scenario, rows: list[Row], bare_runs: list[Result], sales: int) -> None:
@@ -187,6 +214,15 @@ def _print(yardstick: Scenario, rows: list[Row], bare_runs: list[Result], sales:
         )
     for row in rows:
         s, r = row.scenario, row.result
+        if row.parts is not None:
+            print(f"{s.name:<50} {s.concurrency:>4}  {row.note}")
+            for part in s.parts:
+                p = row.parts[part.name]
+                print(
+                    f"  {part.name:<48} {part.concurrency:>4} {p.rps:>8.0f} {p.p50:>8.1f} "
+                    f"{p.p95:>8.1f} {p.p99:>8.1f} {'':>8} {'':>8}  {_failed(p)}"
+                )
+            continue
         if r is None:
             print(f"{s.name:<50} {s.concurrency:>4}  skipped: {row.note}")
             continue
@@ -222,6 +258,7 @@ def main() -> None:
         env = {
             **os.environ,
             "DATABASE_URL": url,
+            "UPLOADS_DIR": str(workdir / "uploads"),
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ENVIRONMENT": "development",
         }
@@ -238,7 +275,6 @@ def main() -> None:
         ]  # fmt: skip
         shop_cmd = [
             str(BIN / "carpet-shop"), "serve", "--host", "127.0.0.1", "--port", str(shop_port),
-            "--workers", "1",
         ]  # fmt: skip
         # Both servers stay up (the idle one costs nothing), so each scenario is measured right
         # after its own run of the bare endpoint: a shared machine's speed drifts over minutes,
@@ -258,12 +294,19 @@ def main() -> None:
             )
             empty = Context("", "", [], ctx.today)
             for s in chosen:
-                status, text = _probe(base, _requests(s, ctx, 0)[0])
-                if status in (404, 405):
-                    rows.append(Row(s, None, f"{s.method} {s.path} answers {status} in this build"))
+                skipped = _skipped(base, s, ctx)
+                if skipped:
+                    rows.append(Row(s, None, skipped))
                     continue
-                if status >= 400:
-                    rows.append(Row(s, None, f"probe answered {status}: {text}"))
+                if s.parts:
+                    results = _drive_parts(base, s.parts, ctx, args.seconds, args.warmup)
+                    note = ""
+                    if s.mix_check:
+                        passed, wanted = s.mix_check(results)
+                        note = f"{wanted}: {'met' if passed else 'NOT MET'}"
+                    rows.append(Row(s, None, note, parts=results))
+                    sale = ", ".join(f"{n}: p99 {r.p99:.1f} ms" for n, r in results.items())
+                    print(f"  {s.name}: {sale}", flush=True)
                     continue
                 bare = _drive(bare_base, yardstick, empty, args.seconds, args.warmup)
                 bare_runs.append(bare)
@@ -272,9 +315,8 @@ def main() -> None:
                 if s.check:
                     passed, wanted = s.check(result, bare)
                     note = f"{wanted}: {'met' if passed else 'NOT MET'}"
-                bad = {k: v for k, v in result.statuses.items() if not k.startswith("2")}
-                if bad:
-                    note += f" (non-2xx: {bad})"
+                if failures(result):
+                    note += f" {_failed(result)}"
                 rows.append(Row(s, result, note, bare))
                 print(
                     f"  {s.name}: {result.rps:.0f} req/s, p50 {result.p50:.1f} ms "
@@ -287,6 +329,17 @@ def main() -> None:
             print(f"Database kept at {db_path}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _skipped(base: str, scenario: Scenario, ctx: Context) -> str:
+    """Why the scenario (or a part of it) cannot run in this build, or ''."""
+    for part in scenario.parts or (scenario,):
+        status, text = _probe(base, _requests(part, ctx, 0)[0])
+        if status in (404, 405):
+            return f"{part.method} {part.path} answers {status} in this build"
+        if status >= 400:
+            return f"probe of {part.name!r} answered {status}: {text}"
+    return ""
 
 
 def _shop_today() -> date:

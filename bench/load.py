@@ -5,7 +5,8 @@ in a loop, as fast as the server answers, for a fixed time after a warm-up. A ha
 client on asyncio streams: a general-purpose client library would spend more time per
 request than the bare endpoint does, and measure itself instead of the server.
 
-Prints one JSON object: requests completed, seconds, statuses, and latencies (ms).
+Each connection belongs to a group (a mixed scenario drives several kinds of request at once);
+prints one JSON object per group: requests completed, seconds, statuses and latencies (ms).
 """
 
 from __future__ import annotations
@@ -73,22 +74,29 @@ async def _connection(
         writer.close()
 
 
-async def run(spec: dict[str, Any]) -> dict[str, Any]:
+async def run(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`spec["connections"]`: one `{"group": name, "requests": [...]}` per connection."""
     host, port = spec["host"], spec["port"]
     address = f"{host}:{port}"
-    connections = [[_encode(r, address) for r in reqs] for reqs in spec["connections"]]
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    groups: dict[str, tuple[list[float], dict[int, int]]] = {}
+    connections = []
+    for connection in spec["connections"]:
+        measured = groups.setdefault(connection["group"], ([], {}))
+        connections.append(([_encode(r, address) for r in connection["requests"]], measured))
     now = time.perf_counter()
     measure_from = now + spec["warmup"]
     stop_at = measure_from + spec["duration"]
     await asyncio.gather(
         *(
             _connection(host, port, reqs, measure_from, stop_at, latencies, statuses)
-            for reqs in connections
+            for reqs, (latencies, statuses) in connections
         )
     )
     elapsed = time.perf_counter() - measure_from
+    return {name: _summary(lat, st, elapsed) for name, (lat, st) in groups.items()}
+
+
+def _summary(latencies: list[float], statuses: dict[int, int], elapsed: float) -> dict[str, Any]:
     latencies.sort()
 
     def pct(p: float) -> float:

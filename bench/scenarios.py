@@ -7,6 +7,9 @@ build is skipped with a message, so the harness runs before every domain has lan
 
 from __future__ import annotations
 
+import base64
+import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -36,6 +39,13 @@ class Result:
 
 # (result, bare result) → (passed, what was asked)
 Check = Callable[[Result, Result], tuple[bool, str]]
+# A mixed scenario's results, by part name → (passed, what was asked)
+MixCheck = Callable[[dict[str, Result]], tuple[bool, str]]
+
+
+def failures(result: Result) -> dict[str, int]:
+    """Answers that were not 2xx, by status."""
+    return {k: v for k, v in result.statuses.items() if not k.startswith("2")}
 
 
 def at_least(share: float, p99_ms: float | None = None) -> Check:
@@ -50,6 +60,16 @@ def at_least(share: float, p99_ms: float | None = None) -> Check:
 def p50_at_most(ms: float) -> Check:
     def check(result: Result, bare: Result) -> tuple[bool, str]:
         return result.p50 <= ms, f"p50 <= {ms:g} ms"
+
+    return check
+
+
+def part_first(part: str, p99_ms: float) -> MixCheck:
+    """The named part's p99 under the mixed load, and no request of any part failing."""
+
+    def check(results: dict[str, Result]) -> tuple[bool, str]:
+        ok = results[part].p99 <= p99_ms and not any(failures(r) for r in results.values())
+        return ok, f"{part}: p99 <= {p99_ms:g} ms, no request failing"
 
     return check
 
@@ -69,8 +89,14 @@ class Scenario:
     server: str = "shop"
     # Distinct requests prepared per connection (bodies differ; GETs need one).
     variants: int = 1
+    # Pages scrolled: request n asks for page n % scroll + 1 (0: the params as they are).
+    scroll: int = 0
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # A mixed scenario: these parts run at once, each with its own connections, and each is
+    # reported on its own line; `mix_check` judges them together.
+    parts: tuple[Scenario, ...] = ()
+    mix_check: MixCheck | None = None
 
 
 def _sale_body(ctx: Context, connection: int, n: int) -> dict[str, Any]:
@@ -92,6 +118,47 @@ def _last_31_days(ctx: Context) -> dict[str, Any]:
         "date_to": ctx.today.isoformat(),
     }
 
+
+def _photo_jpeg() -> str:
+    """A phone-camera-sized photo as base64 JPEG: noise, so decoding it is real work."""
+    from PIL import Image
+
+    image = Image.effect_noise((1600, 1200), 64).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return base64.b64encode(out.getvalue()).decode()
+
+
+@functools.cache
+def _photo() -> str:
+    return _photo_jpeg()
+
+
+def _product_with_photo(ctx: Context, connection: int, n: int) -> dict[str, Any]:
+    """A seller (may add products) adds a carpet with a base64 photo, as the app does."""
+    return {
+        "name": f"Bench photo carpet {connection}-{n}",
+        "category": "Gilamlar",
+        "buy_price": 100000,
+        "sell_price": 150000,
+        "quantity": 1,
+        "photo": _photo(),
+    }
+
+
+def _login_body(ctx: Context, connection: int, n: int) -> dict[str, Any]:
+    return {"username": "seller1", "password": "seller123"}
+
+
+_SALES = Scenario(
+    "sales, 16 sellers",
+    "POST",
+    "/api/sales",
+    body=_sale_body,
+    token="sellers",
+    concurrency=16,
+    variants=400,
+)
 
 SCENARIOS = [
     Scenario("bare FastAPI endpoint", "GET", "/bare", token=None, server="bare"),
@@ -160,4 +227,67 @@ SCENARIOS = [
         concurrency=1,
     ),
     Scenario("dashboard widgets (seller)", "GET", "/api/dashboard/widgets", concurrency=1),
+    Scenario(
+        "mixed: 16 sellers, 16 scrolling lists, 4 refreshing analytics",
+        "",
+        "",
+        concurrency=36,
+        parts=(
+            _SALES,
+            Scenario(
+                "product lists, scrolled (8 sellers)",
+                "GET",
+                "/api/products",
+                params=lambda ctx: {"page_size": 20},
+                scroll=10,
+                variants=10,
+                concurrency=8,
+            ),
+            Scenario(
+                "sales lists, scrolled (8 clients, admin)",
+                "GET",
+                "/api/sales",
+                params=lambda ctx: {"page_size": 20},
+                token="admin",
+                scroll=10,
+                variants=10,
+                concurrency=8,
+            ),
+            Scenario(
+                "analytics this month (4 clients, admin)",
+                "GET",
+                "/api/sales/analytics",
+                params=_month,
+                token="admin",
+                concurrency=4,
+            ),
+        ),
+        mix_check=part_first("sales, 16 sellers", 250),
+    ),
+    Scenario(
+        "slow work: 16 sellers, 2 signing in, 2 adding photos",
+        "",
+        "",
+        concurrency=20,
+        parts=(
+            _SALES,
+            Scenario(
+                "sign-ins (2 clients, Argon2)",
+                "POST",
+                "/api/auth/login",
+                body=_login_body,
+                token=None,
+                concurrency=2,
+            ),
+            Scenario(
+                "products with a base64 photo (2 sellers)",
+                "POST",
+                "/api/products",
+                body=_product_with_photo,
+                variants=4,
+                concurrency=2,
+            ),
+        ),
+        mix_check=part_first("sales, 16 sellers", 250),
+    ),
 ]
