@@ -24,12 +24,17 @@ def serve(
     import uvicorn
 
     # Before the settings are read: the workers (and this process) must agree on how many
-    # processes share the database.
+    # processes share the database. Several processes never run SQLite on the event loop nor
+    # commit in groups (core.database); asking for either explicitly is refused below.
     os.environ["WEB_CONCURRENCY"] = str(workers)
+    if workers > 1:
+        os.environ.setdefault("SQLITE_ON_LOOP", "false")
+        os.environ.setdefault("GROUP_COMMIT", "false")
     get_settings.cache_clear()
     settings = get_settings()
     try:
         settings.check_safe_to_serve()
+        settings.check_processes(workers)
     except ConfigurationError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc

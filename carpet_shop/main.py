@@ -24,9 +24,11 @@ from carpet_shop.commissions.router import router as commissions_router
 from carpet_shop.core import docs, openapi
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.compression import CompressionMiddleware
-from carpet_shop.core.config import Settings, get_settings
+from carpet_shop.core.config import ConfigurationError, Settings, get_settings
 from carpet_shop.core.database import Database
 from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
+from carpet_shop.core.processes import refuse_to_start, serving_processes
+from carpet_shop.core.sessions import SessionRoute
 from carpet_shop.core.sqlite import Checkpointer
 from carpet_shop.customers.router import router as customers_router
 from carpet_shop.debts.jobs import StatusJob
@@ -92,8 +94,15 @@ def create_app(
     database: Database | None = None,
     clock: Clock | None = None,
 ) -> FastAPI:
+    served = settings is None and database is None  # called by a server as its factory
     settings = settings or get_settings()
-    settings.check_safe_to_serve()
+    try:
+        settings.check_safe_to_serve()
+        settings.check_processes(serving_processes(settings.web_concurrency))
+    except ConfigurationError as exc:
+        if served:
+            refuse_to_start(str(exc))
+        raise
     _configure_logging(settings)
     database = database or Database.from_settings(settings)
     clock = clock or SystemClock()
@@ -136,6 +145,8 @@ def create_app(
     app.state.auth_policy = AuthPolicy.from_settings(settings)
     app.state.started_at = clock.now()
 
+    # Routes added to the app itself declare their session too (core.sessions).
+    app.router.route_class = SessionRoute
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,
@@ -184,3 +195,11 @@ def create_app(
     uploads.mkdir(parents=True, exist_ok=True)
     app.mount("/uploads", StaticFiles(directory=uploads), name="uploads")
     return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `uvicorn carpet_shop.main:app`: the app object, made from the environment when a
+    # server asks for it (the factory is `create_app`).
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -272,3 +272,41 @@ def test_serve_without_a_secret_at_all_is_refused_in_production(run, monkeypatch
     result = run("serve", env={"ENVIRONMENT": "production"})
     assert result.exit_code != 0
     assert "SECRET_KEY" in result.output
+
+
+@pytest.mark.parametrize("explicit", ["GROUP_COMMIT", "SQLITE_ON_LOOP"])
+def test_serve_refuses_sqlite_s_one_process_modes_with_several_workers(
+    run, monkeypatch, tmp_path, explicit
+):
+    started: list[object] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(a))
+    for name in ("WEB_CONCURRENCY", "GROUP_COMMIT", "SQLITE_ON_LOOP"):
+        monkeypatch.delenv(name, raising=False)
+    result = run(
+        "serve",
+        "--workers",
+        "2",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.db", explicit: "true"},
+    )
+    assert result.exit_code not in (0, None)
+    assert f"{explicit} need one" in result.output or f"{explicit} need" in result.output
+    assert "2 processes" in result.output
+    assert started == []
+
+
+def test_serve_with_several_workers_turns_sqlite_s_one_process_modes_off(
+    run, monkeypatch, tmp_path
+):
+    started: list[dict[str, object]] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(k))
+    for name in ("WEB_CONCURRENCY", "GROUP_COMMIT", "SQLITE_ON_LOOP"):
+        monkeypatch.delenv(name, raising=False)
+    result = run("serve", "--workers", "2", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.db"})
+    assert result.exit_code == 0, result.output
+    assert started and started[0]["workers"] == 2
+    settings = get_settings()
+    assert (settings.web_concurrency, settings.group_commit, settings.sqlite_on_loop) == (
+        2,
+        False,
+        False,
+    )

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query
 from carpet_shop.analytics import schemas, service
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.catalog.views import LowStockDefaults
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.sessions import ReadSession, SessionRoute
 from carpet_shop.sales.filters import SaleQuery
 
 # Included before the sales router: /api/sales/{id} would otherwise claim these paths.
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=SessionRoute)
 
 
 @router.get(
@@ -29,7 +30,7 @@ router = APIRouter(tags=["analytics"])
 )
 def sales_analytics(
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     settings: AppSettings,
     filters: SaleQuery,
     top: Annotated[int, Query(ge=1, le=50, description="How many top products")] = 10,
@@ -46,7 +47,7 @@ def sales_analytics(
 )
 def sales_profit(
     actor: AdminActor,
-    session: DbSession,
+    session: ReadSession,
     settings: AppSettings,
     filters: SaleQuery,
     group_by: Annotated[
@@ -65,7 +66,7 @@ def sales_profit(
 )
 def dashboard_widgets(
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     clock: AppClock,
     settings: AppSettings,
     scope: Scope,

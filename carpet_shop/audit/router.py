@@ -10,12 +10,13 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.audit.schemas import AuditLogRead
 from carpet_shop.auth.dependencies import AdminActor
 from carpet_shop.core.dates import ShopDay
-from carpet_shop.core.dependencies import AppSettings, DbSession
+from carpet_shop.core.dependencies import AppSettings
 from carpet_shop.core.envelope import ListEnvelope, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute
 
-router = APIRouter(prefix="/api/audit-logs", tags=["audit"])
+router = APIRouter(prefix="/api/audit-logs", tags=["audit"], route_class=SessionRoute)
 
 
 @router.get(
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/audit-logs", tags=["audit"])
 )
 def list_audit_logs(
     actor: AdminActor,
-    session: DbSession,
+    session: ReadSession,
     settings: AppSettings,
     page: Page,
     user_id: uuid.UUID | None = None,

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import ValidationError
 
 from carpet_shop.auth import service as auth_service
 from carpet_shop.auth.policy import AuthPolicy
+from carpet_shop.auth.schemas import LoginRequest
+from carpet_shop.auth.service import PasswordCheck
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.database import Database
-from carpet_shop.core.dependencies import DbSession, request_meta
-from carpet_shop.core.errors import Forbidden, Unauthorized
+from carpet_shop.core.dependencies import Meta, request_meta
+from carpet_shop.core.errors import (
+    BadRequest,
+    Forbidden,
+    Unauthorized,
+    ValidationFailed,
+)
+from carpet_shop.core.field_messages import field_message_id
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.core.sessions import RequestSession, read_first, run_of
 
 # Declared for the docs' Authorize button; the token itself is checked below.
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
@@ -30,7 +40,7 @@ Policy = Annotated[AuthPolicy, Depends(get_auth_policy)]
 
 async def get_actor(
     request: Request,
-    session: DbSession,
+    session: RequestSession,
     token: Annotated[str | None, Depends(bearer)],
 ) -> Actor:
     # Every authenticated request resolves this, so it reads the app's parts from its state
@@ -38,9 +48,10 @@ async def get_actor(
     if not token:
         raise Unauthorized("Sign in first: send 'Authorization: Bearer <access token>'")
     state = request.app.state
-    database: Database = state.database
-    user, session_id = await database.run(
-        auth_service.authenticate, database, session, state.clock, state.auth_policy, token
+    # In the request's session, where it runs (core.sessions): a sale's sign-in check is
+    # part of its write, a list's of its read.
+    user, session_id = await run_of(session)(
+        auth_service.authenticate, session, state.clock, state.auth_policy, token
     )
     return Actor(user=user, meta=request_meta(request), session_id=session_id)
 
@@ -72,3 +83,46 @@ CurrentActor = Annotated[Actor, Depends(get_actor)]
 AdminActor = Annotated[Actor, Depends(require_admin)]
 ProductEditor = Annotated[Actor, Depends(require_product_editor)]
 Scope = Annotated[BranchScope, Depends(get_branch_scope)]
+
+
+async def get_login_body(request: Request) -> LoginRequest:
+    """JSON for the app; form fields for the docs' Authorize button (OAuth2 password flow)."""
+    content_type = request.headers.get("content-type", "")
+    raw: Any
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        raw = {
+            k: v for k, v in form.items() if k in {"username", "password"} and isinstance(v, str)
+        }
+    else:
+        try:
+            raw = json.loads(await request.body() or b"null")
+        except ValueError as exc:
+            raise BadRequest("The request body is not valid JSON") from exc
+    try:
+        return LoginRequest.model_validate(raw)
+    except ValidationError as exc:
+        fields = [
+            {"field": ".".join(map(str, e["loc"])) or "body", "message": field_message_id(dict(e))}
+            for e in exc.errors()
+        ]
+        raise ValidationFailed(
+            "username and password are required", details={"fields": fields}
+        ) from exc
+
+
+LoginBody = Annotated[LoginRequest, Depends(get_login_body)]
+
+
+async def check_password_first(
+    request: Request, body: LoginBody, policy: Policy, meta: Meta
+) -> PasswordCheck | None:
+    """The sign-in's password, verified in a read of its own before the route's write
+    session is opened (auth.service.check_password)."""
+    clock = request.app.state.clock
+    return await read_first(
+        request, auth_service.check_password, clock, policy, meta, body.username, body.password
+    )
+
+
+CheckedPassword = Annotated[PasswordCheck | None, Depends(check_password_first)]

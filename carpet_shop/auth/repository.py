@@ -9,6 +9,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.auth.schemas import SignedInUser
 from carpet_shop.core.prepared import Prepared
+from carpet_shop.core.read_cache import kept
 from carpet_shop.core.repository import Repository
 from carpet_shop.users.models import User
 
@@ -23,6 +24,10 @@ _OPEN_SESSION_USER = Prepared(
         AuthSession.revoked_at.is_(None),
     )
 )
+
+
+# Signed-in users of open sessions kept until the next commit (core.read_cache).
+SIGNED_IN_KEPT = 1024
 
 
 class AuthSessionRepository(Repository[AuthSession]):
@@ -89,11 +94,18 @@ class AuthSessionRepository(Repository[AuthSession]):
         """The user of a session that has not been ended, in one query: every authenticated
         request runs it, so it joins the user instead of asking the users module separately,
         reads only the columns a request needs, and reuses one prepared statement.
-        The user comes back even if deleted or deactivated; the caller says which it is."""
-        rows = _OPEN_SESSION_USER.rows(
-            self.connection, {"session_id": session_id, "user_id": user_id}
-        )
-        return SignedInUser(*rows[0]) if rows else None
+        The user comes back even if deleted or deactivated; the caller says which it is.
+
+        A read session keeps the answer until the next commit (core.read_cache): signing
+        out, ending a session and deactivating a user all commit, so none of them is missed."""
+
+        def read() -> SignedInUser | None:
+            rows = _OPEN_SESSION_USER.rows(
+                self.connection, {"session_id": session_id, "user_id": user_id}
+            )
+            return SignedInUser(*rows[0]) if rows else None
+
+        return kept(self.session, "auth.signed_in", SIGNED_IN_KEPT, (session_id, user_id), read)
 
     def live_of_user(self, user_id: uuid.UUID, now: datetime) -> Select[AuthSession]:
         return (

@@ -1,26 +1,29 @@
 from __future__ import annotations
 
-import json
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
 from carpet_shop.auth import service
-from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
+from carpet_shop.auth.dependencies import (
+    AdminActor,
+    CheckedPassword,
+    CurrentActor,
+    LoginBody,
+    Policy,
+)
 from carpet_shop.auth.schemas import LoginRequest, RefreshRequest, SessionRead, TokenPair
-from carpet_shop.core.dependencies import AppClock, DbSession, Meta
+from carpet_shop.core.dependencies import AppClock, Meta
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
-from carpet_shop.core.errors import BadRequest, ValidationFailed
-from carpet_shop.core.field_messages import field_message_id
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.users import service as users_service
 from carpet_shop.users.schemas import UserCreate, UserRead
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=SessionRoute)
 
 _LOGIN_BODY = {
     "requestBody": {
@@ -31,32 +34,6 @@ _LOGIN_BODY = {
         },
     }
 }
-
-
-async def _login_body(request: Request) -> LoginRequest:
-    """JSON for the app; form fields for the docs' Authorize button (OAuth2 password flow)."""
-    content_type = request.headers.get("content-type", "")
-    raw: Any
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        raw = {
-            k: v for k, v in form.items() if k in {"username", "password"} and isinstance(v, str)
-        }
-    else:
-        try:
-            raw = json.loads(await request.body() or b"null")
-        except ValueError as exc:
-            raise BadRequest("The request body is not valid JSON") from exc
-    try:
-        return LoginRequest.model_validate(raw)
-    except ValidationError as exc:
-        fields = [
-            {"field": ".".join(map(str, e["loc"])) or "body", "message": field_message_id(dict(e))}
-            for e in exc.errors()
-        ]
-        raise ValidationFailed(
-            "username and password are required", details={"fields": fields}
-        ) from exc
 
 
 def _pair(tokens: service.IssuedTokens) -> TokenPair:
@@ -81,13 +58,15 @@ def _pair(tokens: service.IssuedTokens) -> TokenPair:
 )
 def login(
     request: Request,
-    body: Annotated[LoginRequest, Depends(_login_body)],
-    session: DbSession,
+    body: LoginBody,
+    # Before the session: the password is verified before the sign-in takes the writers' turn.
+    checked: CheckedPassword,
+    session: WriteSession,
     clock: AppClock,
     policy: Policy,
     meta: Meta,
 ) -> Any:
-    tokens = service.login(session, clock, policy, meta, body.username, body.password)
+    tokens = service.login(session, clock, policy, meta, body.username, body.password, checked)
     envelope = ok(_pair(tokens), "Signed in")
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         # The OAuth2 password flow (the docs' Authorize button) reads these at the top level.
@@ -99,21 +78,21 @@ def login(
 
 @router.post("/refresh", response_model=Envelope[TokenPair], responses=errors(*AUTHED))
 def refresh(
-    body: RefreshRequest, session: DbSession, clock: AppClock, policy: Policy
+    body: RefreshRequest, session: WriteSession, clock: AppClock, policy: Policy
 ) -> Envelope[TokenPair]:
     return ok(_pair(service.refresh(session, clock, policy, body.refresh_token)), "Tokens renewed")
 
 
 @router.post("/logout", response_model=Envelope[None], responses=errors(*AUTHED))
 def logout(
-    body: RefreshRequest, session: DbSession, clock: AppClock, policy: Policy, meta: Meta
+    body: RefreshRequest, session: WriteSession, clock: AppClock, policy: Policy, meta: Meta
 ) -> Envelope[None]:
     service.logout(session, clock, policy, meta, body.refresh_token)
     return ok(None, "Signed out")
 
 
 @router.get("/me", response_model=Envelope[UserRead], responses=errors(401))
-def me(actor: CurrentActor, session: DbSession) -> Envelope[UserRead]:
+def me(actor: CurrentActor, session: ReadSession) -> Envelope[UserRead]:
     return ok(UserRead.model_validate(users_service.get_user(session, actor.id)))
 
 
@@ -125,7 +104,7 @@ def me(actor: CurrentActor, session: DbSession) -> Envelope[UserRead]:
     summary="Create a user (admin only); same as POST /api/users",
 )
 def register(
-    body: UserCreate, actor: AdminActor, session: DbSession, clock: AppClock, policy: Policy
+    body: UserCreate, actor: AdminActor, session: WriteSession, clock: AppClock, policy: Policy
 ) -> Envelope[UserRead]:
     user = users_service.create_user(session, actor, clock, policy.hasher, body)
     return ok(UserRead.model_validate(user), "User created")
@@ -138,7 +117,7 @@ def register(
     summary="My signed-in sessions (devices and account slots), most recently used first",
 )
 def sessions(
-    actor: CurrentActor, session: DbSession, clock: AppClock, page: Page
+    actor: CurrentActor, session: ReadSession, clock: AppClock, page: Page
 ) -> ListEnvelope[SessionRead]:
     rows, total = service.list_sessions(session, clock, actor, page)
     return page_of(
@@ -155,7 +134,7 @@ def sessions(
     "/sessions/{session_id}", response_model=Envelope[None], responses=errors(*AUTHED, 404)
 )
 def end_session(
-    session_id: uuid.UUID, actor: CurrentActor, session: DbSession, clock: AppClock
+    session_id: uuid.UUID, actor: CurrentActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     service.end_session(session, clock, actor, session_id)
     return ok(None, "Session ended")

@@ -7,13 +7,14 @@ from fastapi import APIRouter, status
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.branches import service
 from carpet_shop.branches.schemas import BranchCreate, BranchRead, BranchUpdate
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 
-router = APIRouter(prefix="/api/branches", tags=["branches"])
+router = APIRouter(prefix="/api/branches", tags=["branches"], route_class=SessionRoute)
 
 
 @router.get(
@@ -23,7 +24,11 @@ router = APIRouter(prefix="/api/branches", tags=["branches"])
     summary="Branches; a seller gets their own only",
 )
 def list_branches(
-    actor: CurrentActor, scope: Scope, session: DbSession, page: Page, include_deleted: bool = False
+    actor: CurrentActor,
+    scope: Scope,
+    session: ReadSession,
+    page: Page,
+    include_deleted: bool = False,
 ) -> ListEnvelope[BranchRead]:
     if include_deleted and not actor.is_admin:
         raise Forbidden("Only the director sees deleted branches")
@@ -38,7 +43,7 @@ def list_branches(
     responses=errors(*AUTHED, 403, 409),
 )
 def create_branch(
-    body: BranchCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: BranchCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[BranchRead]:
     return ok(
         BranchRead.model_validate(service.create_branch(session, actor, clock, body)),
@@ -50,7 +55,7 @@ def create_branch(
     "/{branch_id}", response_model=Envelope[BranchRead], responses=errors(*AUTHED, 403, 404)
 )
 def read_branch(
-    branch_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    branch_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Envelope[BranchRead]:
     return ok(BranchRead.model_validate(service.read_branch(session, actor.scope(), branch_id)))
 
@@ -59,7 +64,11 @@ def read_branch(
     "/{branch_id}", response_model=Envelope[BranchRead], responses=errors(*AUTHED, 403, 404, 409)
 )
 def update_branch(
-    branch_id: uuid.UUID, body: BranchUpdate, actor: AdminActor, session: DbSession, clock: AppClock
+    branch_id: uuid.UUID,
+    body: BranchUpdate,
+    actor: AdminActor,
+    session: WriteSession,
+    clock: AppClock,
 ) -> Envelope[BranchRead]:
     return ok(
         BranchRead.model_validate(service.update_branch(session, actor, clock, branch_id, body)),
@@ -71,7 +80,7 @@ def update_branch(
     "/{branch_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404, 409)
 )
 def delete_branch(
-    branch_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    branch_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     service.delete_branch(session, actor, clock, branch_id)
     return ok(None, "Branch deleted")
@@ -83,7 +92,7 @@ def delete_branch(
     responses=errors(*AUTHED, 403, 404, 409),
 )
 def restore_branch(
-    branch_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    branch_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[BranchRead]:
     return ok(
         BranchRead.model_validate(service.restore_branch(session, actor, clock, branch_id)),

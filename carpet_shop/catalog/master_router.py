@@ -16,15 +16,18 @@ from carpet_shop.catalog.schemas import (
     SizeRead,
     SizeUpdate,
 )
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.etag import tagged
 from carpet_shop.core.openapi import AUTHED, TAGGED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.schemas import NO_NUL
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 
-collections_router = APIRouter(prefix="/api/collections", tags=["collections"])
-sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"])
+collections_router = APIRouter(
+    prefix="/api/collections", tags=["collections"], route_class=SessionRoute
+)
+sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"], route_class=SessionRoute)
 
 
 @collections_router.get(
@@ -36,7 +39,7 @@ sizes_router = APIRouter(prefix="/api/sizes", tags=["sizes"])
 def list_collections(
     request: Request,
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     q: Annotated[str | None, Query(pattern=NO_NUL, max_length=60)] = None,
 ) -> Response:
@@ -51,7 +54,7 @@ def list_collections(
     openapi_extra=TAGGED,
 )
 def read_collection(
-    request: Request, collection_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    request: Request, collection_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Response:
     collection = master.get_collection(session, collection_id)
     return tagged(request, ok(CollectionRead.model_validate(collection)))
@@ -64,7 +67,7 @@ def read_collection(
     responses=errors(*AUTHED, 403, 409),
 )
 def create_collection(
-    body: CollectionCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: CollectionCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[CollectionRead]:
     collection = master.create_collection(session, actor, clock, body)
     return ok(CollectionRead.model_validate(collection), "Collection created")
@@ -79,7 +82,7 @@ def update_collection(
     collection_id: uuid.UUID,
     body: CollectionUpdate,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
 ) -> Envelope[CollectionRead]:
     collection = master.update_collection(session, actor, clock, collection_id, body)
@@ -93,7 +96,7 @@ def update_collection(
     summary="Delete a collection no product uses (its own sizes go with it)",
 )
 def delete_collection(
-    collection_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    collection_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     master.delete_collection(session, actor, clock, collection_id)
     return ok(None, "Collection deleted")
@@ -109,7 +112,7 @@ def delete_collection(
 def list_sizes(
     request: Request,
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     collection_id: uuid.UUID | None = None,
     collection: Annotated[
@@ -136,7 +139,7 @@ def list_sizes(
     openapi_extra=TAGGED,
 )
 def read_size(
-    request: Request, size_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    request: Request, size_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Response:
     return tagged(request, ok(SizeRead.model_validate(master.get_size(session, size_id))))
 
@@ -148,7 +151,7 @@ def read_size(
     responses=errors(*AUTHED, 403, 409),
 )
 def create_size(
-    body: SizeCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: SizeCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[SizeRead]:
     return ok(
         SizeRead.model_validate(master.create_size(session, actor, clock, body)), "Size created"
@@ -159,7 +162,7 @@ def create_size(
     "/{size_id}", response_model=Envelope[SizeRead], responses=errors(*AUTHED, 403, 404, 409)
 )
 def update_size(
-    size_id: uuid.UUID, body: SizeUpdate, actor: AdminActor, session: DbSession, clock: AppClock
+    size_id: uuid.UUID, body: SizeUpdate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[SizeRead]:
     size = master.update_size(session, actor, clock, size_id, body)
     return ok(SizeRead.model_validate(size), "Size updated")
@@ -169,7 +172,7 @@ def update_size(
     "/{size_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404)
 )
 def delete_size(
-    size_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    size_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     master.delete_size(session, actor, clock, size_id)
     return ok(None, "Size deleted")

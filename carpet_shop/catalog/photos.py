@@ -92,10 +92,32 @@ def decode(data: bytes, field: str) -> tuple[Image.Image, Image.Image]:
     return _bare(pixels, FULL_SIDE), _bare(pixels, THUMB_SIDE)
 
 
+@dataclass(frozen=True)
+class _Encoded:
+    """A photo decoded and re-encoded, ready to be written."""
+
+    full: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
+
+
 class PhotoStore:
+    """Stores product photos. Decoding one is slow (tens of milliseconds for a phone's
+    photo), so a route may `prepare` the photo of its body before its transaction starts
+    (catalog.dependencies): the service's `accept` then only writes the files, and a failure
+    found ahead is raised there, where it would have been."""
+
     def __init__(self, uploads_dir: str | Path, max_bytes: int):
         self.folder = Path(uploads_dir) / FOLDER
         self.max_bytes = max_bytes
+        self._prepared: dict[str, _Encoded | Exception] = {}
 
     def _too_large(self) -> PayloadTooLarge:
         return PayloadTooLarge(
@@ -103,27 +125,57 @@ class PhotoStore:
             details={"limit_bytes": self.max_bytes},
         )
 
-    def _write(self, image: Image.Image, path: Path) -> None:
-        temporary = path.with_name(path.name + ".part")
-        image.save(temporary, "JPEG", quality=85, optimize=True, progressive=True)
-        os.replace(temporary, path)
-
-    def save_bytes(self, data: bytes, field: str = "file") -> StoredPhoto:
+    def _encoded(self, data: bytes, field: str) -> _Encoded:
         if len(data) > self.max_bytes:
             raise self._too_large()
         if not data:
             raise ValidationFailed.field(field, "The file is empty")
         full, thumb = decode(data, field)
+        return _Encoded(_jpeg(full), _jpeg(thumb), full.width, full.height)
+
+    def _write(self, data: bytes, path: Path) -> None:
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+    def _store(self, encoded: _Encoded) -> StoredPhoto:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = uuid.uuid4().hex
-        self._write(full, self.folder / f"{name}_full.jpg")
-        self._write(thumb, self.folder / f"{name}_thumb.jpg")
+        self._write(encoded.full, self.folder / f"{name}_full.jpg")
+        self._write(encoded.thumb, self.folder / f"{name}_thumb.jpg")
         return StoredPhoto(
             url=f"{URL_PREFIX}/{FOLDER}/{name}_full.jpg",
             thumb_url=f"{URL_PREFIX}/{FOLDER}/{name}_thumb.jpg",
-            width=full.width,
-            height=full.height,
+            width=encoded.width,
+            height=encoded.height,
         )
+
+    def save_bytes(self, data: bytes, field: str = "file") -> StoredPhoto:
+        return self._store(self._encoded(data, field))
+
+    def _base64_encoded(self, photo: str, field: str) -> _Encoded:
+        text = _DATA_URL.sub("", photo, count=1)
+        text = "".join(text.split())
+        # Refuse before decoding: base64 is 4 characters for every 3 bytes.
+        if len(text) // 4 * 3 > self.max_bytes + 2:
+            raise self._too_large()
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationFailed.field(
+                field, "Send a base64 image, or the URL returned by /api/upload/product-photo"
+            ) from exc
+        return self._encoded(data, field)
+
+    def prepare(self, photo: str, field: str = "photo") -> None:
+        """Decode a base64 `photo` now, for `accept` to store later (or to raise what was
+        wrong with it, at the moment it would have been found)."""
+        if _UPLOADED.match(photo) is not None or photo in self._prepared:
+            return
+        try:
+            self._prepared[photo] = self._base64_encoded(photo, field)
+        except (ValidationFailed, PayloadTooLarge) as exc:
+            self._prepared[photo] = exc
 
     def accept(self, photo: str, field: str = "photo") -> StoredPhoto:
         """A product's `photo`: the URL an upload returned, or a base64 image to store."""
@@ -138,15 +190,7 @@ class PhotoStore:
             return StoredPhoto(
                 photo, f"{URL_PREFIX}/{FOLDER}/{name}_thumb.jpg", width=width, height=height
             )
-        text = _DATA_URL.sub("", photo, count=1)
-        text = "".join(text.split())
-        # Refuse before decoding: base64 is 4 characters for every 3 bytes.
-        if len(text) // 4 * 3 > self.max_bytes + 2:
-            raise self._too_large()
-        try:
-            data = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationFailed.field(
-                field, "Send a base64 image, or the URL returned by /api/upload/product-photo"
-            ) from exc
-        return self.save_bytes(data, field)
+        prepared = self._prepared.pop(photo, None)
+        if isinstance(prepared, Exception):
+            raise prepared
+        return self._store(prepared or self._base64_encoded(photo, field))

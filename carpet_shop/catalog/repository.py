@@ -25,7 +25,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row
 from sqlalchemy.types import NullType
 
-from carpet_shop.catalog.filters import PRODUCT_FILTERS, ProductFilter, ProductFilters
+from carpet_shop.catalog.filters import (
+    PRODUCT_FILTERS,
+    ProductFilter,
+    ProductFilters,
+    ProductListQuery,
+)
 from carpet_shop.catalog.models import (
     Collection,
     Product,
@@ -36,8 +41,12 @@ from carpet_shop.catalog.models import (
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
 from carpet_shop.catalog.stock import in_stock, raw_hundredths, stock_hundredths
 from carpet_shop.catalog.text import like_prefix
+from carpet_shop.catalog.views import ProductViews
 from carpet_shop.core import like
+from carpet_shop.core.envelope import rows_json
+from carpet_shop.core.etag import content_tag
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.read_cache import kept
 from carpet_shop.core.repository import (
     BranchScope,
     BranchScopedMixin,
@@ -46,6 +55,9 @@ from carpet_shop.core.repository import (
 )
 from carpet_shop.sales.models import SaleItem
 from carpet_shop.transfers.models import Transfer, TransferStatus
+
+# Pages of the product list kept until the next commit (core.read_cache): about 25 KB each.
+LISTED_PAGES_KEPT = 256
 
 
 @functools.cache
@@ -276,6 +288,26 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         # Past the last page: the rows carry no total, so count.
         count = select(func.count()).select_from(Product).where(*_conditions(shape))
         return rows, int(connection.execute(count, params).scalar_one())
+
+    def listed_page_json(
+        self, views: ProductViews, scope: BranchScope, query: ProductListQuery
+    ) -> tuple[bytes, str, int]:
+        """A page of the product list as the JSON array of a list envelope (see
+        catalog.views), its content tag (core.etag) and the total.
+
+        Phones scroll the same pages over and over between sales, so a read session keeps a
+        page until the next commit (core.read_cache). Its key is what the answer depends on,
+        and nothing assembled by hand: the view (the director's has buy prices; both hold the
+        low-stock defaults), the branch the caller may read, and the validated query (every
+        filter, the order and the page)."""
+
+        def read() -> tuple[bytes, str, int]:
+            rows, total = self.listing_page(scope, query.filters(), query.sort, query.page_params())
+            data = rows_json(views.listed(rows))
+            return data, content_tag(data), total
+
+        key = (views, scope.list_branch_id, query)
+        return kept(self.session, "catalog.listed_pages", LISTED_PAGES_KEPT, key, read)
 
     def live_everywhere(self) -> Sequence[Product]:
         stmt = self.statement().order_by(Product.created_at, Product.id)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, Scope
 from carpet_shop.catalog import service
-from carpet_shop.catalog.dependencies import Photos, Views, views_for
+from carpet_shop.catalog.dependencies import Photos, PreparedPhotos, Views, views_for
 from carpet_shop.catalog.filters import FacetQuery, ProductListQuery, facet_filters
 from carpet_shop.catalog.schemas import (
     AnyProductRead,
@@ -20,7 +20,7 @@ from carpet_shop.catalog.schemas import (
     ProductSuggestion,
     ProductUpdate,
 )
-from carpet_shop.core.dependencies import AppClock, AppDatabase, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.etag import tagged, tagged_page
@@ -28,8 +28,9 @@ from carpet_shop.core.openapi import AUTHED, TAGGED, errors
 from carpet_shop.core.pagination import Page, PageParams
 from carpet_shop.core.query import query_parameters, query_reader
 from carpet_shop.core.schemas import NO_NUL
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 
-router = APIRouter(tags=["products"])
+router = APIRouter(tags=["products"], route_class=SessionRoute)
 
 
 @router.get(
@@ -39,11 +40,10 @@ router = APIRouter(tags=["products"])
     summary="Products; a seller gets their branch only and never the buy price",
     openapi_extra=query_parameters(ProductListQuery) | TAGGED,
 )
-async def list_products(
+def list_products(
     request: Request,
     actor: CurrentActor,
-    database: AppDatabase,
-    session: DbSession,
+    session: ReadSession,
     query: Annotated[ProductListQuery, Depends(query_reader(ProductListQuery))],
 ) -> Response:
     # One query model instead of the shared Scope, Page and filter dependencies: this is the
@@ -52,9 +52,7 @@ async def list_products(
         raise Forbidden("Only the director sees deleted products")
     scope = actor.list_scope(query.branch_id)
     views = views_for(request, actor)
-    data, tag, total = await database.run(
-        service.list_products, database, session, scope, views, query
-    )
+    data, tag, total = service.list_products(session, scope, views, query)
     return tagged_page(request, data, tag, query.page_params(), total)
 
 
@@ -67,7 +65,7 @@ async def list_products(
 def autocomplete(
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     q: Annotated[str, Query(pattern=NO_NUL, min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     in_stock: Annotated[bool, Query(description="Only products with stock")] = False,
@@ -92,7 +90,7 @@ def catalog_facets(
     request: Request,
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     # The product list's filters that have a drill-down counterpart (catalog.filters).
     query: Annotated[BaseModel, Depends(query_reader(FacetQuery))],
 ) -> Response:
@@ -107,11 +105,11 @@ def catalog_facets(
 )
 def create_product(
     body: ProductCreate,
+    photos: PreparedPhotos,
     actor: ProductEditor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     views: Views,
-    photos: Photos,
 ) -> Envelope[AnyProductRead]:
     product = service.create_product(session, actor, clock, body, photos)
     return ok(views.one(product), "Product created")
@@ -125,7 +123,7 @@ def create_product(
     "they are not sold until the director sets one",
 )
 def products_without_cost(
-    actor: AdminActor, session: DbSession, views: Views, page: Page
+    actor: AdminActor, session: ReadSession, views: Views, page: Page
 ) -> ListEnvelope[AnyProductRead]:
     products, total = service.list_without_cost(session, page)
     return page_of(views.many(products), page, total)
@@ -138,7 +136,7 @@ def products_without_cost(
     openapi_extra=TAGGED,
 )
 def read_product(
-    request: Request, product_id: uuid.UUID, actor: CurrentActor, session: DbSession, views: Views
+    request: Request, product_id: uuid.UUID, actor: CurrentActor, session: ReadSession, views: Views
 ) -> Response:
     return tagged(request, ok(views.one(service.read_product(session, actor.scope(), product_id))))
 
@@ -152,11 +150,11 @@ def read_product(
 def update_product(
     product_id: uuid.UUID,
     body: ProductUpdate,
+    photos: PreparedPhotos,
     actor: ProductEditor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     views: Views,
-    photos: Photos,
 ) -> Envelope[AnyProductRead]:
     product = service.update_product(session, actor, clock, product_id, body, photos)
     return ok(views.one(product), "Product updated")
@@ -168,7 +166,7 @@ def update_product(
     responses=errors(*AUTHED, 403, 404, s409="CONFLICT: it has sales or transfers in transit"),
 )
 def delete_product(
-    product_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    product_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     service.delete_product(session, actor, clock, product_id)
     return ok(None, "Product deleted")
@@ -180,7 +178,7 @@ def delete_product(
     responses=errors(*AUTHED, 403, 404, 409),
 )
 def restore_product(
-    product_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock, views: Views
+    product_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock, views: Views
 ) -> Envelope[AnyProductRead]:
     product = service.restore_product(session, actor, clock, product_id)
     return ok(views.one(product), "Product restored")
@@ -194,7 +192,10 @@ def restore_product(
     summary="Upload a photo (multipart field `file`); send the returned url as a product's photo",
 )
 def upload_product_photo(
-    actor: ProductEditor, photos: Photos, file: Annotated[UploadFile, File()]
+    actor: ProductEditor,
+    session: ReadSession,
+    photos: Photos,
+    file: Annotated[UploadFile, File()],
 ) -> Envelope[PhotoUpload]:
     # One byte over the limit is enough to know it is too large.
     data = file.file.read(photos.max_bytes + 1)

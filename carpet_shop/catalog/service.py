@@ -30,13 +30,9 @@ from carpet_shop.catalog.text import parse_size, search_key
 from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
-from carpet_shop.core.database import Database
-from carpet_shop.core.envelope import rows_json
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
-from carpet_shop.core.etag import content_tag
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.read_cache import ReadCache
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
@@ -79,37 +75,15 @@ def read_product(session: Session, scope: BranchScope, product_id: uuid.UUID) ->
     return product
 
 
-# Pages of the product list kept until the next commit (core.read_cache): about 25 KB each.
-LISTED_PAGES_KEPT = 256
-
-
 def list_products(
-    database: Database,
     session: Session,
     scope: BranchScope,
     views: ProductViews,
     query: ProductListQuery,
 ) -> tuple[bytes, str, int]:
     """A page of products as the JSON array of a list envelope (see catalog.views), its
-    content tag (core.etag) and the total.
-
-    Phones scroll the same pages over and over between sales, so a page is kept until the
-    next commit. Its key is what the answer depends on, and nothing assembled by hand: the
-    view (the director's has buy prices; both hold the low-stock defaults), the branch the
-    caller may read, and the validated query (every filter, the order and the page)."""
-    key = (views, scope.list_branch_id, query)
-
-    def read() -> tuple[bytes, str, int]:
-        rows, total = ProductRepository(session).listing_page(
-            scope, query.filters(), query.sort, query.page_params()
-        )
-        data = rows_json(views.listed(rows))
-        return data, content_tag(data), total
-
-    pages: ReadCache[tuple[bytes, str, int]] = database.read_cache(
-        "catalog.listed_pages", LISTED_PAGES_KEPT
-    )
-    return pages.get_or_make(database.commit_mark(session), key, read)
+    content tag (core.etag) and the total."""
+    return ProductRepository(session).listed_page_json(views, scope, query)
 
 
 def live_products(session: Session) -> Sequence[Product]:

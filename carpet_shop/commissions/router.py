@@ -10,13 +10,14 @@ from carpet_shop.commissions import service
 from carpet_shop.commissions.models import CommissionStatus
 from carpet_shop.commissions.schemas import CommissionRead
 from carpet_shop.core.dates import ShopDay
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.periods import Period, Window, resolve
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 
-router = APIRouter(prefix="/api/commissions", tags=["commissions"])
+router = APIRouter(prefix="/api/commissions", tags=["commissions"], route_class=SessionRoute)
 
 
 async def _period(
@@ -51,7 +52,7 @@ def _read(view: service.CommissionView) -> CommissionRead:
 )
 def my_commissions(
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     window: PeriodWindow,
     status: CommissionStatus | None = None,
@@ -69,7 +70,7 @@ def my_commissions(
 def list_commissions(
     actor: AdminActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     window: PeriodWindow,
     seller_id: uuid.UUID | None = None,
@@ -87,6 +88,6 @@ def list_commissions(
     responses=errors(*AUTHED, 403, 404, 409),
 )
 def mark_paid(
-    commission_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    commission_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[CommissionRead]:
     return ok(_read(service.mark_paid(session, actor, clock, commission_id)), "Commission paid")

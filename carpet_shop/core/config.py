@@ -34,8 +34,13 @@ class Settings(BaseSettings):
     # Log every SQL statement and its parameters (SQLAlchemy's `echo`), prepared ones too.
     sql_echo: bool = False
     # Worker processes serving the API (uvicorn reads the same variable; `carpet-shop serve
-    # --workers` sets it). With one, SQLite calls skip the thread pool (core.database).
+    # --workers` sets it).
     web_concurrency: int = Field(default=1, ge=1)
+    # SQLite served by one process: writes run on the event loop, not in a thread
+    # (core.database), and writers queued there share one transaction and its commit
+    # (core.group_commit). Both need one process: the service refuses to start otherwise.
+    sqlite_on_loop: bool = True
+    group_commit: bool = True
 
     secret_key: str = EXAMPLE_SECRET_KEY
     algorithm: Literal["HS256"] = "HS256"
@@ -115,6 +120,26 @@ class Settings(BaseSettings):
             problems.append("CORS_ORIGINS must list the frontend's origins, not '*'")
         if problems:
             raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+
+    def check_processes(self, processes: int) -> None:
+        """Refuse SQLite's one-process modes when `processes` serve the database: another
+        process's writer would hold the lock while this one's event loop waits for it."""
+        if not self.is_sqlite or processes <= 1:
+            return
+        modes = [
+            name
+            for name, on in (
+                ("GROUP_COMMIT", self.group_commit),
+                ("SQLITE_ON_LOOP", self.sqlite_on_loop),
+            )
+            if on
+        ]
+        if modes:
+            raise ConfigurationError(
+                f"Refusing to start: SQLite is served by {processes} processes, but "
+                f"{' and '.join(modes)} need one; set {'=false and '.join(modes)}=false, "
+                "or serve with one worker"
+            )
 
 
 @lru_cache

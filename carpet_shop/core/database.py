@@ -12,29 +12,64 @@ updates and row locks in the repositories, not from the isolation level.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
-from sqlalchemy import Engine, create_engine
+import anyio.to_thread
+from anyio import CapacityLimiter
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
+from carpet_shop.core import read_cache as kept_reads
 from carpet_shop.core import sqlite
 from carpet_shop.core.config import Settings
+from carpet_shop.core.errors import keeps_writes
 from carpet_shop.core.group_commit import GroupCommit
 from carpet_shop.core.read_cache import CommitWatch, ReadCache
 
-_COMMIT_MARK = "carpet_shop_commit_mark"
+_RUN = "carpet_shop_run"
 
 # Connections per process: a request holds one from its first query to its commit.
 POOL_SIZE = 10
 POOL_OVERFLOW = 20
 MAX_SESSIONS = POOL_SIZE + POOL_OVERFLOW
 
+# Reads of SQLite served by one process run in the thread pool, at most this many at once.
+# SQLite lets go of the interpreter while a statement runs, so a long read (the director's
+# analytics) goes on beside the event loop, where the writers take their turns; the bound
+# keeps readers' Python work from taking the interpreter from the loop more than that.
+SQLITE_READERS = 2
+
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class Run(Protocol):
+    """Where a session's database calls run: `await run(call, *args, **kwargs)`."""
+
+    def __call__(self, call: Callable[..., R], /, *args: Any, **kwargs: Any) -> Awaitable[R]: ...
+
+
+async def on_loop(call: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+    return call(*args, **kwargs)
+
+
+def in_threads(limiter: CapacityLimiter | None = None) -> Run:
+    async def run(call: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+        return await anyio.to_thread.run_sync(
+            functools.partial(call, *args, **kwargs), limiter=limiter
+        )
+
+    return run
+
+
+def run_of(session: Session) -> Run:
+    """Where the request's session says its work runs (see `Database.unit_of_work`)."""
+    run: Run = session.info[_RUN]
+    return run
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
@@ -56,19 +91,21 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = 
 
 @dataclass
 class Database:
-    """The engine and the two kinds of session the service hands out.
+    """The engine and the two kinds of session the service hands out, and where each runs.
 
-    `inline`: database calls of a request run on the event loop instead of a worker thread.
-    Right for SQLite served by one process: a statement there is a local file read, writers
-    already take turns on the loop (see core.dependencies), and
-    WAL readers never wait for a lock, so a thread hop costs more than the call it carries.
-    Wrong wherever a call can wait: PostgreSQL (network, row locks) and SQLite shared by
-    several processes (another process's write lock); there each call takes a thread.
-    Inline SQLite writers also share their transactions (`group_commit`).
+    `inline`: writes run on the event loop instead of a worker thread. Right for SQLite
+    served by one process: a statement there is a local file read (tens of microseconds),
+    writers take turns on the loop anyway, so a thread hop costs more than the call it
+    carries. Wrong wherever a call can wait: PostgreSQL (network, row locks) and SQLite
+    shared by several processes (another process's write lock); there each call takes a
+    thread. Reads of SQLite run in the thread pool, a few at once (`SQLITE_READERS`), so a
+    long one never holds up the loop and the sellers' sales on it.
+    `group_commits`: inline SQLite writers share their transactions (core.group_commit).
     """
 
     engine: Engine
     inline: bool = False
+    group_commits: bool = False
     # SQLite's writers take turns here, on the event loop (see core.dependencies), unless
     # they commit in groups, which take turns of their own.
     write_turn: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
@@ -86,6 +123,7 @@ class Database:
     group_commit: GroupCommit | None = field(init=False, default=None)
     _read: sessionmaker[Session] = field(init=False)
     _write: sessionmaker[Session] = field(init=False)
+    _readers: CapacityLimiter | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         writer = self.engine
@@ -94,8 +132,11 @@ class Database:
         # expire_on_commit=False: responses are shaped after the commit from loaded state.
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=writer, expire_on_commit=False, autoflush=False)
+        event.listen(self._read, "before_flush", _refuse_writes)
         self.commits = CommitWatch(self.engine)
-        if self.inline and self.engine.dialect.name == "sqlite":
+        sqlite_file = self.engine.dialect.name == "sqlite"
+        self.inline = self.inline and sqlite_file
+        if self.inline and self.group_commits:
             self.group_commit = GroupCommit(writer.connect, self.session_slots)
 
     @classmethod
@@ -105,14 +146,63 @@ class Database:
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
             echo=settings.sql_echo,
         )
-        return cls(engine, inline=settings.is_sqlite and settings.web_concurrency == 1)
+        # Several processes never run SQLite on the loop (create_app refuses to start so).
+        one_process = settings.web_concurrency == 1
+        return cls(
+            engine,
+            inline=settings.sqlite_on_loop and one_process,
+            group_commits=settings.group_commit,
+        )
+
+    def runner(self, *, write: bool) -> Run:
+        """Where a session's calls run: writes of inline SQLite on the loop, reads of SQLite
+        in a few threads of their own, everything else in the thread pool."""
+        if write and self.inline:
+            return on_loop
+        if self.dialect == "sqlite":
+            if self._readers is None:
+                self._readers = CapacityLimiter(SQLITE_READERS)
+            return in_threads(self._readers)
+        return in_threads()
+
+    @asynccontextmanager
+    async def unit_of_work(self, *, write: bool) -> AsyncIterator[Session]:
+        """A request's session, committed when the block ends normally (or with an error
+        that keeps writes, see `AppError`) and rolled back otherwise; its `run_of` says
+        where its calls run. On SQLite served by one process, writes are savepoints of a
+        transaction shared with the writers queued behind them (core.group_commit)."""
+        run = self.runner(write=write)
+        if write and self.group_commit is not None:
+            async with self.group_commit.session() as session:
+                session.info[_RUN] = run
+                yield session
+            return
+        async with self._turn(write), self.session_slots:
+            session = self.session(write=write)
+            session.info[_RUN] = run
+            try:
+                yield session
+            except BaseException as exc:
+                await run(_end, session, keep=keeps_writes(exc))
+                raise
+            await run(_end, session, keep=True)
+
+    def _turn(self, write: bool) -> AbstractAsyncContextManager[Any]:
+        """SQLite's writers wait for their turn here, before they take a thread or a
+        connection, and keep it until their transaction has ended.
+
+        A write transaction takes SQLite's lock with its first statement (BEGIN IMMEDIATE).
+        If every pool thread were held by requests waiting for the lock, the request holding
+        it would wait for a thread: stuck until the busy timeout, then "database is locked"
+        for all. SQLite has one writer at a time anyway, so queueing them here first costs
+        nothing. Other processes (several workers) still meet at the busy timeout."""
+        if write and self.dialect == "sqlite":
+            return self.write_turn
+        return nullcontext()
 
     async def run(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Make a blocking database call from async code: on the loop when `inline`, else in
-        the thread pool."""
-        if self.inline:
-            return call(*args, **kwargs)
-        return await run_in_threadpool(call, *args, **kwargs)
+        """A blocking write call from async code (jobs, tests): where a write session's run."""
+        return await self.runner(write=True)(call, *args, **kwargs)
 
     @property
     def dialect(self) -> str:
@@ -123,23 +213,9 @@ class Database:
             return self._write()
         session = self._read()
         # Taken before the session's first query, so whatever it reads is at least as new as
-        # this mark says: what it reads may then be cached under the mark (core.read_cache).
-        session.info[_COMMIT_MARK] = self.commits.mark()
+        # this mark says: what it reads may then be kept under the mark (core.read_cache).
+        kept_reads.attach(session, self._caches, self.commits.mark())
         return session
-
-    def read_cache(self, name: str, capacity: int) -> ReadCache[Any]:
-        """The cache called `name`, made on first use; it lasts until the next commit."""
-        cache = self._caches.get(name)
-        if cache is None:
-            cache = self._caches.setdefault(name, ReadCache(capacity))
-        return cache
-
-    @staticmethod
-    def commit_mark(session: Session) -> int | None:
-        """The mark a read session was made at; None for writes and where commits cannot be
-        told apart (then nothing it reads is cached)."""
-        mark: int | None = session.info.get(_COMMIT_MARK)
-        return mark
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
@@ -154,6 +230,34 @@ class Database:
         finally:
             session.close()
 
+    def read_cache(self, name: str, capacity: int) -> ReadCache[Any]:
+        """The cache called `name` (see `core.read_cache.kept`)."""
+        return kept_reads.cache_in(self._caches, name, capacity)
+
+    @staticmethod
+    def commit_mark(session: Session) -> int | None:
+        """The mark a read session was made at; None for writes and where commits cannot be
+        told apart (then nothing it reads is kept)."""
+        return kept_reads.mark_of(session)
+
     def dispose(self) -> None:
         self.commits.close()
         self.engine.dispose()
+
+
+class WriteInReadSession(RuntimeError):
+    """A route declared ReadSession but changed something: it must declare WriteSession."""
+
+
+def _refuse_writes(session: Session, *_: object) -> None:
+    raise WriteInReadSession("A read session never writes: declare WriteSession")
+
+
+def _end(session: Session, *, keep: bool) -> None:
+    try:
+        if keep:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()

@@ -49,6 +49,10 @@ MAX_GROUP_SECONDS = 0.05
 # pass with nothing to do costs next to nothing; too few passes split sixteen sellers into
 # two groups taking turns (README, "Benchmark", for the measured group sizes).
 ARRIVAL_YIELDS = 8
+# Nor for longer than this in all. A pass is a turn of the event loop, which lets go of the
+# interpreter while it polls; with reads running in threads (core.database) getting it back
+# can take a thread switch interval (5 ms), and the group's members would wait for each.
+ARRIVAL_SECONDS = 0.0005
 
 
 class GroupNotSaved(Exception):
@@ -199,8 +203,10 @@ class GroupCommit:
         """Hand the turn, and the open group, to the next writer; or commit the group."""
         try:
             if group.broken is None and self._takes_more(group):
+                loop = asyncio.get_running_loop()
+                until = loop.time() + ARRIVAL_SECONDS
                 for _ in range(ARRIVAL_YIELDS):
-                    if self._waiting:
+                    if self._waiting or loop.time() > until:
                         break
                     await asyncio.sleep(0)
                 if self._waiting:

@@ -19,13 +19,51 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from carpet_shop.core.sqlite import file_of
 
 V = TypeVar("V")
+
+_CACHES = "carpet_shop_read_caches"
+_COMMIT_MARK = "carpet_shop_commit_mark"
+
+
+def attach(session: Session, caches: dict[str, ReadCache[Any]], mark: int | None) -> None:
+    """Let a read session keep reads: in `caches`, under the commit `mark` taken before its
+    first query (see `Database.session`). Write sessions have no mark and keep nothing."""
+    session.info[_CACHES] = caches
+    session.info[_COMMIT_MARK] = mark
+
+
+def mark_of(session: Session) -> int | None:
+    mark: int | None = session.info.get(_COMMIT_MARK)
+    return mark
+
+
+def cache_in(caches: dict[str, ReadCache[Any]], name: str, capacity: int) -> ReadCache[Any]:
+    cache = caches.get(name)
+    if cache is None:
+        cache = caches.setdefault(name, ReadCache(capacity))
+    return cache
+
+
+def kept(session: Session, name: str, capacity: int, key: Hashable, make: Callable[[], V]) -> V:
+    """`make()`, or what it gave for `key` since the last commit, in the cache `name`.
+
+    For repositories only. The key must hold everything the value depends on besides the
+    database (who asks, what they may see, every filter); the value must not depend on the
+    clock and must be immutable (bytes, frozen dataclasses). In a write session, or where
+    commits cannot be told apart, nothing is kept and this is `make()`."""
+    caches: dict[str, ReadCache[Any]] | None = session.info.get(_CACHES)
+    mark = mark_of(session)
+    if caches is None or mark is None:
+        return make()
+    cache: ReadCache[V] = cache_in(caches, name, capacity)
+    return cache.get_or_make(mark, key, make)
 
 
 class CommitWatch:

@@ -6,12 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.schemas import ShortText
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.customers import profile, service
 from carpet_shop.customers.schemas import (
     CustomerCreate,
@@ -21,7 +22,7 @@ from carpet_shop.customers.schemas import (
 )
 from carpet_shop.debts.dependencies import ShopToday
 
-router = APIRouter(prefix="/api/customers", tags=["customers"])
+router = APIRouter(prefix="/api/customers", tags=["customers"], route_class=SessionRoute)
 
 
 @router.get(
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/api/customers", tags=["customers"])
 )
 def list_customers(
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     q: Annotated[ShortText | None, Query(description="Name or phone (any part)")] = None,
     include_deleted: bool = False,
@@ -52,7 +53,7 @@ def list_customers(
     responses=errors(*AUTHED, 409),
 )
 def create_customer(
-    body: CustomerCreate, actor: CurrentActor, session: DbSession, clock: AppClock
+    body: CustomerCreate, actor: CurrentActor, session: WriteSession, clock: AppClock
 ) -> Envelope[CustomerRead]:
     return ok(
         CustomerRead.model_validate(service.create_customer(session, actor, clock, body)),
@@ -67,7 +68,7 @@ def create_customer(
     summary="The customer with their debts and purchases (a seller: their branch's)",
 )
 def read_customer(
-    customer_id: uuid.UUID, actor: CurrentActor, session: DbSession, today: ShopToday
+    customer_id: uuid.UUID, actor: CurrentActor, session: ReadSession, today: ShopToday
 ) -> Envelope[CustomerProfile]:
     return ok(profile.customer_profile(session, actor.scope(), customer_id, today))
 
@@ -81,7 +82,7 @@ def update_customer(
     customer_id: uuid.UUID,
     body: CustomerUpdate,
     actor: CurrentActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
 ) -> Envelope[CustomerRead]:
     return ok(
@@ -96,7 +97,7 @@ def update_customer(
     "/{customer_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404, 409)
 )
 def delete_customer(
-    customer_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    customer_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     profile.delete_customer(session, actor, clock, customer_id)
     return ok(None, "Customer deleted")
@@ -108,7 +109,7 @@ def delete_customer(
     responses=errors(*AUTHED, 403, 404, 409),
 )
 def restore_customer(
-    customer_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    customer_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[CustomerRead]:
     return ok(
         CustomerRead.model_validate(service.restore_customer(session, actor, clock, customer_id)),

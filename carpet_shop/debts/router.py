@@ -6,10 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, status
 
 from carpet_shop.auth.dependencies import CurrentActor, Scope
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.debts import service
 from carpet_shop.debts.dependencies import DebtQuery, ShopToday
 from carpet_shop.debts.schemas import (
@@ -22,7 +23,7 @@ from carpet_shop.debts.schemas import (
     PaymentReceipt,
 )
 
-router = APIRouter(prefix="/api/debts", tags=["debts"])
+router = APIRouter(prefix="/api/debts", tags=["debts"], route_class=SessionRoute)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -41,7 +42,7 @@ IdempotencyKey = Annotated[
     summary="Outstanding, overdue and due this week, in total and per branch",
 )
 def debts_summary(
-    scope: Scope, session: DbSession, clock: AppClock, settings: AppSettings
+    scope: Scope, session: ReadSession, clock: AppClock, settings: AppSettings
 ) -> Envelope[DebtSummary]:
     return ok(service.summary(session, scope, clock, tz=settings.tz))
 
@@ -53,7 +54,7 @@ def debts_summary(
     summary="Debts by deadline; a seller gets their branch's only",
 )
 def list_debts(
-    scope: Scope, session: DbSession, page: Page, filters: DebtQuery, today: ShopToday
+    scope: Scope, session: ReadSession, page: Page, filters: DebtQuery, today: ShopToday
 ) -> ListEnvelope[DebtRead]:
     rows, total = service.list_debts(session, scope, filters, page, today)
     return page_of([DebtRead.of(d, today) for d in rows], page, total)
@@ -68,7 +69,7 @@ def list_debts(
 def create_debt(
     body: DebtCreate,
     actor: CurrentActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
     today: ShopToday,
@@ -79,7 +80,7 @@ def create_debt(
 
 @router.get("/{debt_id}", response_model=Envelope[DebtRead], responses=errors(*AUTHED, 403, 404))
 def read_debt(
-    debt_id: uuid.UUID, actor: CurrentActor, session: DbSession, today: ShopToday
+    debt_id: uuid.UUID, actor: CurrentActor, session: ReadSession, today: ShopToday
 ) -> Envelope[DebtRead]:
     return ok(DebtRead.of(service.get_debt(session, actor.scope(), debt_id), today))
 
@@ -91,7 +92,7 @@ def update_debt(
     debt_id: uuid.UUID,
     body: DebtUpdate,
     actor: CurrentActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
     today: ShopToday,
@@ -118,7 +119,7 @@ def record_payment(
     debt_id: uuid.UUID,
     body: PaymentCreate,
     actor: CurrentActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
     today: ShopToday,
@@ -138,7 +139,7 @@ def record_payment(
     summary="Payment history, newest first",
 )
 def list_payments(
-    debt_id: uuid.UUID, actor: CurrentActor, session: DbSession, page: Page
+    debt_id: uuid.UUID, actor: CurrentActor, session: ReadSession, page: Page
 ) -> ListEnvelope[PaymentRead]:
     rows, total = service.list_payments(session, actor.scope(), debt_id, page)
     return page_of([PaymentRead.model_validate(p) for p in rows], page, total)

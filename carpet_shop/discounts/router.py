@@ -5,15 +5,16 @@ import uuid
 from fastapi import APIRouter, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.discounts import service
 from carpet_shop.discounts.models import DiscountScope
 from carpet_shop.discounts.schemas import DiscountCreate, DiscountRead, DiscountUpdate
 
-router = APIRouter(prefix="/api/discounts", tags=["discounts"])
+router = APIRouter(prefix="/api/discounts", tags=["discounts"], route_class=SessionRoute)
 
 
 @router.get(
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api/discounts", tags=["discounts"])
 def list_discounts(
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     clock: AppClock,
     page: Page,
     applicable_to: DiscountScope | None = None,
@@ -50,7 +51,7 @@ def list_discounts(
     responses=errors(*AUTHED, 403),
 )
 def create_discount(
-    body: DiscountCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: DiscountCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[DiscountRead]:
     discount = service.create_discount(session, actor, clock, body)
     return ok(DiscountRead.model_validate(discount), "Discount created")
@@ -60,7 +61,7 @@ def create_discount(
     "/{discount_id}", response_model=Envelope[DiscountRead], responses=errors(*AUTHED, 403, 404)
 )
 def read_discount(
-    discount_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    discount_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Envelope[DiscountRead]:
     discount = service.read_discount(session, actor.scope(), discount_id)
     return ok(DiscountRead.model_validate(discount))
@@ -73,7 +74,7 @@ def update_discount(
     discount_id: uuid.UUID,
     body: DiscountUpdate,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
 ) -> Envelope[DiscountRead]:
     discount = service.update_discount(session, actor, clock, discount_id, body)
@@ -82,7 +83,7 @@ def update_discount(
 
 @router.delete("/{discount_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404))
 def delete_discount(
-    discount_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    discount_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     service.delete_discount(session, actor, clock, discount_id)
     return ok(None, "Discount deleted")

@@ -7,15 +7,16 @@ from fastapi import APIRouter
 from carpet_shop.auth.dependencies import CurrentActor, ProductEditor, Scope
 from carpet_shop.catalog.dependencies import Views
 from carpet_shop.catalog.schemas import AnyProductRead
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.inventory import service
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.inventory.schemas import AdjustRequest, AdjustResult, MovementRead
 
-router = APIRouter(tags=["inventory"])
+router = APIRouter(tags=["inventory"], route_class=SessionRoute)
 
 
 @router.get(
@@ -27,7 +28,7 @@ router = APIRouter(tags=["inventory"])
 def list_movements(
     product_id: uuid.UUID,
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     kind: MovementKind | None = None,
 ) -> ListEnvelope[MovementRead]:
@@ -45,7 +46,7 @@ def adjust_stock(
     product_id: uuid.UUID,
     body: AdjustRequest,
     actor: ProductEditor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     views: Views,
 ) -> Envelope[AdjustResult]:
@@ -66,7 +67,7 @@ def adjust_stock(
     summary="Products at or below their low-stock threshold, emptiest first",
 )
 def low_stock(
-    actor: CurrentActor, scope: Scope, session: DbSession, views: Views, page: Page
+    actor: CurrentActor, scope: Scope, session: ReadSession, views: Views, page: Page
 ) -> ListEnvelope[AnyProductRead]:
     rows, total = service.list_low_stock(session, scope, views.defaults, page)
     return page_of(views.many(rows), page, total)

@@ -7,16 +7,17 @@ from fastapi import APIRouter, Query, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.core.dates import ShopDay
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.periods import Period, resolve
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.returns import service
 from carpet_shop.returns.models import ReturnStatus
 from carpet_shop.returns.schemas import ReturnCreate, ReturnDecision, ReturnItemRead, ReturnRead
 
-router = APIRouter(prefix="/api/returns", tags=["returns"])
+router = APIRouter(prefix="/api/returns", tags=["returns"], route_class=SessionRoute)
 
 
 def _read(view: service.ReturnView) -> ReturnRead:
@@ -64,7 +65,7 @@ def _read(view: service.ReturnView) -> ReturnRead:
     summary="Ask to return items of a sale (seller of its branch, or admin); starts PENDING",
 )
 def create_return(
-    body: ReturnCreate, actor: CurrentActor, session: DbSession, clock: AppClock
+    body: ReturnCreate, actor: CurrentActor, session: WriteSession, clock: AppClock
 ) -> Envelope[ReturnRead]:
     return ok(_read(service.create_return(session, actor, clock, body)), "Return requested")
 
@@ -77,7 +78,7 @@ def create_return(
 )
 def list_returns(
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     clock: AppClock,
     settings: AppSettings,
     page: Page,
@@ -98,7 +99,7 @@ def list_returns(
     "/{return_id}", response_model=Envelope[ReturnRead], responses=errors(*AUTHED, 403, 404)
 )
 def read_return(
-    return_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    return_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Envelope[ReturnRead]:
     return ok(_read(service.read_return(session, actor.scope(), return_id)))
 
@@ -113,7 +114,7 @@ def read_return(
 def approve_return(
     return_id: uuid.UUID,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
     body: ReturnDecision | None = None,
@@ -131,7 +132,7 @@ def approve_return(
 def reject_return(
     return_id: uuid.UUID,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     body: ReturnDecision | None = None,
 ) -> Envelope[ReturnRead]:

@@ -35,7 +35,13 @@ from carpet_shop.catalog.models import (
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.prepared import Prepared, PreparedPerDialect
-from carpet_shop.core.repository import BranchScope, Repository, insert_on_conflict, row_of
+from carpet_shop.core.repository import (
+    BranchScope,
+    Repository,
+    insert_on_conflict,
+    row_of,
+    unsaved,
+)
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
 
@@ -116,6 +122,21 @@ class SaleRepository(Repository[Sale]):
 
     # A new receipt's objects are made with every column set and left out of the session:
     # they are only read back for the answer.
+
+    # A sale's rows are written once, by the prepared INSERTs below, and never changed in the
+    # request that rings it up: they are built without change tracking (core.repository).
+
+    @staticmethod
+    def new_sale(**values: Any) -> Sale:
+        return unsaved(Sale, **values)
+
+    @staticmethod
+    def new_item(**values: Any) -> SaleItem:
+        return unsaved(SaleItem, **values)
+
+    @staticmethod
+    def new_payment(**values: Any) -> SalePayment:
+        return unsaved(SalePayment, **values)
 
     def insert_sale(self, sale: Sale) -> bool:
         """Write a new sale; False, writing nothing, when its receipt number is taken."""

@@ -3,28 +3,25 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic_core import to_json
-from sqlalchemy.orm import Session
 
 from carpet_shop.auth.dependencies import CurrentActor
 from carpet_shop.core import i18n
-from carpet_shop.core.actor import Actor
-from carpet_shop.core.clock import Clock
-from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.debts.dependencies import ShopToday
 from carpet_shop.sales import idempotency, printout, service
 from carpet_shop.sales.filters import SaleQuery
 from carpet_shop.sales.schemas import SaleAdminRead, SaleCreate, SaleRead
 from carpet_shop.sales.views import read_for, seller_read
 
-router = APIRouter(prefix="/api/sales", tags=["sales"])
+router = APIRouter(prefix="/api/sales", tags=["sales"], route_class=SessionRoute)
 
 CREATE_SALE = "POST /api/sales"
 IdempotencyKey = Annotated[
@@ -56,30 +53,13 @@ IdempotencyKey = Annotated[
     summary="Ring up a sale: one product, or a receipt of several items and payments; "
     "a debt payment makes it a credit sale and opens the customer's debt",
 )
-async def create_sale(
+def create_sale(
     body: SaleCreate,
     actor: CurrentActor,
-    database: AppDatabase,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
     idempotency_key: IdempotencyKey = None,
-) -> Response:
-    # The busiest write: all of it is one database call (on the loop with SQLite, see
-    # core.database), not a thread hop per step.
-    return await database.run(
-        _ring_up, session, actor, clock, body, idempotency_key, tz=settings.tz
-    )
-
-
-def _ring_up(
-    session: Session,
-    actor: Actor,
-    clock: Clock,
-    body: SaleCreate,
-    idempotency_key: str | None,
-    *,
-    tz: ZoneInfo,
 ) -> Response:
     claim = None
     if idempotency_key is not None:
@@ -91,7 +71,7 @@ def _ring_up(
                 headers={"Idempotent-Replayed": "true"},
             )
         claim = outcome
-    view = service.create_sale(session, actor, clock, body, tz=tz)
+    view = service.create_sale(session, actor, clock, body, tz=settings.tz)
     # Written once as JSON by the model (the route's response_model documents it).
     content = to_json(ok(read_for(view, admin=actor.is_admin), "Sale created"))
     if claim is not None:
@@ -106,7 +86,7 @@ def _ring_up(
     summary="Sales, newest first, each with its items and payments",
 )
 def list_sales(
-    actor: CurrentActor, filters: SaleQuery, session: DbSession, page: Page, today: ShopToday
+    actor: CurrentActor, filters: SaleQuery, session: ReadSession, page: Page, today: ShopToday
 ) -> ListEnvelope[SaleAdminRead | SaleRead]:
     views, total = service.list_sales(session, filters, page, today)
     return page_of([read_for(v, admin=actor.is_admin) for v in views], page, total)
@@ -118,7 +98,7 @@ def list_sales(
     responses=errors(*AUTHED, 403, 404),
 )
 def read_sale(
-    sale_id: uuid.UUID, actor: CurrentActor, session: DbSession, today: ShopToday
+    sale_id: uuid.UUID, actor: CurrentActor, session: ReadSession, today: ShopToday
 ) -> Envelope[SaleAdminRead | SaleRead]:
     view = service.get_sale(session, actor.scope(), sale_id, today)
     return ok(read_for(view, admin=actor.is_admin))
@@ -142,7 +122,7 @@ _PRINTED = {
 def print_receipt(
     sale_id: uuid.UUID,
     actor: CurrentActor,
-    session: DbSession,
+    session: ReadSession,
     settings: AppSettings,
     today: ShopToday,
     format: Annotated[Literal["html", "pdf"], Query(description="html or pdf")] = "html",

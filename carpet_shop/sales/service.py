@@ -37,7 +37,7 @@ from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.money import ZERO
 from carpet_shop.core.pagination import PageParams
-from carpet_shop.core.repository import BranchScope, unsaved
+from carpet_shop.core.repository import BranchScope
 from carpet_shop.discounts import service as discounts_service
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
@@ -182,8 +182,7 @@ def create_sale(
         actor.id,
     )
     customer = sale_credit.register_customer(session, actor, clock, terms)
-    sale = unsaved(
-        Sale,
+    sale = repo.new_sale(
         id=sale_id,
         receipt_number="",  # given by receipts.write_numbered
         branch_id=branch_id,
@@ -202,8 +201,7 @@ def create_sale(
         refunded_amount=ZERO,
     )
     items = [
-        unsaved(
-            SaleItem,
+        repo.new_item(
             id=new_id(),
             sale_id=sale_id,
             position=n,
@@ -223,8 +221,7 @@ def create_sale(
         for n, (line, discount_id) in enumerate(priced)
     ]
     paid = [
-        unsaved(
-            SalePayment,
+        repo.new_payment(
             id=new_id(),
             sale_id=sale_id,
             position=n,

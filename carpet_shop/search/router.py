@@ -5,16 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from carpet_shop.auth.dependencies import CurrentActor, Scope
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.schemas import NO_NUL
+from carpet_shop.core.sessions import ReadSession, SessionRoute
 from carpet_shop.search import service
 from carpet_shop.search.hits import SearchContext
 from carpet_shop.search.registry import SEARCHABLE
 from carpet_shop.search.schemas import SearchResults
 
-router = APIRouter(prefix="/api/search", tags=["search"])
+router = APIRouter(prefix="/api/search", tags=["search"], route_class=SessionRoute)
 
 
 @router.get(
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/search", tags=["search"])
 def search(
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     clock: AppClock,
     settings: AppSettings,
     q: Annotated[str, Query(pattern=NO_NUL, min_length=1, max_length=100)],

@@ -5,15 +5,16 @@ import uuid
 from fastapi import APIRouter, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.transfers import service
 from carpet_shop.transfers.models import TransferStatus
 from carpet_shop.transfers.schemas import Direction, TransferCreate, TransferRead
 
-router = APIRouter(tags=["transfers"])
+router = APIRouter(tags=["transfers"], route_class=SessionRoute)
 
 
 @router.post(
@@ -29,7 +30,7 @@ def start_transfer(
     product_id: uuid.UUID,
     body: TransferCreate,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
 ) -> Envelope[TransferRead]:
     transfer = service.start(session, actor, clock, product_id, body)
@@ -46,7 +47,7 @@ def start_transfer(
 def list_transfers(
     actor: CurrentActor,
     scope: Scope,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     status: TransferStatus | None = None,
     direction: Direction | None = None,
@@ -64,7 +65,7 @@ def list_transfers(
     responses=errors(*AUTHED, 403, 404),
 )
 def read_transfer(
-    transfer_id: uuid.UUID, actor: CurrentActor, session: DbSession
+    transfer_id: uuid.UUID, actor: CurrentActor, session: ReadSession
 ) -> Envelope[TransferRead]:
     return ok(
         TransferRead.model_validate(service.read_transfer(session, actor.scope(), transfer_id))
@@ -78,7 +79,7 @@ def read_transfer(
     summary="Receive into the target branch (admin, or a seller of that branch)",
 )
 def receive_transfer(
-    transfer_id: uuid.UUID, actor: CurrentActor, session: DbSession, clock: AppClock
+    transfer_id: uuid.UUID, actor: CurrentActor, session: WriteSession, clock: AppClock
 ) -> Envelope[TransferRead]:
     transfer = service.receive(session, actor, clock, transfer_id)
     return ok(TransferRead.model_validate(transfer), "Transfer received")
@@ -91,7 +92,7 @@ def receive_transfer(
     summary="Cancel a transfer in transit (admin); the stock goes back",
 )
 def cancel_transfer(
-    transfer_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    transfer_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[TransferRead]:
     transfer = service.cancel(session, actor, clock, transfer_id)
     return ok(TransferRead.model_validate(transfer), "Transfer cancelled")

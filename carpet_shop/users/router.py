@@ -6,21 +6,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.users import service
 from carpet_shop.users.models import Role
 from carpet_shop.users.schemas import UserCreate, UserRead, UserUpdate
 
-router = APIRouter(prefix="/api/users", tags=["users"])
+router = APIRouter(prefix="/api/users", tags=["users"], route_class=SessionRoute)
 
 
 @router.get("", response_model=ListEnvelope[UserRead], responses=errors(*AUTHED, 403))
 def list_users(
     actor: AdminActor,
-    session: DbSession,
+    session: ReadSession,
     page: Page,
     role: Role | None = None,
     branch_id: uuid.UUID | None = None,
@@ -47,7 +48,7 @@ def list_users(
     responses=errors(*AUTHED, 403, 409),
 )
 def create_user(
-    body: UserCreate, actor: AdminActor, session: DbSession, clock: AppClock, policy: Policy
+    body: UserCreate, actor: AdminActor, session: WriteSession, clock: AppClock, policy: Policy
 ) -> Envelope[UserRead]:
     return ok(
         UserRead.model_validate(service.create_user(session, actor, clock, policy.hasher, body)),
@@ -56,7 +57,7 @@ def create_user(
 
 
 @router.get("/{user_id}", response_model=Envelope[UserRead], responses=errors(*AUTHED, 403, 404))
-def read_user(user_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> Envelope[UserRead]:
+def read_user(user_id: uuid.UUID, actor: CurrentActor, session: ReadSession) -> Envelope[UserRead]:
     return ok(UserRead.model_validate(service.read_user(session, actor, user_id)))
 
 
@@ -70,7 +71,7 @@ def update_user(
     user_id: uuid.UUID,
     body: UserUpdate,
     actor: CurrentActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     policy: Policy,
 ) -> Envelope[UserRead]:
@@ -82,7 +83,7 @@ def update_user(
     "/{user_id}", response_model=Envelope[None], responses=errors(*AUTHED, 403, 404, 409)
 )
 def delete_user(
-    user_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[None]:
     service.delete_user(session, actor, clock, user_id)
     return ok(None, "User deleted")
@@ -94,7 +95,7 @@ def delete_user(
     responses=errors(*AUTHED, 403, 404, 409),
 )
 def restore_user(
-    user_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[UserRead]:
     return ok(
         UserRead.model_validate(service.restore_user(session, actor, clock, user_id)),
@@ -106,7 +107,7 @@ def restore_user(
     "/{user_id}/unlock", response_model=Envelope[UserRead], responses=errors(*AUTHED, 403, 404)
 )
 def unlock_user(
-    user_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[UserRead]:
     return ok(
         UserRead.model_validate(service.unlock_user(session, actor, clock, user_id)),

@@ -16,8 +16,9 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.core.database import Database
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.errors import Conflict
+from carpet_shop.core.sessions import WriteSession
 from tests.factories import assert_error, assert_ok, auth_headers
 
 
@@ -73,7 +74,7 @@ def test_twenty_concurrent_writers_all_succeed(client, factory):
 def test_a_failed_request_writes_nothing(app, factory, error, status):
     """The request is one transaction: an error after a write rolls the write back."""
 
-    def half_done(actor: AdminActor, session: DbSession, clock: AppClock) -> None:
+    def half_done(actor: AdminActor, session: WriteSession, clock: AppClock) -> None:
         branches_service.create_branch(session, actor, clock, BranchCreate(name="Half done"))
         raise error
 
@@ -91,7 +92,7 @@ def test_a_failed_request_writes_nothing(app, factory, error, status):
 def test_a_broken_invariant_in_the_database_is_an_internal_error_not_a_conflict(app, factory):
     """Only unique and foreign key races become a 409; other integrity errors are bugs."""
 
-    def broken(actor: AdminActor, session: DbSession) -> None:
+    def broken(actor: AdminActor, session: WriteSession) -> None:
         session.add(Branch(name=None, code="NN"))
         session.flush()
 
