@@ -43,6 +43,10 @@ def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterat
         # The code under test, whatever the working directory (which keeps a .env out).
         "PYTHONPATH": str(ROOT),
     }
+    if workers > 1:
+        # SQLite's one-process modes refuse several workers (as `carpet-shop serve
+        # --workers` turns them off itself).
+        env |= {"GROUP_COMMIT": "false", "SQLITE_ON_LOOP": "false"}
     log = (workdir / "server.log").open("wb")
     command = [
         sys.executable,
