@@ -32,7 +32,8 @@ def install(app: FastAPI) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     oauth2_redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
 
-    @app.get("/docs", include_in_schema=False)
+    # Plain Starlette routes, not API routes: the pages hold no session and are no part of
+    # the API (core.sessions checks that every API route declares its session).
     async def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return get_swagger_ui_html(
@@ -45,11 +46,9 @@ def install(app: FastAPI) -> None:
             swagger_ui_parameters=SWAGGER_PARAMETERS,
         )
 
-    @app.get(oauth2_redirect, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
+    async def swagger_ui_redirect(request: Request) -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return get_redoc_html(
@@ -59,3 +58,10 @@ def install(app: FastAPI) -> None:
             redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
             with_google_fonts=False,
         )
+
+    for path, page in (
+        ("/docs", swagger_ui),
+        (oauth2_redirect, swagger_ui_redirect),
+        ("/redoc", redoc),
+    ):
+        app.router.add_route(path, page, methods=["GET"], include_in_schema=False)

@@ -67,32 +67,21 @@ def test_each_filter_sent_is_applied_to_the_query(declared):
     assert len(conditions) == len(unfiltered) + 1
 
 
-class _KeptPages:
-    """Stands in for the database's read cache: notes the key a page is kept under."""
-
-    def __init__(self) -> None:
-        self.keys: list[object] = []
-
-    def read_cache(self, name: str, capacity: int) -> _KeptPages:
-        return self
-
-    def commit_mark(self, session: object) -> int:
-        return 0
-
-    def get_or_make(self, mark: int, key: object, read: object) -> tuple[bytes, int]:
-        self.keys.append(key)
-        return b"[]", 0
-
-
-def test_the_read_caches_key_is_the_validated_query_and_the_callers_view():
+def test_the_read_caches_key_is_the_validated_query_and_the_callers_view(monkeypatch):
     # Nothing assembled by hand: a filter added to the query is in the key with it.
-    kept = _KeptPages()
+    keys: list[object] = []
+
+    def kept(session: object, name: str, capacity: int, key: object, make: object) -> object:
+        keys.append(key)
+        return b"[]", "tag", 0
+
+    monkeypatch.setattr(repository, "kept", kept)
     scope = BranchScope(allowed_branch_id=uuid.uuid4())
     views = object()
     sent = {**SENT, "sort": "-price", "page": "2", "page_size": "10"}
     query = ProductListQuery.model_validate(sent)
-    service.list_products(kept, None, scope, views, query)  # type: ignore[arg-type]
-    assert kept.keys == [(views, scope.allowed_branch_id, query)]
+    service.list_products(None, scope, views, query)  # type: ignore[arg-type]
+    assert keys == [(views, scope.allowed_branch_id, query)]
     for name in sent:
         other = ProductListQuery.model_validate({k: v for k, v in sent.items() if k != name})
         assert other != query, name
