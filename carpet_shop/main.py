@@ -36,6 +36,7 @@ from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.health.router import router as health_router
 from carpet_shop.inventory.router import router as inventory_router
+from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
 from carpet_shop.search.router import router as search_router
@@ -184,6 +185,7 @@ def create_app(
         discounts_router,
         commissions_router,
         audit_router,
+        reports_router,
         health_router,
     )
     for router in routers:

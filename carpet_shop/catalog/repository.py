@@ -39,7 +39,8 @@ from carpet_shop.catalog.models import (
     Size,
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
-from carpet_shop.catalog.stock import in_stock, raw_hundredths, stock_hundredths
+from carpet_shop.catalog.stock import in_stock, raw_hundredths
+from carpet_shop.catalog.stock import stock_hundredths as stock_hundredths  # reports read it
 from carpet_shop.catalog.text import like_prefix
 from carpet_shop.catalog.views import ProductViews
 from carpet_shop.core import like
@@ -270,6 +271,13 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         """`stmt` narrowed to the filters, and the values to execute it with."""
         shape, params = _bound(scope, filters)
         return stmt.where(*_conditions(shape)), params
+
+    def filtered(
+        self, stmt: Select[Any], scope: BranchScope, filters: ProductFilters
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """`stmt` (selecting from products) narrowed to what the product list shows for
+        this scope and these filters, and the values to execute it with (reports)."""
+        return self._filtered(stmt, scope, filters)
 
     def listing_page(
         self, scope: BranchScope, filters: ProductFilters, sort: ProductSort, page: PageParams

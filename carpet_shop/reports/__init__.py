@@ -1,0 +1,1 @@
+"""Reports an accountant opens: sales, inventory, debts and profit as JSON, CSV or XLSX."""

@@ -1,0 +1,141 @@
+"""The reports' queries: rows as the driver returns them, streamed, never a list of them.
+
+A read model over other domains' tables (sales, products, debts, names of branches, users
+and collections); it never writes. Money and lengths are selected as the integers of
+hundredths they are stored as (see `table.py`); the sales list's, product list's and debt
+list's own filters and branch scoping narrow them, so a report counts what its list shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, String, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from carpet_shop.analytics.sql import as_int, scaled_by_kept
+from carpet_shop.branches.models import Branch
+from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.models import Collection, Product
+from carpet_shop.catalog.repository import ProductRepository, stock_hundredths
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.customers.models import Customer
+from carpet_shop.debts.repository import DebtFilters, DebtRepository
+from carpet_shop.sales.filters import SaleFilters
+from carpet_shop.sales.models import Sale, SaleItem, SalePayment
+from carpet_shop.users.models import User
+
+# Rows fetched from the cursor at a time: constant memory, few round trips on PostgreSQL
+# (a server-side cursor) and nothing held back on SQLite (which steps row by row anyway).
+BATCH = 2000
+
+
+def _stream(
+    session: Session, stmt: Any, params: dict[str, Any] | None = None
+) -> Iterator[Row[Any]]:
+    result = session.execute(
+        stmt.execution_options(stream_results=True, yield_per=BATCH), params or {}
+    )
+    for partition in result.partitions():
+        yield from partition
+
+
+def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Row[Any]]:
+    """Every line of the filtered sales, oldest sale first, in receipt order."""
+    # The filters' EXISTS clauses correlate to `sales` alone (as in the analytics), so the
+    # filtered sales are a subquery of their own before the items are joined to them.
+    chosen = select(Sale.id).where(*filters.conditions()).subquery("filtered_sales")
+    payments = (
+        select(func.aggregate_strings(type_coerce(SalePayment.payment_type, String), ","))
+        .where(SalePayment.sale_id == Sale.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Sale.receipt_number,
+            Sale.date,
+            Branch.name.label("branch"),
+            func.coalesce(func.nullif(User.full_name, ""), User.username).label("seller"),
+            Sale.customer_name,
+            Sale.customer_phone,
+            Product.name.label("product"),
+            type_coerce(Product.category, String).label("category"),
+            Collection.name.label("collection"),
+            Product.available_sizes,
+            type_coerce(Product.type, String).label("type"),
+            as_int(SaleItem.quantity).label("quantity"),
+            as_int(SaleItem.returned_quantity).label("returned_quantity"),
+            as_int(SaleItem.amount).label("amount"),
+            as_int(SaleItem.refunded_amount).label("refunded"),
+            as_int(SaleItem.buy_price).label("buy_price"),
+            scaled_by_kept(SaleItem.extra_profit).label("extra_profit"),
+            scaled_by_kept(SaleItem.director_profit).label("director_profit"),
+            payments.label("payment_types"),
+        )
+        .select_from(SaleItem)
+        .join(chosen, chosen.c.id == SaleItem.sale_id)
+        .join(Sale, Sale.id == SaleItem.sale_id)
+        .join(Branch, Branch.id == Sale.branch_id)
+        .join(User, User.id == Sale.seller_id)
+        .join(Product, Product.id == SaleItem.product_id)
+        .join(Collection, Collection.id == Product.collection_id)
+        .order_by(Sale.date, Sale.id, SaleItem.position)
+    )
+    return _stream(session, stmt)
+
+
+def inventory_rows(
+    session: Session, scope: BranchScope, filters: ProductFilters
+) -> Iterator[Row[Any]]:
+    """The product list's products (same filters, same scope), by branch and name."""
+    columns: list[Any] = [
+        Branch.name.label("branch"),
+        Product.name.label("product"),
+        type_coerce(Product.category, String).label("category"),
+        Collection.name.label("collection"),
+        type_coerce(Product.type, String).label("type"),
+        Product.available_sizes,
+        stock_hundredths().label("stock"),
+        as_int(Product.sell_price).label("sell_price"),
+        as_int(Product.sell_price_per_meter).label("sell_price_per_meter"),
+        as_int(Product.buy_price).label("buy_price"),
+        as_int(Product.low_stock_threshold).label("low_stock_threshold"),
+    ]
+    stmt = (
+        select(*columns)
+        .join(Branch, Branch.id == Product.branch_id)
+        .join(Collection, Collection.id == Product.collection_id)
+    )
+    repo = ProductRepository(session)
+    stmt, params = repo.filtered(stmt, scope, filters)
+    return _stream(session, stmt.order_by(Branch.name, Product.search_name, Product.id), params)
+
+
+def debt_rows(
+    session: Session, scope: BranchScope, filters: DebtFilters, today: date
+) -> Iterator[Row[Any]]:
+    """The debt list's debts (same filters, same scope), by deadline."""
+    listed = DebtRepository(session).listing(scope, filters, today).subquery()
+    who = select(Customer.name, Customer.phone, Customer.id).subquery()
+    stmt = (
+        select(
+            who.c.name.label("customer"),
+            who.c.phone.label("phone"),
+            Branch.name.label("branch"),
+            func.coalesce(func.nullif(User.full_name, ""), User.username).label("seller"),
+            listed.c.created_at,
+            as_int(listed.c.total_amount).label("total"),
+            as_int(listed.c.returned_amount).label("returned"),
+            as_int(listed.c.remaining_amount).label("remaining"),
+            listed.c.payment_deadline,
+            listed.c.note,
+        )
+        .select_from(listed)
+        .join(who, who.c.id == listed.c.customer_id)
+        .join(Branch, Branch.id == listed.c.branch_id)
+        .join(User, User.id == listed.c.seller_id)
+        .order_by(listed.c.payment_deadline, listed.c.created_at, listed.c.id)
+    )
+    return _stream(session, stmt)

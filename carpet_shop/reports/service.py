@@ -1,0 +1,399 @@
+"""The four reports as tables (see `table.py`): which columns, which rows, which totals.
+
+Each report reads what its list or analytics reads, with the same filters and scoping, and
+its totals are added up from the very rows it writes, the same way the analytics add them
+(`analytics.figures`): a sales file's totals equal `GET /api/sales/analytics` for the same
+filters. A seller's report has no cost, buy price or director's profit column: they are
+left out of the table, not blanked.
+
+Sizes: a line or product shows the product's sizes (`available_sizes`); once sizes are
+stock of their own, the size of the line is one more selected column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from carpet_shop.analytics import service as analytics_service
+from carpet_shop.analytics.figures import Figures, shares_percent, to_cents
+from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.core.repository import BranchScope
+from carpet_shop.debts.repository import DebtFilters
+from carpet_shop.debts.status import days_overdue, status_of
+from carpet_shop.reports import repository
+from carpet_shop.reports.table import (
+    Column,
+    Kind,
+    Table,
+    Total,
+    hundredths_decimal,
+    picker,
+    visible,
+)
+from carpet_shop.sales.filters import SaleFilters
+from carpet_shop.sales.models import PaymentType
+
+T, M, Q, N = Kind.TEXT, Kind.MONEY, Kind.QUANTITY, Kind.INTEGER
+PAYMENT_ORDER = {t.value: i for i, t in enumerate(PaymentType)}
+
+SALES_COLUMNS = (
+    Column("receipt_number", "Receipt", T, 12),
+    Column("date", "Date and time", Kind.DATETIME, 19),
+    Column("branch", "Branch", T, 18),
+    Column("seller", "Seller", T, 18),
+    Column("customer_name", "Customer", T, 20),
+    Column("customer_phone", "Phone", T, 15),
+    Column("product", "Product", T, 28),
+    Column("category", "Category", T, 12),
+    Column("collection", "Collection", T, 14),
+    Column("size", "Size", T, 10),
+    Column("unit", "Unit", T, 6),
+    Column("quantity", "Quantity", Q, 9),
+    Column("returned_quantity", "Returned", Q, 9),
+    Column("amount", "Amount", M, 16),
+    Column("refunded", "Refunded", M, 14),
+    Column("revenue", "Revenue (net)", M, 16),
+    Column("payment_types", "Payment", T, 14),
+    Column("extra_profit", "Extra profit", M, 14),
+    Column("cost", "Cost", M, 16, director_only=True),
+    Column("director_profit", "Director's profit", M, 16, director_only=True),
+)
+
+
+def _sizes(value: Any) -> str:
+    return ", ".join(value) if value else ""
+
+
+def _payment_types(joined: str | None) -> str:
+    if not joined:
+        return ""
+    kinds = set(joined.split(","))
+    return ", ".join(sorted(kinds, key=lambda k: PAYMENT_ORDER.get(k, 99)))
+
+
+def _unit(type_: str) -> str:
+    return "m" if type_ == "meter" else "pcs"
+
+
+def _times(value: int, quantity_hundredths: int) -> int:
+    """price (hundredths) × quantity (hundredths), in hundredths, rounded half up."""
+    return (value * quantity_hundredths + 50) // 100
+
+
+def sales_table(
+    session: Session, filters: SaleFilters, tz: ZoneInfo, *, director: bool, today: date
+) -> Table:
+    columns, positions = visible(SALES_COLUMNS, director=director)
+    pick = picker(positions, len(SALES_COLUMNS))
+    sums = {
+        "sale_count": 0,
+        "item_count": 0,
+        "amount": 0,
+        "refunded": 0,
+        "extra_profit": 0,
+        "cost": 0,
+        "director_profit": 0,
+    }
+
+    def rows() -> Iterator[Sequence[Any]]:
+        last_receipt = None
+        last_payments: tuple[str | None, str] = (None, "")
+        for r in repository.sale_lines(session, filters):
+            if r.receipt_number != last_receipt:
+                last_receipt = r.receipt_number
+                sums["sale_count"] += 1
+            if r.payment_types != last_payments[0]:
+                last_payments = (r.payment_types, _payment_types(r.payment_types))
+            kept = r.quantity - r.returned_quantity
+            cost = _times(r.buy_price, kept)
+            sums["item_count"] += 1
+            sums["amount"] += r.amount
+            sums["refunded"] += r.refunded
+            sums["extra_profit"] += r.extra_profit
+            sums["cost"] += cost
+            sums["director_profit"] += r.director_profit
+            yield pick(
+                (
+                    r.receipt_number,
+                    r.date.astimezone(tz),
+                    r.branch,
+                    r.seller,
+                    r.customer_name,
+                    r.customer_phone,
+                    r.product,
+                    r.category,
+                    r.collection,
+                    _sizes(r.available_sizes),
+                    _unit(r.type),
+                    r.quantity,
+                    r.returned_quantity,
+                    r.amount,
+                    r.refunded,
+                    r.amount - r.refunded,
+                    last_payments[1],
+                    r.extra_profit,
+                    cost,
+                    r.director_profit,
+                )
+            )
+
+    def totals() -> list[Total]:
+        out = [
+            Total("sale_count", N, sums["sale_count"]),
+            Total("item_count", N, sums["item_count"]),
+            Total("amount", M, sums["amount"]),
+            Total("gross_revenue", M, sums["amount"]),
+            Total("refunded", M, sums["refunded"]),
+            Total("revenue", M, sums["amount"] - sums["refunded"]),
+            Total("extra_profit", M, sums["extra_profit"]),
+        ]
+        if director:
+            out += [
+                Total("cost", M, sums["cost"]),
+                Total("director_profit", M, sums["director_profit"]),
+            ]
+        return out
+
+    window = filters.window
+    return Table(
+        name="sales",
+        columns=columns,
+        rows=rows(),
+        totals=totals,
+        first_day=window.first_day if window else None,
+        last_day=window.last_day if window else today,
+    )
+
+
+INVENTORY_COLUMNS = (
+    Column("branch", "Branch", T, 18),
+    Column("product", "Product", T, 28),
+    Column("category", "Category", T, 12),
+    Column("collection", "Collection", T, 14),
+    Column("size", "Size", T, 14),
+    Column("unit", "Unit", T, 6),
+    Column("stock", "Stock", Q, 9),
+    Column("price", "Price", M, 16),
+    Column("stock_value", "Value at price", M, 18),
+    Column("buy_price", "Buy price", M, 16, director_only=True),
+    Column("stock_cost", "Value at buy price", M, 18, director_only=True),
+    Column("low_stock_threshold", "Low-stock level", Q, 10),
+    Column("low_stock", "Low stock", Kind.BOOL, 10),
+)
+
+
+def inventory_table(
+    session: Session,
+    scope: BranchScope,
+    filters: ProductFilters,
+    defaults: LowStockDefaults,
+    *,
+    director: bool,
+    low_stock_only: bool,
+    today: date,
+) -> Table:
+    columns, positions = visible(INVENTORY_COLUMNS, director=director)
+    pick = picker(positions, len(INVENTORY_COLUMNS))
+    sums = {"product_count": 0, "low_stock_count": 0, "stock_value": 0, "stock_cost": 0}
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for r in repository.inventory_rows(session, scope, filters):
+            meter = r.type == "meter"
+            price = r.sell_price_per_meter if meter and r.sell_price_per_meter else r.sell_price
+            level = r.low_stock_threshold
+            if level is None:
+                level = defaults.metres_hundredths if meter else defaults.pieces_hundredths
+            low = r.stock <= level
+            if low_stock_only and not low:
+                continue
+            value, cost = _times(price, r.stock), _times(r.buy_price, r.stock)
+            sums["product_count"] += 1
+            sums["low_stock_count"] += int(low)
+            sums["stock_value"] += value
+            sums["stock_cost"] += cost
+            yield pick(
+                (
+                    r.branch,
+                    r.product,
+                    r.category,
+                    r.collection,
+                    _sizes(r.available_sizes),
+                    _unit(r.type),
+                    r.stock,
+                    price,
+                    value,
+                    r.buy_price,
+                    cost,
+                    level,
+                    low,
+                )
+            )
+
+    def totals() -> list[Total]:
+        out = [
+            Total("product_count", N, sums["product_count"]),
+            Total("low_stock_count", N, sums["low_stock_count"]),
+            Total("stock_value", M, sums["stock_value"]),
+        ]
+        if director:
+            out.append(Total("stock_cost", M, sums["stock_cost"]))
+        return out
+
+    return Table("inventory", columns, rows(), totals, today, today)
+
+
+DEBT_COLUMNS = (
+    Column("customer", "Customer", T, 22),
+    Column("phone", "Phone", T, 15),
+    Column("branch", "Branch", T, 18),
+    Column("seller", "Seller", T, 18),
+    Column("created", "Opened", Kind.DATE, 11),
+    Column("total", "Total", M, 16),
+    Column("paid", "Paid", M, 16),
+    Column("returned", "Returned goods", M, 14),
+    Column("remaining", "Remaining", M, 16),
+    Column("deadline", "Deadline", Kind.DATE, 11),
+    Column("days_overdue", "Days overdue", N, 8),
+    Column("status", "Status", T, 9),
+    Column("note", "Note", T, 24),
+)
+
+
+def debts_table(
+    session: Session, scope: BranchScope, filters: DebtFilters, tz: ZoneInfo, *, today: date
+) -> Table:
+    sums = {
+        "debt_count": 0,
+        "overdue_count": 0,
+        "total": 0,
+        "paid": 0,
+        "returned": 0,
+        "remaining": 0,
+    }
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for r in repository.debt_rows(session, scope, filters, today):
+            remaining = hundredths_decimal(r.remaining)
+            status = status_of(remaining, r.payment_deadline, today)
+            paid = r.total - r.returned - r.remaining
+            sums["debt_count"] += 1
+            sums["overdue_count"] += int(status == "overdue")
+            sums["total"] += r.total
+            sums["paid"] += paid
+            sums["returned"] += r.returned
+            sums["remaining"] += r.remaining
+            yield (
+                r.customer,
+                r.phone,
+                r.branch,
+                r.seller,
+                r.created_at.astimezone(tz).date(),
+                r.total,
+                paid,
+                r.returned,
+                r.remaining,
+                r.payment_deadline,
+                days_overdue(remaining, r.payment_deadline, today),
+                status.value,
+                r.note,
+            )
+
+    def totals() -> list[Total]:
+        return [
+            Total("debt_count", N, sums["debt_count"]),
+            Total("overdue_count", N, sums["overdue_count"]),
+            *(Total(k, M, sums[k]) for k in ("total", "paid", "returned", "remaining")),
+        ]
+
+    return Table("debts", DEBT_COLUMNS, rows(), totals, today, today)
+
+
+PROFIT_COLUMNS = (
+    Column("period", "Period from", Kind.DATE, 11),
+    Column("branch", "Branch", T, 18),
+    Column("sale_count", "Receipts", N, 9),
+    Column("gross_revenue", "Amount", M, 16),
+    Column("refunded", "Refunded", M, 14),
+    Column("revenue", "Revenue (net)", M, 16),
+    Column("extra_profit", "Extra profit", M, 14),
+    Column("director_profit", "Director's profit", M, 16),
+    Column("share_percent", "Share of the period, %", Kind.PERCENT, 12),
+)
+
+
+def _figure_totals(figures: Figures) -> list[Total]:
+    return [
+        Total("sale_count", N, figures.sale_count),
+        Total("item_count", N, figures.item_count),
+        Total("gross_revenue", M, to_cents(figures.revenue)),
+        Total("refunded", M, to_cents(figures.refunded)),
+        Total("revenue", M, to_cents(figures.net_revenue)),
+        Total("extra_profit", M, to_cents(figures.extra_profit)),
+        Total("director_profit", M, to_cents(figures.director_profit)),
+    ]
+
+
+def profit_table(
+    session: Session,
+    filters: SaleFilters,
+    tz: ZoneInfo,
+    group_by: analytics_service.GroupBy,
+    *,
+    today: date,
+) -> Table:
+    """The director's profit per period and branch, each branch's share of the period's
+    profit (the pie chart's), and the totals of `GET /api/sales/profit`."""
+    report: list[analytics_service.ProfitReport] = []
+
+    def rows() -> Iterator[Sequence[Any]]:
+        overall = analytics_service.profit_report(session, filters, tz, group_by)
+        report.append(overall)
+        per_period: dict[date, list[tuple[str, Figures]]] = {}
+        for share in overall.by_branch:
+            scoped = dataclasses.replace(
+                filters, scope=BranchScope(allowed_branch_id=None, requested_branch_id=share.row.id)
+            )
+            branch = analytics_service.profit_report(session, scoped, tz, group_by)
+            for point in branch.series:
+                if point.figures.sale_count or point.figures.item_count:
+                    day = point.start.astimezone(tz).date()
+                    per_period.setdefault(day, []).append((share.row.name, point.figures))
+        for day in sorted(per_period):
+            entries = per_period[day]
+            shares = shares_percent([f.director_profit for _, f in entries])
+            for (name, f), share_value in zip(entries, shares, strict=True):
+                yield (
+                    day,
+                    name,
+                    f.sale_count,
+                    to_cents(f.revenue),
+                    to_cents(f.refunded),
+                    to_cents(f.net_revenue),
+                    to_cents(f.extra_profit),
+                    to_cents(f.director_profit),
+                    to_cents(share_value),
+                )
+
+    def totals() -> list[Total]:
+        return _figure_totals(report[0].totals) if report else []
+
+    window = filters.window
+    return Table(
+        name="profit",
+        columns=PROFIT_COLUMNS,
+        rows=rows(),
+        totals=totals,
+        first_day=window.first_day if window else None,
+        last_day=window.last_day if window else today,
+        extra={"group_by": group_by.value},
+    )
+
+
+Builder = Callable[[Session], Table]
