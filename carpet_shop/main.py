@@ -18,6 +18,7 @@ from carpet_shop.audit.router import router as audit_router
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.router import router as auth_router
 from carpet_shop.branches.router import router as branches_router
+from carpet_shop.bulk.router import router as bulk_router
 from carpet_shop.catalog.master_router import collections_router, sizes_router
 from carpet_shop.catalog.router import router as products_router
 from carpet_shop.commissions.router import router as commissions_router
@@ -169,6 +170,8 @@ def create_app(
     # sales router has three routes, the catalog's nine.
     routers = (
         sales_router,
+        # Before the catalog's /api/products/{product_id}, which would claim /bulk-… paths.
+        bulk_router,
         products_router,
         analytics_router,
         auth_router,

@@ -42,6 +42,9 @@ class Transfer(IdMixin, Base):
         )
     )
     target_product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id"))
+    # The bulk-transfer document this transfer is part of: received or cancelled with the
+    # others, never alone (transfers.service.receive_batch / cancel_batch).
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
     note: Mapped[str | None] = mapped_column(String(255))
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

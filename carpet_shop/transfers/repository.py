@@ -42,6 +42,12 @@ class TransferRepository(Repository[Transfer]):
             )
         return stmt.order_by(Transfer.created_at.desc(), Transfer.id)
 
+    def of_batch(self, batch_id: uuid.UUID, *, lock: bool = False) -> list[Transfer]:
+        stmt = select(Transfer).where(Transfer.batch_id == batch_id).order_by(Transfer.id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return list(self.session.scalars(stmt))
+
     def close(self, transfer: Transfer, status: TransferStatus, **values: Any) -> bool:
         """Move an in-transit transfer to `status`, once: of two concurrent requests only one
         matches the WHERE (PostgreSQL re-checks it after the first commits)."""

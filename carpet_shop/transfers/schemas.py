@@ -22,8 +22,23 @@ class TransferCreate(RequestModel):
     note: ShortText | None = None
 
 
+class BatchItem(RequestModel):
+    product_id: uuid.UUID
+    quantity: Amount = Field(description="Pieces, or metres for meter products")
+
+
+class BatchCreate(RequestModel):
+    """Several products to one branch, as one transfer document."""
+
+    to_branch_id: uuid.UUID
+    items: list[BatchItem] = Field(min_length=1, max_length=500)
+    complete: bool = Field(default=False, description="Receive at once in the target branch")
+    note: ShortText | None = None
+
+
 class TransferRead(ReadModel):
     id: uuid.UUID
+    batch_id: uuid.UUID | None = Field(description="The bulk transfer it is part of, if any")
     product_id: uuid.UUID
     product_name: str
     unit: str = Field(description='"pcs" or "m"')
@@ -39,3 +54,10 @@ class TransferRead(ReadModel):
     received_at: datetime | None
     cancelled_by_id: uuid.UUID | None
     cancelled_at: datetime | None
+
+
+class BatchRead(ReadModel):
+    batch_id: uuid.UUID
+    to_branch_id: uuid.UUID
+    status: TransferStatus
+    transfers: list[TransferRead]

@@ -20,7 +20,13 @@ from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import service as catalog_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
-from carpet_shop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from carpet_shop.core.errors import (
+    Conflict,
+    Forbidden,
+    InsufficientStock,
+    NotFound,
+    ValidationFailed,
+)
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
@@ -29,7 +35,7 @@ from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.transfers.models import Transfer, TransferStatus
 from carpet_shop.transfers.repository import TransferRepository
-from carpet_shop.transfers.schemas import Direction, TransferCreate
+from carpet_shop.transfers.schemas import BatchCreate, Direction, TransferCreate
 
 ENTITY = "transfer"
 
@@ -171,9 +177,22 @@ def _close(
     )
 
 
+def _single(transfer: Transfer) -> None:
+    if transfer.batch_id is not None:
+        raise Conflict(
+            "This transfer is part of a bulk transfer: receive or cancel it as a whole",
+            details={"batch_id": str(transfer.batch_id)},
+        )
+
+
 def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID) -> Transfer:
     """Put the stock on the target branch's matching product (made if it has none)."""
     transfer = get_transfer(session, transfer_id)
+    _single(transfer)
+    return _receive(session, actor, clock, transfer)
+
+
+def _receive(session: Session, actor: Actor, clock: Clock, transfer: Transfer) -> Transfer:
     if not actor.is_admin and actor.branch_id != transfer.to_branch_id:
         raise Forbidden("Only the director or a seller of the receiving branch may receive it")
     _check_in_transit(transfer)
@@ -205,6 +224,11 @@ def receive(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID
 def cancel(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID) -> Transfer:
     """Give the stock back to the product it left."""
     transfer = get_transfer(session, transfer_id)
+    _single(transfer)
+    return _cancel(session, actor, clock, transfer)
+
+
+def _cancel(session: Session, actor: Actor, clock: Clock, transfer: Transfer) -> Transfer:
     _lock_ends(session, transfer.from_branch_id, transfer.to_branch_id)
     _close(
         session,
@@ -223,3 +247,124 @@ def cancel(session: Session, actor: Actor, clock: Clock, transfer_id: uuid.UUID)
         actor.id,
     )
     return transfer
+
+
+# Bulk transfers: one document of several products to one branch.
+
+
+def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate) -> list[Transfer]:
+    """Send several products to one branch as one document: every product leaves, or none
+    does (409 INSUFFICIENT_STOCK names every short product). Each product is a transfer of
+    its own in the ledger and the audit trail, sharing the document's `batch_id`."""
+    if not branches_service.exists(session, data.to_branch_id):
+        raise ValidationFailed.field("to_branch_id", f"No branch {data.to_branch_id}")
+    seen: set[uuid.UUID] = set()
+    products = []
+    for i, item in enumerate(data.items):
+        if item.product_id in seen:
+            raise ValidationFailed.field(f"items.{i}.product_id", "This product is listed twice")
+        seen.add(item.product_id)
+        product = catalog_service.get_product(session, item.product_id)
+        if product.branch_id == data.to_branch_id:
+            raise ValidationFailed.field(
+                f"items.{i}.product_id", f"{product.name} is already in this branch"
+            )
+        products.append(product)
+    branches_service.lock_branches(session, {p.branch_id for p in products} | {data.to_branch_id})
+    batch_id = new_id()
+    repo = TransferRepository(session)
+    shortages: list[object] = []
+    transfers = []
+    for item, product in zip(data.items, products, strict=True):
+        transfer_id = new_id()
+        try:
+            ledger.take(
+                session,
+                clock,
+                [ledger.StockLine(product, item.quantity)],
+                MovementKind.TRANSFER_OUT,
+                _document(transfer_id),
+                actor.id,
+                data.note,
+            )
+        except InsufficientStock as short:
+            # Go on, to name every short product; the error below rolls back what was taken.
+            shortages.extend(short.details.get("products", []))
+            continue
+        transfer = repo.add(
+            Transfer(
+                id=transfer_id,
+                product_id=product.id,
+                product=product,
+                from_branch_id=product.branch_id,
+                to_branch_id=data.to_branch_id,
+                quantity=item.quantity,
+                status=TransferStatus.IN_TRANSIT,
+                note=data.note,
+                created_by_id=actor.id,
+                created_at=clock.now(),
+                batch_id=batch_id,
+            )
+        )
+        audit.log(
+            session,
+            actor,
+            clock,
+            AuditAction.CREATE,
+            ENTITY,
+            transfer.id,
+            audit.created(
+                audit.snapshot(
+                    transfer,
+                    (
+                        "product_id",
+                        "from_branch_id",
+                        "to_branch_id",
+                        "quantity",
+                        "status",
+                        "batch_id",
+                    ),
+                )
+            ),
+        )
+        transfers.append(transfer)
+    if shortages:
+        names = ", ".join(str(s["name"]) for s in shortages if isinstance(s, dict))
+        raise InsufficientStock(f"Not enough stock: {names}", details={"products": shortages})
+    if data.complete:
+        return receive_batch(session, actor, clock, batch_id)
+    return transfers
+
+
+def read_batch(session: Session, scope: BranchScope, batch_id: uuid.UUID) -> list[Transfer]:
+    transfers = TransferRepository(session).of_batch(batch_id)
+    if not transfers:
+        raise NotFound.of("Bulk transfer", batch_id)
+    if not any(_visible_to(scope, t) for t in transfers):
+        raise Forbidden("This transfer is between other branches")
+    return transfers
+
+
+def _batch_in_transit(session: Session, batch_id: uuid.UUID) -> list[Transfer]:
+    transfers = TransferRepository(session).of_batch(batch_id)
+    if not transfers:
+        raise NotFound.of("Bulk transfer", batch_id)
+    for transfer in transfers:
+        _check_in_transit(transfer)
+    return transfers
+
+
+def receive_batch(
+    session: Session, actor: Actor, clock: Clock, batch_id: uuid.UUID
+) -> list[Transfer]:
+    """Receive every product of the document, or none."""
+    transfers = _batch_in_transit(session, batch_id)
+    return [_receive(session, actor, clock, t) for t in transfers]
+
+
+def cancel_batch(
+    session: Session, actor: Actor, clock: Clock, batch_id: uuid.UUID
+) -> list[Transfer]:
+    """Give every product of the document back to the branch it left."""
+    transfers = _batch_in_transit(session, batch_id)
+    return [_cancel(session, actor, clock, t) for t in transfers]
