@@ -34,10 +34,12 @@ from zoneinfo import ZoneInfo
 
 import httpx2
 
-from bench import data
+from bench import data, files
 from bench.scenarios import SCENARIOS, Context, Result, Scenario, failures
 
 BIN = Path(sys.executable).parent
+# Each server's process id, by port (bench.files reads the shop's memory from /proc).
+PIDS: dict[int, int] = {}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,18 +54,20 @@ def _server(command: list[str], env: dict[str, str], log: Path, port: int) -> It
     """A server on 127.0.0.1:port until the block ends; always stopped."""
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        PIDS[port] = process.pid
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            # Generous: on a busy machine the first answer alone has taken ten seconds.
+            deadline = time.monotonic() + 180
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited; see {log}")
                 try:
-                    httpx2.get(base + "/", timeout=1)
+                    httpx2.get(base + "/", timeout=15)
                     break
                 except httpx2.TransportError:
                     if time.monotonic() > deadline:
-                        raise RuntimeError(f"server did not start in 60 s; see {log}") from None
+                        raise RuntimeError(f"server did not start in 180 s; see {log}") from None
                     time.sleep(0.2)
             yield base
         finally:
@@ -244,6 +248,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="reuse this database file (made by a prior run)")
     parser.add_argument("--keep", action="store_true", help="keep the database file")
     parser.add_argument("--only", help="run only scenarios whose name contains this")
+    parser.add_argument(
+        "--files",
+        action="store_true",
+        help="also the reports' and imports' figures (CSV/XLSX export, sales while exporting, "
+        "import of 10,000 rows); --only narrows them too",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="carpet-bench-"))
@@ -323,7 +333,21 @@ def main() -> None:
                     f"(bare just before: {bare.rps:.0f} req/s)",
                     flush=True,
                 )
+            if args.files:
+                sale = next(s for s in SCENARIOS if s.token == "sellers")
+                figures = files.measure(
+                    base,
+                    ctx.admin_token,
+                    url,
+                    PIDS[shop_port],
+                    lambda: _drive(base, sale, ctx, args.seconds, args.warmup),
+                    only=args.only,
+                )
         _print(yardstick, rows, bare_runs, args.sales)
+        if args.files:
+            print("\nReports and imports:")
+            for line in figures:
+                print("  " + line)
     finally:
         if args.keep or args.db:
             print(f"Database kept at {db_path}")

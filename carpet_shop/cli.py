@@ -1,4 +1,4 @@
-"""The `carpet-shop` command: serve, migrate, seed, create-admin, backup, restore."""
+"""The `carpet-shop` command: serve, migrate, seed, create-admin, backup, restore, import."""
 
 from __future__ import annotations
 
@@ -217,3 +217,103 @@ def restore(path: Annotated[Path, typer.Argument(help="Backup file to restore fr
 
 if __name__ == "__main__":
     app()
+
+
+import_app = typer.Typer(help="Import data from files, with a preview first.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("products")
+def import_products(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8) or XLSX in the import columns")],
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Import what the preview shows (else only check)")
+    ] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="The director recorded as importing (default: the first)"),
+    ] = None,
+) -> None:
+    """Check a product file row by row; with --commit, import it in one transaction."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from carpet_shop.core.clock import SystemClock
+    from carpet_shop.core.database import Database
+    from carpet_shop.core.errors import AppError
+    from carpet_shop.imports import service as imports_service
+
+    console = Console(stderr=False, highlight=False)
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        typer.secho(f"Cannot read {file}: {exc.strerror}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    database = Database.from_settings(settings)
+    clock = SystemClock()
+    try:
+        with database.transaction() as session:
+            actor = imports_service.director(session, as_user)
+            if actor is None:
+                typer.secho(
+                    "No such active director (admin) to import as", fg=typer.colors.RED, err=True
+                )
+                raise typer.Exit(2)
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("Checking rows", total=None)
+                preview = imports_service.preview_products(
+                    session,
+                    actor,
+                    clock,
+                    file.name,
+                    content,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+            view = imports_service.view(preview)
+        totals = view.totals
+        console.print(
+            f"{totals.rows} rows: {totals.create} to create, {totals.update} to update, "
+            f"{totals.error} with errors"
+        )
+        problems = [r for r in view.rows if r.errors]
+        if problems:
+            table = Table("line", "name", "problems")
+            for row in problems[:50]:
+                table.add_row(
+                    str(row.line),
+                    row.name,
+                    "; ".join(f"{e.field}: {e.message}" for e in row.errors),
+                )
+            console.print(table)
+            if len(problems) > 50:
+                console.print(f"… and {len(problems) - 50} more rows with errors")
+        if not commit:
+            console.print(
+                "Nothing imported. Run again with --commit, or commit this preview within "
+                f"30 minutes: POST /api/import/{view.id}/commit"
+            )
+            return
+        with database.transaction() as session, Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Importing", total=None)
+            result = imports_service.commit(
+                session,
+                actor,
+                clock,
+                view.id,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        console.print(
+            f"Imported: {result.created} created, {result.updated} updated, "
+            f"{result.skipped_errors} rows with errors skipped"
+        )
+    except AppError as exc:
+        typer.secho(f"{exc.message}", fg=typer.colors.RED, err=True)
+        for problem in exc.details.get("fields", []):
+            typer.secho(
+                f"  {problem['field']}: {problem['message']}", fg=typer.colors.RED, err=True
+            )
+        raise typer.Exit(1) from exc
+    finally:
+        database.dispose()

@@ -35,7 +35,9 @@ from carpet_shop.customers.router import router as customers_router
 from carpet_shop.debts.jobs import StatusJob
 from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
+from carpet_shop.frontend_data.router import router as frontend_data_router
 from carpet_shop.health.router import router as health_router
+from carpet_shop.imports.router import router as imports_router
 from carpet_shop.inventory.router import router as inventory_router
 from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
@@ -189,6 +191,8 @@ def create_app(
         commissions_router,
         audit_router,
         reports_router,
+        imports_router,
+        frontend_data_router,
         health_router,
     )
     for router in routers:

@@ -15,6 +15,8 @@ from carpet_shop.core.models import Base
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.discounts.models import Discount
+from carpet_shop.frontend_data.models import FrontendRecord
+from carpet_shop.imports.models import ImportPreview
 from carpet_shop.inventory.models import StockMovement
 from carpet_shop.returns.models import ReturnItem, SaleReturn
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
@@ -31,7 +33,9 @@ __all__ = [
     "Customer",
     "Debt",
     "Discount",
+    "FrontendRecord",
     "IdempotencyRecord",
+    "ImportPreview",
     "LoginAttempt",
     "Payment",
     "PaymentsDaily",

@@ -42,11 +42,13 @@ def _stream(
         yield from partition
 
 
-def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Row[Any]]:
-    """Every line of the filtered sales, oldest sale first, in receipt order."""
-    # The filters' EXISTS clauses correlate to `sales` alone (as in the analytics), so the
-    # filtered sales are a subquery of their own before the items are joined to them.
-    chosen = select(Sale.id).where(*filters.conditions()).subquery("filtered_sales")
+def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Any]:
+    """Every line of the filtered sales, oldest sale first, in receipt order.
+
+    Values come as the driver gives them (no result processing: a million rows): money as
+    integers of hundredths, the date as SQLite's UTC text or PostgreSQL's datetime, the
+    sizes as JSON text or a list (see `service.sales_table`).
+    """
     payments = (
         select(func.aggregate_strings(type_coerce(SalePayment.payment_type, String), ","))
         .where(SalePayment.sale_id == Sale.id)
@@ -55,7 +57,7 @@ def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Row[Any]]:
     stmt = (
         select(
             Sale.receipt_number,
-            Sale.date,
+            type_coerce(Sale.date, String).label("date"),
             Branch.name.label("branch"),
             func.coalesce(func.nullif(User.full_name, ""), User.username).label("seller"),
             Sale.customer_name,
@@ -63,7 +65,7 @@ def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Row[Any]]:
             Product.name.label("product"),
             type_coerce(Product.category, String).label("category"),
             Collection.name.label("collection"),
-            Product.available_sizes,
+            type_coerce(Product.available_sizes, String).label("available_sizes"),
             type_coerce(Product.type, String).label("type"),
             as_int(SaleItem.quantity).label("quantity"),
             as_int(SaleItem.returned_quantity).label("returned_quantity"),
@@ -74,15 +76,21 @@ def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Row[Any]]:
             scaled_by_kept(SaleItem.director_profit).label("director_profit"),
             payments.label("payment_types"),
         )
-        .select_from(SaleItem)
-        .join(chosen, chosen.c.id == SaleItem.sale_id)
-        .join(Sale, Sale.id == SaleItem.sale_id)
+        .select_from(Sale)
+        .join(SaleItem, SaleItem.sale_id == Sale.id)
         .join(Branch, Branch.id == Sale.branch_id)
         .join(User, User.id == Sale.seller_id)
         .join(Product, Product.id == SaleItem.product_id)
         .join(Collection, Collection.id == Product.collection_id)
         .order_by(Sale.date, Sale.id, SaleItem.position)
     )
+    if filters.product_id is None:
+        stmt = stmt.where(*filters.conditions())
+    else:
+        # The product filter's EXISTS on sale_items must correlate to `sales` alone (as in the
+        # analytics), so the filtered sales are a subquery of their own.
+        chosen = select(Sale.id).where(*filters.conditions()).subquery("filtered_sales")
+        stmt = stmt.join(chosen, chosen.c.id == Sale.id)
     return _stream(session, stmt)
 
 

@@ -24,6 +24,7 @@ from carpet_shop.catalog.filters import ProductListQuery
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings
+from carpet_shop.core.envelope import Envelope
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.periods import resolve
@@ -31,6 +32,7 @@ from carpet_shop.core.query import query_parameters, query_reader
 from carpet_shop.debts.dependencies import DebtQuery, ShopToday
 from carpet_shop.reports import service
 from carpet_shop.reports.files import csv_chunks, json_chunks
+from carpet_shop.reports.schemas import ReportData
 from carpet_shop.reports.table import Table
 from carpet_shop.reports.workbook import file_chunks, write_workbook
 from carpet_shop.sales.filters import SaleFilters, SaleQuery
@@ -56,6 +58,7 @@ FILES = {
 }
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
+        "model": Envelope[ReportData],
         "description": "The envelope (format=json), or the file as an attachment",
         "content": {"text/csv": {}, XLSX_TYPE: {}},
     }

@@ -100,6 +100,16 @@ def test_no_response_to_a_seller_contains_the_buy_price(client, factory, app):
         "/api/transfers/{transfer_id}/receive",
         f"/api/transfers/{incoming.id}/receive",
     )
+    batch_body = {
+        "to_branch_id": str(shop.branch_a.id),
+        "items": [{"product_id": str(shop.product(branch=shop.branch_b).id), "quantity": 1}],
+    }
+    batch = shop.post("admin", "/api/products/bulk-transfer", batch_body).json()["data"]
+    batch_url = f"/api/products/bulk-transfer/{batch['batch_id']}"
+    call("plain_a", "GET", "/api/products/bulk-transfer/{batch_id}", batch_url)
+    call(
+        "plain_a", "POST", "/api/products/bulk-transfer/{batch_id}/receive", f"{batch_url}/receive"
+    )
     # Refusals say so without leaking either.
     for who in ("editor_a", "plain_a"):
         call(who, "DELETE", "/api/products/{product_id}", f"/api/products/{new_id}")
@@ -117,6 +127,25 @@ def test_no_response_to_a_seller_contains_the_buy_price(client, factory, app):
             "/api/transfers/{transfer_id}/cancel",
             f"/api/transfers/{outgoing.id}/cancel",
         )
+        call(who, "POST", "/api/products/bulk-transfer", json=batch_body)
+        call(
+            who,
+            "POST",
+            "/api/products/bulk-transfer/{batch_id}/cancel",
+            f"{batch_url}/cancel",
+        )
+        call(
+            who,
+            "PUT",
+            "/api/products/bulk-price-update",
+            json={
+                "product_ids": [str(unit.id)],
+                "field": "sell_price",
+                "change_type": "set",
+                "value": 1,
+            },
+        )
+        call(who, "DELETE", "/api/products/bulk-delete", json={"product_ids": [str(unit.id)]})
         call(who, "POST", "/api/collections", json={"name": "X"})
         call(
             who,
