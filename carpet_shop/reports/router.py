@@ -60,7 +60,25 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "model": Envelope[ReportData],
         "description": "The envelope (format=json), or the file as an attachment",
-        "content": {"text/csv": {}, XLSX_TYPE: {}},
+        "content": {
+            "application/json": {
+                "example": {
+                    "success": True,
+                    "data": {
+                        "report": "debts",
+                        "first_day": "2026-01-08",
+                        "last_day": "2026-01-08",
+                        "columns": [{"key": "customer", "title": "Customer", "type": "text"}],
+                        "rows": [{"customer": "Aziz Rahimov"}],
+                        "totals": {"debt_count": 1},
+                    },
+                    "message": "OK",
+                    "timestamp": "2026-01-08T10:30:00Z",
+                }
+            },
+            "text/csv": {"example": "customer\r\nAziz Rahimov\r\nTOTAL\r\n"},
+            XLSX_TYPE: {"example": "(an XLSX workbook)"},
+        },
     }
 }
 
