@@ -239,9 +239,11 @@ def import_products(
     from rich.progress import Progress
     from rich.table import Table
 
+    from carpet_shop.core import i18n
     from carpet_shop.core.clock import SystemClock
     from carpet_shop.core.database import Database
     from carpet_shop.core.errors import AppError
+    from carpet_shop.core.i18n import translate
     from carpet_shop.imports import service as imports_service
 
     console = Console(stderr=False, highlight=False)
@@ -253,6 +255,8 @@ def import_products(
     settings = get_settings()
     database = Database.from_settings(settings)
     clock = SystemClock()
+    # The file's problems are message ids: said in the LANGUAGE setting's language.
+    language = i18n.use(settings.language)
     try:
         with database.transaction() as session:
             actor = imports_service.director(session, as_user)
@@ -309,11 +313,14 @@ def import_products(
             f"{result.skipped_errors} rows with errors skipped"
         )
     except AppError as exc:
-        typer.secho(f"{exc.message}", fg=typer.colors.RED, err=True)
+        typer.secho(translate(exc.message), fg=typer.colors.RED, err=True)
         for problem in exc.details.get("fields", []):
             typer.secho(
-                f"  {problem['field']}: {problem['message']}", fg=typer.colors.RED, err=True
+                f"  {problem['field']}: {translate(problem['message'])}",
+                fg=typer.colors.RED,
+                err=True,
             )
         raise typer.Exit(1) from exc
     finally:
         database.dispose()
+        i18n.reset(language)

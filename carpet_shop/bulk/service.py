@@ -30,6 +30,7 @@ from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.i18n import Message, translate
 from carpet_shop.core.repository import BranchScope
 
 ENTITY = "product"
@@ -45,7 +46,7 @@ def _by_ids(session: Session, ids: Sequence[uuid.UUID]) -> list[Product]:
     missing = [str(i) for i in wanted if i not in found]
     if missing:
         raise NotFound(
-            f"{len(missing)} of the products do not exist or are deleted",
+            Message("{count} of the products do not exist or are deleted", count=len(missing)),
             details={"product_ids": missing},
         )
     return [found[i] for i in wanted]
@@ -90,6 +91,7 @@ def update_prices(
     products = selected_products(session, data)
     planned: list[tuple[Product, dict[str, PriceChange]]] = []
     problems: list[PriceProblem] = []
+    reasons: list[Message] = []
     for product in products:
         changes: dict[str, PriceChange] = {}
         for name in _fields(data.field):
@@ -98,12 +100,16 @@ def update_prices(
                 continue
             new = _changed(old, data)
             if new <= 0:
+                reason = Message(
+                    "The new price would be {price}: it must be more than zero", price=new
+                )
+                reasons.append(reason)
                 problems.append(
                     PriceProblem(
                         product_id=product.id,
                         name=product.name,
                         field=name,
-                        message=f"The new price would be {new}: it must be more than zero",
+                        message=translate(reason),
                     )
                 )
             elif new != old:
@@ -112,9 +118,9 @@ def update_prices(
             planned.append((product, changes))
     if problems and not dry_run:
         raise ValidationFailed(
-            f"{len(problems)} prices would not be valid; nothing was changed",
+            Message("{count} prices would not be valid; nothing was changed", count=len(problems)),
             details={
-                "fields": [{"field": "value", "message": p.message} for p in problems[:1]],
+                "fields": [{"field": "value", "message": reason} for reason in reasons[:1]],
                 "products": [p.model_dump(mode="json") for p in problems],
             },
         )
@@ -158,7 +164,7 @@ def delete_products(
                     "product_id": str(product_id),
                     "name": None,
                     "reason": "not_found",
-                    "message": "No such product, or already deleted",
+                    "message": translate("No such product, or already deleted"),
                 }
             )
         elif repo.has_sales(product_id):
@@ -167,7 +173,7 @@ def delete_products(
                     "product_id": str(product_id),
                     "name": product.name,
                     "reason": "sales_history",
-                    "message": "This product has sales history and cannot be deleted",
+                    "message": translate("This product has sales history and cannot be deleted"),
                 }
             )
         elif repo.transfers_in_transit(product_id):
@@ -176,12 +182,16 @@ def delete_products(
                     "product_id": str(product_id),
                     "name": product.name,
                     "reason": "transfers_in_transit",
-                    "message": "Receive or cancel this product's transfers first",
+                    "message": translate("Receive or cancel this product's transfers first"),
                 }
             )
     if blocked:
         raise Conflict(
-            f"{len(blocked)} of {len(wanted)} products cannot be deleted; nothing was deleted",
+            Message(
+                "{blocked} of {wanted} products cannot be deleted; nothing was deleted",
+                blocked=len(blocked),
+                wanted=len(wanted),
+            ),
             details={"blocked": blocked},
         )
     for product_id in wanted:

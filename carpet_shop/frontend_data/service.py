@@ -39,7 +39,8 @@ from carpet_shop.catalog.schemas import ProductCreate
 from carpet_shop.catalog.text import parse_size
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
-from carpet_shop.core.errors import AppError, ValidationFailed
+from carpet_shop.core.errors import AppError, Conflict, ValidationFailed
+from carpet_shop.core.i18n import Message, translate
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.security import PasswordHasher
 from carpet_shop.customers import service as customers_service
@@ -74,7 +75,8 @@ def _cents(value: Decimal) -> Decimal:
 @dataclass
 class _Plan:
     known: dict[tuple[str, str], uuid.UUID]
-    problems: list[MigrationProblem] = field(default_factory=list)
+    # Message ids with their values, said in the caller's language in the report.
+    problems: list[tuple[str, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Resolved ids of records already in the shop (by app id, name or username).
     branch_ids: dict[str, uuid.UUID] = field(default_factory=dict)
@@ -84,9 +86,7 @@ class _Plan:
     skipped: int = 0
 
     def problem(self, entity: str, source_id: str, name: str, message: str) -> None:
-        self.problems.append(
-            MigrationProblem(entity=entity, id=source_id, field=name, message=message)
-        )
+        self.problems.append((entity, source_id, name, message))
 
 
 def _known(session: Session) -> dict[tuple[str, str], uuid.UUID]:
@@ -131,7 +131,7 @@ def _check(session: Session, data: FrontendData) -> _Plan:
         if u.role == "seller" and u.branch_id is None:
             plan.problem("users", u.id, "branch_id", "A seller belongs to a branch")
         elif not branch_ok(u.branch_id):
-            plan.problem("users", u.id, "branch_id", f"No branch {u.branch_id} in the data")
+            plan.problem("users", u.id, "branch_id", _no("branch", u.branch_id))
         if u.password is not None and len(u.password) < 6:
             plan.problem("users", u.id, "password", "At least 6 characters")
         new_users.add(u.id)
@@ -147,15 +147,21 @@ def _check(session: Session, data: FrontendData) -> _Plan:
             continue
         if p.category.lower() not in _CATEGORIES:
             plan.problem(
-                "products", p.id, "category", f"One of: {', '.join(c.value for c in Category)}"
+                "products",
+                p.id,
+                "category",
+                Message("One of: {choices}", choices=", ".join(c.value for c in Category)),
             )
         collection_id = collections.get(p.collection.lower())
         if collection_id is None:
             plan.problem(
-                "products", p.id, "collection", f"No collection {p.collection!r}: add it first"
+                "products",
+                p.id,
+                "collection",
+                Message("No collection {collection}: add it first", collection=repr(p.collection)),
             )
         if not branch_ok(p.branch_id):
-            plan.problem("products", p.id, "branch_id", f"No branch {p.branch_id} in the data")
+            plan.problem("products", p.id, "branch_id", _no("branch", p.branch_id))
         if p.sell_price is None and p.sell_price_per_meter is None:
             plan.problem("products", p.id, "sell_price", "A sell price is required")
         if p.type == "unit" and p.quantity != p.quantity.to_integral_value():
@@ -163,7 +169,7 @@ def _check(session: Session, data: FrontendData) -> _Plan:
         try:
             sizes = [parse_size(s)[0] for s in p.available_sizes]
         except ValueError as exc:
-            plan.problem("products", p.id, "available_sizes", str(exc))
+            plan.problem("products", p.id, "available_sizes", _reason(exc))
         else:
             if collection_id is not None and sizes:
                 unknown = master.unknown_sizes(session, sizes, collection_id)
@@ -172,7 +178,11 @@ def _check(session: Session, data: FrontendData) -> _Plan:
                         "products",
                         p.id,
                         "available_sizes",
-                        f"Not sizes of {p.collection}: {', '.join(unknown)}",
+                        Message(
+                            "Not sizes of {collection}: {sizes}",
+                            collection=p.collection,
+                            sizes=", ".join(unknown),
+                        ),
                     )
         new_products.add(p.id)
         plan.new["products"].append(p)
@@ -182,9 +192,9 @@ def _check(session: Session, data: FrontendData) -> _Plan:
             plan.skipped += 1
             continue
         if s.product_id not in new_products and s.product_id not in plan.product_ids:
-            plan.problem("sales", s.id, "product_id", f"No product {s.product_id} in the data")
+            plan.problem("sales", s.id, "product_id", _no("product", s.product_id))
         if s.seller_id not in new_users and s.seller_id not in plan.user_ids:
-            plan.problem("sales", s.id, "seller_id", f"No user {s.seller_id} in the data")
+            plan.problem("sales", s.id, "seller_id", _no("user", s.seller_id))
         plan.new["sales"].append(s)
 
     for d in data.debts:
@@ -194,19 +204,33 @@ def _check(session: Session, data: FrontendData) -> _Plan:
         try:
             normalize_phone(d.customer_phone)
         except InvalidPhone as exc:
-            plan.problem("debts", d.id, "customer_phone", str(exc))
+            plan.problem("debts", d.id, "customer_phone", _reason(exc))
         if not branch_ok(d.branch_id) or d.branch_id is None:
-            plan.problem("debts", d.id, "branch_id", f"No branch {d.branch_id} in the data")
+            plan.problem("debts", d.id, "branch_id", _no("branch", d.branch_id))
         if (
             d.seller_id is not None
             and d.seller_id not in new_users
             and d.seller_id not in plan.user_ids
         ):
-            plan.problem("debts", d.id, "seller_id", f"No user {d.seller_id} in the data")
+            plan.problem("debts", d.id, "seller_id", _no("user", d.seller_id))
         if _remaining(d) > d.total_amount:
             plan.problem("debts", d.id, "remaining_amount", "More than the debt's total")
         plan.new["debts"].append(d)
     return plan
+
+
+def _no(kind: str, ref: str | None) -> Message:
+    if kind == "branch":
+        return Message("No branch {ref} in the data", ref=ref)
+    if kind == "product":
+        return Message("No product {ref} in the data", ref=ref)
+    return Message("No user {ref} in the data", ref=ref)
+
+
+def _reason(exc: ValueError) -> str:
+    """A checker's message id as it raised it (a Message keeps its values)."""
+    reason = exc.args[0] if exc.args else None
+    return reason if isinstance(reason, str) else str(exc)
 
 
 def _remaining(d: AppDebt) -> Decimal:
@@ -224,8 +248,11 @@ def _report(plan: _Plan, *, dry_run: bool) -> MigrationReport:
         sales_imported=len(plan.new["sales"]),
         debts_imported=len(plan.new["debts"]),
         already_imported=plan.skipped,
-        errors=plan.problems,
-        warnings=plan.warnings,
+        errors=[
+            MigrationProblem(entity=entity, id=source_id, field=name, message=translate(message))
+            for entity, source_id, name, message in plan.problems
+        ],
+        warnings=[translate(w) for w in plan.warnings],
     )
 
 
@@ -243,17 +270,20 @@ def migrate(
     for u in plan.new["users"]:
         if u.password is None:
             plan.warnings.append(
-                f"User {u.username} had no password: a random one was set; reset it"
+                Message(
+                    "User {username} had no password: a random one was set; reset it",
+                    username=u.username,
+                )
             )
     if dry_run:
         return _report(plan, dry_run=True)
     if plan.problems:
         raise ValidationFailed(
-            f"{len(plan.problems)} problems in the data; nothing was imported",
+            Message("{count} problems in the data; nothing was imported", count=len(plan.problems)),
             details={
                 "fields": [
-                    {"field": f"{p.entity}[{p.id}].{p.field}", "message": p.message}
-                    for p in plan.problems
+                    {"field": f"{entity}[{source_id}].{name}", "message": message}
+                    for entity, source_id, name, message in plan.problems
                 ],
                 "report": _report(plan, dry_run=False).model_dump(mode="json"),
             },
@@ -262,7 +292,9 @@ def migrate(
         _write(session, actor, clock, hasher, plan, tz)
     except AppError as exc:
         raise ValidationFailed(
-            f"The data cannot be imported: {exc.message}; nothing was imported",
+            Message(
+                "The data cannot be imported: {reason}; nothing was imported", reason=exc.message
+            ),
             details={"fields": [{"field": "data", "message": exc.message}], **exc.details},
         ) from exc
     return _report(plan, dry_run=False)
@@ -359,6 +391,15 @@ def _write_sale(
     tz: ZoneInfo,
 ) -> uuid.UUID:
     q = s.quantity
+    if product.buy_price is None:
+        # A product of the shop's that still waits for its cost: its sales cannot be costed.
+        raise Conflict(
+            Message(
+                "{name} has no buy price yet: the director prices it before it is sold",
+                name=product.name,
+            ),
+            details={"reason": "cost_unknown", "product_id": str(product.id)},
+        )
     # What the app charged less its extra profit; without a profit, today's list price.
     standard = product.standard_price if s.profit is None else _cents((s.amount - s.profit) / q)
     extra = s.amount - _cents(standard * q)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from carpet_shop.core.errors import PayloadTooLarge, ValidationFailed
+from carpet_shop.core.i18n import Message
 
 MAX_LINES = 20_000  # data lines after the header, blank or not
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
@@ -53,8 +54,11 @@ def _csv_lines(content: bytes) -> Iterator[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _file_error(
-            f"The file is not UTF-8 text (byte {exc.start}): in Excel choose "
-            "'CSV UTF-8 (comma delimited)' when saving"
+            Message(
+                "The file is not UTF-8 text (byte {byte}): in Excel choose "
+                "'CSV UTF-8 (comma delimited)' when saving",
+                byte=exc.start,
+            )
         ) from None
     if "\x00" in text:
         raise _file_error("The file is not a text CSV file")
@@ -64,7 +68,7 @@ def _csv_lines(content: bytes) -> Iterator[list[str]]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as exc:
-        raise _file_error(f"The CSV cannot be read: {exc}") from None
+        raise _file_error(Message("The CSV cannot be read: {reason}", reason=str(exc))) from None
 
 
 def _check_zip(content: bytes) -> None:
@@ -128,7 +132,11 @@ def _rows(
     missing = [c for c in required if c not in header]
     if missing:
         raise ValidationFailed(
-            f"Missing columns: {', '.join(missing)} (the header must name: {', '.join(columns)})",
+            Message(
+                "Missing columns: {missing} (the header must name: {columns})",
+                missing=", ".join(missing),
+                columns=", ".join(columns),
+            ),
             details={
                 "fields": [{"field": f"file.{c}", "message": "Missing column"} for c in missing]
             },
@@ -140,7 +148,10 @@ def _rows(
         line += 1
         if line - start > MAX_LINES:
             raise PayloadTooLarge(
-                f"The file has more than {MAX_LINES} rows (blank ones count too); split it",
+                Message(
+                    "The file has more than {limit} rows (blank ones count too); split it",
+                    limit=MAX_LINES,
+                ),
                 details={"limit_rows": MAX_LINES},
             )
         if not any(c.strip() for c in cells):
@@ -151,8 +162,12 @@ def _rows(
             if text.startswith("="):
                 column = _column_letter(i)
                 raise _file_error(
-                    f"Cell {column}{line} holds a formula ({text[:40]}): formulas are not "
-                    "imported; paste the values instead"
+                    Message(
+                        "Cell {cell} holds a formula ({formula}): formulas are not imported; "
+                        "paste the values instead",
+                        cell=f"{column}{line}",
+                        formula=text[:40],
+                    )
                 )
             values[name] = text
         rows.append(SheetRow(line, values))

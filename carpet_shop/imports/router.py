@@ -11,6 +11,7 @@ from carpet_shop.auth.dependencies import AdminActor
 from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.errors import PayloadTooLarge
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.imports import service
 from carpet_shop.imports.schemas import CommitResult, PreviewRead
@@ -47,7 +48,8 @@ def preview_products(
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise PayloadTooLarge(
-            f"The file is larger than {limit} bytes", details={"limit_bytes": limit}
+            Message("The file is larger than {limit} bytes", limit=limit),
+            details={"limit_bytes": limit},
         )
     preview = service.preview_products(session, actor, clock, file.filename or "upload", content)
     return ok(service.view(preview), "Preview ready: nothing imported yet")

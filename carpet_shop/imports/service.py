@@ -31,6 +31,8 @@ from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.errors import AppError, Conflict, NotFound, ValidationFailed
+from carpet_shop.core.field_messages import field_message_id
+from carpet_shop.core.i18n import Message, translate
 from carpet_shop.imports import files
 from carpet_shop.imports.models import ImportPreview, PreviewStatus
 from carpet_shop.imports.repository import PreviewRepository, live_products
@@ -114,7 +116,29 @@ def director(session: Session, username: str | None) -> Actor | None:
     return Actor(user=user, meta=RequestMeta(ip_address=None, user_agent="carpet-shop import"))
 
 
-def _money(text: str, name: str, problems: list[FieldProblem]) -> Decimal | None:
+@dataclass(frozen=True)
+class _Problem:
+    """What is wrong with a row's field: a message id and its values, kept in the plan as such
+    and said in the language of whoever reads the preview."""
+
+    field: str
+    message: str
+
+    def kept(self) -> dict[str, Any]:
+        if isinstance(self.message, Message):
+            values = {
+                k: v if isinstance(v, int) else str(v) for k, v in self.message.params.items()
+            }
+            return {"field": self.field, "message": self.message.template, "values": values}
+        return {"field": self.field, "message": str(self.message), "values": {}}
+
+
+def _said(kept: dict[str, Any]) -> FieldProblem:
+    message = Message(kept["message"], **kept.get("values", {}))
+    return FieldProblem(field=kept["field"], message=translate(message))
+
+
+def _money(text: str, name: str, problems: list[_Problem]) -> Decimal | None:
     cleaned = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
     if cleaned.count(",") == 1 and "." not in cleaned and len(cleaned.split(",")[1]) <= 2:
         cleaned = cleaned.replace(",", ".")  # 150000,50: a decimal comma
@@ -122,15 +146,15 @@ def _money(text: str, name: str, problems: list[FieldProblem]) -> Decimal | None
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        problems.append(FieldProblem(field=name, message=f"Not a number: {text!r}"))
+        problems.append(_Problem(name, Message("Not a number: {text}", text=repr(text))))
         return None
     if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        problems.append(FieldProblem(field=name, message="At most two decimal places"))
+        problems.append(_Problem(name, "At most two decimal places"))
         return None
     return value
 
 
-def _sizes(text: str, problems: list[FieldProblem]) -> list[str]:
+def _sizes(text: str, problems: list[_Problem]) -> list[str]:
     sizes = []
     for part in _SIZE_SPLIT.split(text):
         if not part.strip():
@@ -138,33 +162,37 @@ def _sizes(text: str, problems: list[FieldProblem]) -> list[str]:
         try:
             sizes.append(parse_size(part.strip())[0])
         except ValueError as exc:
-            problems.append(FieldProblem(field="sizes", message=str(exc)))
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            problems.append(_Problem("sizes", reason))
     return list(dict.fromkeys(sizes))
 
 
 def _check(
     row: files.SheetRow, lookups: _Lookups, session: Session
-) -> tuple[dict[str, Any], list[FieldProblem]]:
+) -> tuple[dict[str, Any], list[_Problem]]:
     """The row as the values of a product, and what is wrong with it."""
     v = row.values
-    problems: list[FieldProblem] = []
+    problems: list[_Problem] = []
     category = _CATEGORIES.get(v.get("category", "").lower())
     if category is None:
         problems.append(
-            FieldProblem(
-                field="category", message=f"One of: {', '.join(c.value for c in Category)}"
+            _Problem(
+                "category",
+                Message("One of: {choices}", choices=", ".join(c.value for c in Category)),
             )
         )
     kind = _TYPES.get(v.get("type", "").lower())
     if kind is None:
-        problems.append(FieldProblem(field="type", message="unit (dona) or meter (metraj)"))
+        problems.append(_Problem("type", "unit (dona) or meter (metraj)"))
     collection = lookups.collections.get(v.get("collection", "").lower())
     if collection is None:
         problems.append(
-            FieldProblem(
-                field="collection",
-                message=f"No collection {v.get('collection', '')!r}: "
-                "add it first (/api/collections)",
+            _Problem(
+                "collection",
+                Message(
+                    "No collection {collection}: add it first (/api/collections)",
+                    collection=repr(v.get("collection", "")),
+                ),
             )
         )
     branch_text = v.get("branch", "")
@@ -172,7 +200,7 @@ def _check(
         str(as_uuid(branch_text))
     )
     if branch is None:
-        problems.append(FieldProblem(field="branch", message=f"No branch {branch_text!r}"))
+        problems.append(_Problem("branch", Message("No branch {branch}", branch=repr(branch_text))))
     buy = _money(v.get("buy_price", ""), "buy_price", problems)
     sell = _money(v.get("sell_price", ""), "sell_price", problems)
     quantity = _money(v.get("quantity", "") or "0", "quantity", problems)
@@ -186,10 +214,12 @@ def _check(
             )
         if unknown:
             problems.append(
-                FieldProblem(
-                    field="sizes",
-                    message=f"Not sizes of this collection: {', '.join(unknown)}; "
-                    "add them under /api/sizes",
+                _Problem(
+                    "sizes",
+                    Message(
+                        "Not sizes of this collection: {sizes}; add them under /api/sizes",
+                        sizes=", ".join(unknown),
+                    ),
                 )
             )
     values: dict[str, Any] = {
@@ -211,9 +241,7 @@ def _check(
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 name = str(error["loc"][0]) if error["loc"] else "row"
-                problems.append(
-                    FieldProblem(field=_COLUMN_OF.get(name, name), message=error["msg"])
-                )
+                problems.append(_Problem(_COLUMN_OF.get(name, name), field_message_id(dict(error))))
     return values, problems
 
 
@@ -250,7 +278,7 @@ def preview_products(
             )
             if key in seen:
                 problems.append(
-                    FieldProblem(field="name", message=f"The same product as line {seen[key]}")
+                    _Problem("name", Message("The same product as line {line}", line=seen[key]))
                 )
             else:
                 seen[key] = row.line
@@ -267,7 +295,7 @@ def preview_products(
                 "name": row.values.get("name", ""),
                 "branch": row.values.get("branch", ""),
                 "product_id": str(product_id) if product_id else None,
-                "errors": [p.model_dump() for p in problems],
+                "errors": [p.kept() for p in problems],
                 "values": _json(values) if not problems else None,
                 "branch_id": str(branch_id) if branch_id else None,
             }
@@ -316,7 +344,7 @@ def view(preview: ImportPreview) -> PreviewRead:
                 name=r["name"],
                 branch=r["branch"],
                 product_id=r["product_id"],
-                errors=r["errors"],
+                errors=[_said(e) for e in r["errors"]],
             )
             for r in plan["rows"]
         ],
@@ -327,7 +355,9 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _apply(session: Session, actor: Actor, clock: Clock, row: dict[str, Any]) -> uuid.UUID:
+def _apply(
+    session: Session, actor: Actor, clock: Clock, row: dict[str, Any], reason: str
+) -> uuid.UUID:
     values = dict(row["values"])
     for name in ("buy_price", "sell_price", "sell_price_per_meter", "quantity", "total_length"):
         if name in values:
@@ -344,6 +374,8 @@ def _apply(session: Session, actor: Actor, clock: Clock, row: dict[str, Any]) ->
     changes: dict[str, Any] = {
         "buy_price": values["buy_price"],
         "available_sizes": values["available_sizes"],
+        # The stock ledger keeps why a level changed: this import.
+        "stock_reason": reason,
     }
     if meter:
         changes |= {
@@ -377,16 +409,21 @@ def commit(
             details={"reason": "expired"},
         )
     rows = [r for r in preview.plan["rows"] if r["action"] != RowAction.ERROR.value]
+    reason = f"import {preview.filename}"[:255]
     created = updated = 0
     product_ids = []
     for done, row in enumerate(rows, 1):
         try:
-            product_ids.append(_apply(session, actor, clock, row))
+            product_ids.append(_apply(session, actor, clock, row, reason))
         except AppError as exc:
             # Something changed since the preview: nothing of the file is imported.
             raise Conflict(
-                f"Line {row['line']} can no longer be imported ({exc.message}); "
-                "nothing was imported: preview the file again",
+                Message(
+                    "Line {line} can no longer be imported ({reason}); nothing was imported: "
+                    "preview the file again",
+                    line=row["line"],
+                    reason=exc.message,
+                ),
                 details={"line": row["line"], "error": {"code": exc.code, **exc.details}},
             ) from exc
         if row["action"] == RowAction.CREATE.value:

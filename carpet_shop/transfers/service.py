@@ -256,8 +256,10 @@ def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate)
     """Send several products to one branch as one document: every product leaves, or none
     does (409 INSUFFICIENT_STOCK names every short product). Each product is a transfer of
     its own in the ledger and the audit trail, sharing the document's `batch_id`."""
-    if not branches_service.exists(session, data.to_branch_id):
-        raise ValidationFailed.field("to_branch_id", f"No branch {data.to_branch_id}")
+    if not BranchRepository(session).is_live(data.to_branch_id):
+        raise ValidationFailed.field(
+            "to_branch_id", Message("No branch {to_branch_id}", to_branch_id=data.to_branch_id)
+        )
     seen: set[uuid.UUID] = set()
     products = []
     for i, item in enumerate(data.items):
@@ -267,7 +269,8 @@ def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate)
         product = catalog_service.get_product(session, item.product_id)
         if product.branch_id == data.to_branch_id:
             raise ValidationFailed.field(
-                f"items.{i}.product_id", f"{product.name} is already in this branch"
+                f"items.{i}.product_id",
+                Message("{name} is already in this branch", name=product.name),
             )
         products.append(product)
     branches_service.lock_branches(session, {p.branch_id for p in products} | {data.to_branch_id})
@@ -330,7 +333,9 @@ def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate)
         transfers.append(transfer)
     if shortages:
         names = ", ".join(str(s["name"]) for s in shortages if isinstance(s, dict))
-        raise InsufficientStock(f"Not enough stock: {names}", details={"products": shortages})
+        raise InsufficientStock(
+            Message("Not enough stock: {names}", names=names), details={"products": shortages}
+        )
     if data.complete:
         return receive_batch(session, actor, clock, batch_id)
     return transfers

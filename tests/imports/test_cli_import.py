@@ -22,6 +22,7 @@ def run(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator:
     monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("LANGUAGE", "en")
     get_settings.cache_clear()
     yield lambda *args: CliRunner().invoke(cli_app, list(args))
     get_settings.cache_clear()
@@ -65,3 +66,14 @@ def test_a_bad_file_is_a_message_not_a_traceback(run, factory, tmp_path: Path):
     assert "not UTF-8" in result.output and "Traceback" not in result.output
     missing = run("import", "products", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 2 and "Cannot read" in missing.output
+
+
+def test_the_file_s_problems_are_said_in_the_shop_s_language(run, factory, monkeypatch, tmp_path):
+    factory.admin()
+    monkeypatch.setenv("LANGUAGE", "ru")
+    get_settings.cache_clear()
+    file = tmp_path / "bad.csv"
+    file.write_bytes("name;category\nКовёр;x\n".encode("cp1251"))
+    result = run("import", "products", str(file))
+    assert result.exit_code == 1
+    assert "Файл не в кодировке UTF-8" in result.output
