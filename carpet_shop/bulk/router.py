@@ -10,14 +10,15 @@ from fastapi import APIRouter, Query, status
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.bulk import service
 from carpet_shop.bulk.schemas import BulkDelete, BulkDeleteResult, BulkPriceResult, BulkPriceUpdate
-from carpet_shop.core.dependencies import AppClock, DbSession
+from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.transfers import service as transfers_service
 from carpet_shop.transfers.models import Transfer, TransferStatus
 from carpet_shop.transfers.schemas import BatchCreate, BatchRead, TransferRead
 
-router = APIRouter(prefix="/api/products", tags=["products"])
+router = APIRouter(prefix="/api/products", route_class=SessionRoute, tags=["products"])
 
 
 @router.put(
@@ -35,7 +36,7 @@ router = APIRouter(prefix="/api/products", tags=["products"])
 def bulk_price_update(
     body: BulkPriceUpdate,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     dry_run: Annotated[bool, Query(description="Answer what would change; write nothing")] = False,
 ) -> Envelope[BulkPriceResult]:
@@ -53,7 +54,7 @@ def bulk_price_update(
     summary="Delete (soft) many products at once, all or none (admin)",
 )
 def bulk_delete(
-    body: BulkDelete, actor: AdminActor, session: DbSession, clock: AppClock
+    body: BulkDelete, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[BulkDeleteResult]:
     deleted = service.delete_products(session, actor, clock, body.product_ids)
     return ok(BulkDeleteResult(deleted=len(deleted), product_ids=deleted), "Products deleted")
@@ -83,7 +84,7 @@ def _batch(transfers: list[Transfer]) -> BatchRead:
     "receive` or `/cancel`; its transfers cannot be received or cancelled one by one.",
 )
 def bulk_transfer(
-    body: BatchCreate, actor: AdminActor, session: DbSession, clock: AppClock
+    body: BatchCreate, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[BatchRead]:
     transfers = transfers_service.start_batch(session, actor, clock, body)
     return ok(_batch(transfers), "Transfer completed" if body.complete else "Transfer started")
@@ -96,7 +97,7 @@ def bulk_transfer(
     summary="A bulk transfer and its products",
 )
 def read_bulk_transfer(
-    batch_id: uuid.UUID, actor: CurrentActor, scope: Scope, session: DbSession
+    batch_id: uuid.UUID, actor: CurrentActor, scope: Scope, session: ReadSession
 ) -> Envelope[BatchRead]:
     return ok(_batch(transfers_service.read_batch(session, scope, batch_id)))
 
@@ -108,7 +109,7 @@ def read_bulk_transfer(
     summary="Receive every product of a bulk transfer (admin, or the receiving branch)",
 )
 def receive_bulk_transfer(
-    batch_id: uuid.UUID, actor: CurrentActor, session: DbSession, clock: AppClock
+    batch_id: uuid.UUID, actor: CurrentActor, session: WriteSession, clock: AppClock
 ) -> Envelope[BatchRead]:
     transfers = transfers_service.receive_batch(session, actor, clock, batch_id)
     return ok(_batch(transfers), "Transfer received")
@@ -121,7 +122,7 @@ def receive_bulk_transfer(
     summary="Cancel a bulk transfer: every product goes back (admin)",
 )
 def cancel_bulk_transfer(
-    batch_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    batch_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[BatchRead]:
     transfers = transfers_service.cancel_batch(session, actor, clock, batch_id)
     return ok(_batch(transfers), "Transfer cancelled")

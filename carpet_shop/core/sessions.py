@@ -87,6 +87,25 @@ async def read_first(request: Request, call: Callable[..., R], /, *args: Any) ->
         return await run_of(session)(call, session, *args)
 
 
+class StreamedReads:
+    """Read sessions of their own, for an answer streamed after the request's session has
+    ended (a report of a year of sales is read while it is sent, never held in memory).
+    The route still declares its own session; whoever opens one of these closes it."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def open(self) -> Session:
+        return self._database.session(write=False)
+
+
+async def _streamed_reads(request: Request) -> StreamedReads:
+    return StreamedReads(request.app.state.database)
+
+
+StreamedReadSessions = Annotated[StreamedReads, Depends(_streamed_reads)]
+
+
 def declared_session(endpoint: Callable[..., Any]) -> tuple[SessionKind, str] | None:
     """The session a route's signature declares, and its parameter's name."""
     hints = get_type_hints(endpoint, include_extras=True)

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from carpet_shop.auth.dependencies import AdminActor
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.sessions import SessionRoute, WriteSession
 from carpet_shop.frontend_data import service
 from carpet_shop.frontend_data.schemas import FrontendData, MigrationReport
 
-router = APIRouter(prefix="/api/migrate", tags=["import"])
+router = APIRouter(prefix="/api/migrate", route_class=SessionRoute, tags=["import"])
 
 
 @router.post(
@@ -34,7 +35,7 @@ def migrate_frontend_data(
     body: FrontendData,
     request: Request,
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
     dry_run: Annotated[bool, Query(description="Check and report; write nothing")] = False,

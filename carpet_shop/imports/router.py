@@ -8,15 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile, status
 
 from carpet_shop.auth.dependencies import AdminActor
-from carpet_shop.core.dependencies import AppClock, AppSettings, DbSession
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.errors import PayloadTooLarge
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.openapi import AUTHED, errors
+from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.imports import service
 from carpet_shop.imports.schemas import CommitResult, PreviewRead
 
-router = APIRouter(prefix="/api/import", tags=["import"])
+router = APIRouter(prefix="/api/import", route_class=SessionRoute, tags=["import"])
 
 
 @router.post(
@@ -40,7 +41,7 @@ router = APIRouter(prefix="/api/import", tags=["import"])
 def preview_products(
     file: Annotated[UploadFile, File(description="CSV (UTF-8, BOM or not) or XLSX")],
     actor: AdminActor,
-    session: DbSession,
+    session: WriteSession,
     clock: AppClock,
     settings: AppSettings,
 ) -> Envelope[PreviewRead]:
@@ -62,7 +63,7 @@ def preview_products(
     summary="An import preview again (admin)",
 )
 def read_preview(
-    preview_id: uuid.UUID, actor: AdminActor, session: DbSession
+    preview_id: uuid.UUID, actor: AdminActor, session: ReadSession
 ) -> Envelope[PreviewRead]:
     return ok(service.view(service.get_preview(session, preview_id)))
 
@@ -79,6 +80,6 @@ def read_preview(
     summary="Import exactly what the preview showed, in one transaction, once (admin)",
 )
 def commit_preview(
-    preview_id: uuid.UUID, actor: AdminActor, session: DbSession, clock: AppClock
+    preview_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
 ) -> Envelope[CommitResult]:
     return ok(service.commit(session, actor, clock, preview_id), "Imported")

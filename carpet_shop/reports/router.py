@@ -1,9 +1,10 @@
 """Report routes: the list's or analytics' filters in, a JSON envelope or a file out.
 
 Every answer streams: the route checks the caller and the filters, then hands a lazy table
-to the response, which reads it in a read-only session of its own (the request's session
-has committed by then) on a worker thread, so a year of sales neither sits in memory nor
-holds up the sellers' requests on the event loop.
+to the response, which reads it in a read-only session of its own (core.sessions.
+StreamedReads; the request's session, which checked the caller, has ended by then) on a
+worker thread, so a year of sales neither sits in memory nor holds up the sellers' requests
+on the event loop.
 """
 
 from __future__ import annotations
@@ -22,13 +23,18 @@ from carpet_shop.analytics.service import GroupBy
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.catalog.filters import ProductListQuery
 from carpet_shop.catalog.views import LowStockDefaults
-from carpet_shop.core.database import Database
-from carpet_shop.core.dependencies import AppClock, AppDatabase, AppSettings
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.periods import resolve
 from carpet_shop.core.query import query_parameters, query_reader
+from carpet_shop.core.sessions import (
+    ReadSession,
+    SessionRoute,
+    StreamedReads,
+    StreamedReadSessions,
+)
 from carpet_shop.debts.dependencies import DebtQuery, ShopToday
 from carpet_shop.reports import service
 from carpet_shop.reports.files import csv_chunks, json_chunks
@@ -37,7 +43,7 @@ from carpet_shop.reports.table import Table
 from carpet_shop.reports.workbook import file_chunks, write_workbook
 from carpet_shop.sales.filters import SaleFilters, SaleQuery
 
-router = APIRouter(prefix="/api/reports", tags=["reports"])
+router = APIRouter(prefix="/api/reports", tags=["reports"], route_class=SessionRoute)
 
 
 class ReportFormat(enum.StrEnum):
@@ -93,9 +99,9 @@ def _chunks(table: Table, fmt: ReportFormat) -> Iterator[bytes]:
 
 
 def _stream(
-    database: Database, build: Callable[[Session], Table], fmt: ReportFormat
+    reads: StreamedReads, build: Callable[[Session], Table], fmt: ReportFormat
 ) -> StreamingResponse:
-    session = database.session(write=False)
+    session = reads.open()
     table = build(session)  # lazy: nothing is read until the response iterates its rows
 
     def body() -> Iterator[bytes]:
@@ -145,14 +151,15 @@ ReportSaleQuery = Annotated[SaleFilters, Depends(spec_sale_filters)]
 )
 def sales_report(
     actor: CurrentActor,
-    database: AppDatabase,
+    session: ReadSession,
+    reads: StreamedReadSessions,
     settings: AppSettings,
     filters: ReportSaleQuery,
     today: ShopToday,
     fmt: FormatQuery = ReportFormat.JSON,
 ) -> StreamingResponse:
     return _stream(
-        database,
+        reads,
         lambda s: service.sales_table(
             s, filters, settings.tz, director=actor.is_admin, today=today
         ),
@@ -168,7 +175,8 @@ def sales_report(
 )
 def inventory_report(
     actor: CurrentActor,
-    database: AppDatabase,
+    session: ReadSession,
+    reads: StreamedReadSessions,
     settings: AppSettings,
     today: ShopToday,
     query: Annotated[ProductListQuery, Depends(query_reader(ProductListQuery))],
@@ -183,7 +191,7 @@ def inventory_report(
     filters = query.filters()
     defaults = LowStockDefaults.from_settings(settings)
     return _stream(
-        database,
+        reads,
         lambda s: service.inventory_table(
             s,
             scope,
@@ -204,14 +212,15 @@ def inventory_report(
 )
 def debts_report(
     scope: Scope,
-    database: AppDatabase,
+    session: ReadSession,
+    reads: StreamedReadSessions,
     settings: AppSettings,
     filters: DebtQuery,
     today: ShopToday,
     fmt: FormatQuery = ReportFormat.JSON,
 ) -> StreamingResponse:
     return _stream(
-        database, lambda s: service.debts_table(s, scope, filters, settings.tz, today=today), fmt
+        reads, lambda s: service.debts_table(s, scope, filters, settings.tz, today=today), fmt
     )
 
 
@@ -223,7 +232,8 @@ def debts_report(
 )
 def profit_report(
     actor: AdminActor,
-    database: AppDatabase,
+    session: ReadSession,
+    reads: StreamedReadSessions,
     settings: AppSettings,
     filters: ReportSaleQuery,
     today: ShopToday,
@@ -233,7 +243,7 @@ def profit_report(
     ] = GroupBy.DAY,
 ) -> StreamingResponse:
     return _stream(
-        database,
+        reads,
         lambda s: service.profit_table(s, filters, settings.tz, group_by, today=today),
         fmt,
     )
