@@ -65,6 +65,7 @@ def seed(demo: Annotated[bool, typer.Option("--demo", help="Load the demo shop")
     """Load demo data (idempotent: running it twice adds nothing)."""
     from carpet_shop import demo as demo_data
     from carpet_shop.auth.policy import AuthPolicy
+    from carpet_shop.catalog.views import LowStockDefaults
     from carpet_shop.core.clock import SystemClock
     from carpet_shop.core.database import Database
 
@@ -76,7 +77,11 @@ def seed(demo: Annotated[bool, typer.Option("--demo", help="Load the demo shop")
     try:
         with database.transaction() as session:
             demo_data.seed_demo(
-                session, SystemClock(), AuthPolicy.from_settings(settings), settings.tz
+                session,
+                SystemClock(),
+                AuthPolicy.from_settings(settings),
+                settings.tz,
+                LowStockDefaults.from_settings(settings),
             )
     finally:
         database.dispose()
@@ -239,6 +244,7 @@ def import_products(
     from rich.progress import Progress
     from rich.table import Table
 
+    from carpet_shop.catalog.views import LowStockDefaults
     from carpet_shop.core import i18n
     from carpet_shop.core.clock import SystemClock
     from carpet_shop.core.database import Database
@@ -306,6 +312,7 @@ def import_products(
                 actor,
                 clock,
                 view.id,
+                low_stock=LowStockDefaults.from_settings(settings),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         console.print(

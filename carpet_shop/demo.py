@@ -14,6 +14,7 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.models import Branch
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.catalog import demo as catalog_demo
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, FrozenClock, shop_today
 from carpet_shop.core.dependencies import RequestMeta
@@ -159,10 +160,16 @@ def seed_debts(session: Session, clock: Clock, demo: DemoFoundation, tz: ZoneInf
     debt_jobs.refresh_statuses(session, clock, tz=tz)
 
 
-def seed_demo(session: Session, clock: Clock, policy: AuthPolicy, tz: ZoneInfo) -> DemoFoundation:
+def seed_demo(
+    session: Session,
+    clock: Clock,
+    policy: AuthPolicy,
+    tz: ZoneInfo,
+    low_stock: LowStockDefaults,
+) -> DemoFoundation:
     foundation = seed_foundation(session, clock, policy)
     products = catalog_demo.seed_catalog(session, clock, foundation.admin, foundation.branches)
     # Debts first: their idempotency marker is a customer the credit sale may also register.
     seed_debts(session, clock, foundation, tz)
-    sales_demo.seed_sales(session, clock, foundation, products, tz)
+    sales_demo.seed_sales(session, clock, foundation, products, tz, low_stock)
     return foundation

@@ -39,6 +39,11 @@ from carpet_shop.frontend_data.router import router as frontend_data_router
 from carpet_shop.health.router import router as health_router
 from carpet_shop.imports.router import router as imports_router
 from carpet_shop.inventory.router import router as inventory_router
+from carpet_shop.notifications.live import LiveHub
+from carpet_shop.notifications.router import STREAM_DOCS, STREAM_PATH, alerts_router
+from carpet_shop.notifications.router import router as notifications_router
+from carpet_shop.notifications.router import stream as notifications_stream
+from carpet_shop.notifications.telegram.jobs import TelegramWorker
 from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
@@ -75,6 +80,10 @@ TAGS = [
     {"name": "sizes", "description": "Carpet sizes W×H in metres (master data)"},
     {"name": "inventory", "description": "The stock ledger, stock counts, low stock"},
     {"name": "transfers", "description": "Stock moved between branches"},
+    {
+        "name": "notifications",
+        "description": "Notifications, their live stream (SSE), settings and Telegram",
+    },
     {"name": "search", "description": "One search across products (and more to come)"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
@@ -111,9 +120,15 @@ def create_app(
     database = database or Database.from_settings(settings)
     clock = clock or SystemClock()
 
+    live = LiveHub(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        jobs: list[StatusJob | Checkpointer] = [Checkpointer(database.engine)]
+        await live.start()
+        database.announcer.listeners.append(live.committed)
+        jobs: list[StatusJob | Checkpointer | TelegramWorker] = [Checkpointer(database.engine)]
+        if settings.telegram_bot_token and settings.telegram_sender:
+            jobs.append(TelegramWorker(database, clock, settings))
         if settings.debt_status_interval_seconds > 0:
             jobs.append(
                 StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)
@@ -130,6 +145,8 @@ def create_app(
             gc.unfreeze()
         for job in jobs:
             await job.stop()
+        database.announcer.listeners.remove(live.committed)
+        await live.stop()
         database.dispose()
 
     app = FastAPI(
@@ -146,6 +163,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
+    app.state.live = live
     app.state.auth_policy = AuthPolicy.from_settings(settings)
     app.state.started_at = clock.now()
 
@@ -178,6 +196,8 @@ def create_app(
         analytics_router,
         auth_router,
         inventory_router,
+        notifications_router,
+        alerts_router,
         customers_router,
         debts_router,
         returns_router,
@@ -197,7 +217,9 @@ def create_app(
     )
     for router in routers:
         app.include_router(router)
-    openapi.install(app)
+    # The live stream holds no session (it checks the token itself): a plain route.
+    app.router.add_route(STREAM_PATH, notifications_stream, methods=["GET"])
+    openapi.install(app, plain={STREAM_PATH: STREAM_DOCS})
     docs.install(app)
     # Product photos (re-encoded JPEGs only; see catalog/photos.py).
     uploads = Path(settings.uploads_dir)

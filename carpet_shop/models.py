@@ -11,6 +11,7 @@ from carpet_shop.auth.models import AuthSession, LoginAttempt
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Collection, Product, ProductSize, Size
 from carpet_shop.commissions.models import Commission
+from carpet_shop.core.leases import JobLease
 from carpet_shop.core.models import Base
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
@@ -18,6 +19,18 @@ from carpet_shop.discounts.models import Discount
 from carpet_shop.frontend_data.models import FrontendRecord
 from carpet_shop.imports.models import ImportPreview
 from carpet_shop.inventory.models import StockMovement
+from carpet_shop.notifications.models import (
+    CustomerTelegram,
+    InventoryAlert,
+    Notification,
+    NotificationEvent,
+    NotificationSettings,
+    ShopNotificationSettings,
+    TelegramBotState,
+    TelegramLink,
+    TelegramLinkCode,
+    TelegramOutbox,
+)
 from carpet_shop.returns.models import ReturnItem, SaleReturn
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
 from carpet_shop.transfers.models import Transfer
@@ -31,12 +44,18 @@ __all__ = [
     "Collection",
     "Commission",
     "Customer",
+    "CustomerTelegram",
     "Debt",
     "Discount",
     "FrontendRecord",
     "IdempotencyRecord",
     "ImportPreview",
+    "InventoryAlert",
+    "JobLease",
     "LoginAttempt",
+    "Notification",
+    "NotificationEvent",
+    "NotificationSettings",
     "Payment",
     "PaymentsDaily",
     "Product",
@@ -50,8 +69,13 @@ __all__ = [
     "SalePayment",
     "SaleReturn",
     "SalesDaily",
+    "ShopNotificationSettings",
     "Size",
     "StockMovement",
+    "TelegramBotState",
+    "TelegramLink",
+    "TelegramLinkCode",
+    "TelegramOutbox",
     "Transfer",
     "User",
 ]

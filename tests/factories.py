@@ -23,6 +23,7 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.catalog.models import Category, Collection, Product, ProductType, Size
 from carpet_shop.catalog.photos import PhotoStore
 from carpet_shop.catalog.schemas import CollectionCreate, ProductCreate, SizeCreate
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import FrozenClock, shop_today
 from carpet_shop.core.database import Database
@@ -48,6 +49,9 @@ from carpet_shop.transfers.schemas import TransferCreate
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
+
+# The shop's default low-stock levels (LOW_STOCK_PIECES / LOW_STOCK_METRES).
+LOW_STOCK = LowStockDefaults(pieces=Decimal(2), metres=Decimal(10))
 
 PASSWORD = "secret123"
 SHOP_TZ = ZoneInfo("Asia/Tashkent")
@@ -301,6 +305,7 @@ class Factory:
                 TransferCreate(
                     to_branch_id=to.id, quantity=Decimal(str(quantity)), complete=complete
                 ),
+                low_stock=LOW_STOCK,
             )
 
     def discount(
@@ -341,7 +346,12 @@ class Factory:
         )
         with self.db.transaction() as session:
             return sales_service.create_sale(
-                session, Actor(user=seller, meta=META), self.clock, body, tz=self.tz
+                session,
+                Actor(user=seller, meta=META),
+                self.clock,
+                body,
+                tz=self.tz,
+                low_stock=LOW_STOCK,
             )
 
     def receipt(

@@ -27,8 +27,16 @@ STOP_TIMEOUT_S = 10.0
 
 
 @contextmanager
-def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[str]:
-    """Serve `database_url` (already migrated) and yield the base URL; always stopped."""
+def live_server(
+    database_url: str,
+    workdir: Path,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    log_name: str = "server.log",
+) -> Iterator[str]:
+    """Serve `database_url` (already migrated) and yield the base URL; always stopped.
+    `env` adds settings (REDIS_URL, ...); `log_name` keeps two servers' logs apart."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -42,12 +50,18 @@ def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterat
         "UPLOADS_DIR": str(workdir / "uploads"),
         # The code under test, whatever the working directory (which keeps a .env out).
         "PYTHONPATH": str(ROOT),
+        # How many processes share the database, as `carpet-shop serve --workers` tells them:
+        # without it each worker of several would run SQLite's one-process modes and think
+        # it serves the live streams alone.
+        "WEB_CONCURRENCY": str(workers),
+        **(env or {}),
     }
-    if workers > 1:
-        # SQLite's one-process modes refuse several workers (as `carpet-shop serve
-        # --workers` turns them off itself).
+    if int(env["WEB_CONCURRENCY"]) > 1:
+        # SQLite's one-process modes refuse several processes (as `carpet-shop serve
+        # --workers` turns them off itself): several workers, or several servers (`env`).
         env |= {"GROUP_COMMIT": "false", "SQLITE_ON_LOOP": "false"}
-    log = (workdir / "server.log").open("wb")
+    log_path = workdir / log_name
+    log = log_path.open("wb")
     command = [
         sys.executable,
         "-m",
@@ -76,7 +90,7 @@ def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterat
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {(workdir / 'server.log').read_text()}")
+                raise RuntimeError(f"the server exited: {log_path.read_text()}")
             try:
                 if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
                     break
@@ -88,9 +102,15 @@ def live_server(database_url: str, workdir: Path, *, workers: int = 1) -> Iterat
         yield base_url
     finally:
         process.terminate()
+        killed = False
         try:
             process.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=STOP_TIMEOUT_S)
+            killed = True
         log.close()
+        # A server that ignores SIGTERM (a request or a stream it never lets go of) is a
+        # failure of its own, unless the test is already failing for another reason.
+        if killed and sys.exc_info()[0] is None:
+            raise RuntimeError(f"the server did not stop on SIGTERM: {log_path.read_text()}")

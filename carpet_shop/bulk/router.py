@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, status
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.bulk import service
 from carpet_shop.bulk.schemas import BulkDelete, BulkDeleteResult, BulkPriceResult, BulkPriceUpdate
-from carpet_shop.core.dependencies import AppClock
+from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
@@ -84,9 +85,14 @@ def _batch(transfers: list[Transfer]) -> BatchRead:
     "receive` or `/cancel`; its transfers cannot be received or cancelled one by one.",
 )
 def bulk_transfer(
-    body: BatchCreate, actor: AdminActor, session: WriteSession, clock: AppClock
+    body: BatchCreate,
+    actor: AdminActor,
+    session: WriteSession,
+    clock: AppClock,
+    settings: AppSettings,
 ) -> Envelope[BatchRead]:
-    transfers = transfers_service.start_batch(session, actor, clock, body)
+    low_stock = LowStockDefaults.from_settings(settings)
+    transfers = transfers_service.start_batch(session, actor, clock, body, low_stock=low_stock)
     return ok(_batch(transfers), "Transfer completed" if body.complete else "Transfer started")
 
 

@@ -156,7 +156,9 @@ def update_product(
     clock: AppClock,
     views: Views,
 ) -> Envelope[AnyProductRead]:
-    product = service.update_product(session, actor, clock, product_id, body, photos)
+    product = service.update_product(
+        session, actor, clock, product_id, body, photos, low_stock=views.defaults
+    )
     return ok(views.one(product), "Product updated")
 
 

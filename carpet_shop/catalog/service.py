@@ -36,6 +36,7 @@ from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
+from carpet_shop.notifications import triggers as notify
 from carpet_shop.search.hits import SearchHit
 
 ENTITY = "product"
@@ -205,7 +206,12 @@ def _stock_reason(product: Product, changes: dict[str, Any]) -> str | None:
 
 
 def _edit_stock(
-    session: Session, actor: Actor, clock: Clock, product: Product, changes: dict[str, Any]
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product: Product,
+    changes: dict[str, Any],
+    low_stock: LowStockDefaults,
 ) -> None:
     """Quantity and length edits: `edit` movements with their reason, then the roll's
     total_length."""
@@ -215,9 +221,10 @@ def _edit_stock(
         reason = _stock_reason(product, changes)
         if changes.get("quantity") is not None:
             counted = Decimal(changes["quantity"])
-            ledger.set_level(
+            moved = ledger.set_level(
                 session, clock, product, counted, MovementKind.EDIT, document, actor.id, reason
             )
+            notify.stock_set(session, clock, low_stock, product, moved)
         return
     rules.no_pieces(changes.get("quantity"))
     reason = _stock_reason(product, changes)
@@ -229,9 +236,10 @@ def _edit_stock(
         field = "remaining_length" if remaining is not None else "total_length"
         raise ValidationFailed.field(field, "The roll's total_length is less than what remains")
     if remaining is not None:
-        ledger.set_level(
+        moved = ledger.set_level(
             session, clock, product, remaining, MovementKind.EDIT, document, actor.id, reason
         )
+        notify.stock_set(session, clock, low_stock, product, moved)
     product.total_length = new_total
 
 
@@ -242,6 +250,8 @@ def update_product(
     product_id: uuid.UUID,
     data: ProductUpdate,
     photos: PhotoStore | None = None,
+    *,
+    low_stock: LowStockDefaults,
 ) -> Product:
     product = get_product(session, product_id)
     rules.own_branch(actor, product.branch_id)
@@ -257,7 +267,7 @@ def update_product(
     before = audit.snapshot(product, AUDITED_FIELDS)
 
     # The ledger re-reads the row, so stock goes first, before any unsaved change.
-    _edit_stock(session, actor, clock, product, changes)
+    _edit_stock(session, actor, clock, product, changes, low_stock)
 
     collection = product.collection_ref
     if changes.get("collection") is not None or changes.get("collection_id") is not None:

@@ -78,6 +78,26 @@ class Settings(BaseSettings):
     # job off. Reads never wait for it: they compute the true status themselves.
     debt_status_interval_seconds: int = Field(default=300, ge=0)
 
+    # Redis, for live events across worker processes and hosts (pub/sub); none: in-process,
+    # or, with several workers, streams read the table every `sse_poll_seconds`.
+    redis_url: str | None = None
+    # Prefix of every Redis key and channel of this shop (several shops may share a server).
+    redis_prefix: str = "carpet_shop"
+    # Seconds between SSE heartbeats (a comment line keeping proxies from closing the stream).
+    sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    sse_poll_seconds: float = Field(default=1.0, gt=0)
+
+    # Telegram: the shop's bot (from @BotFather); none turns Telegram off.
+    telegram_bot_token: str | None = None
+    telegram_bot_username: str | None = None
+    # The Bot API's address (tests point it at a fake server on loopback).
+    telegram_api_url: str = "https://api.telegram.org"
+    # How often the sender looks for messages to send and updates to read.
+    telegram_poll_seconds: float = Field(default=2.0, gt=0)
+    # Whether this process takes part in sending (one sender at a time across workers holds
+    # a lease); off for hosts that only serve the API.
+    telegram_sender: bool = True
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -27,6 +27,7 @@ from carpet_shop.core import read_cache as kept_reads
 from carpet_shop.core import sqlite
 from carpet_shop.core.config import Settings
 from carpet_shop.core.errors import keeps_writes
+from carpet_shop.core.events import Announcer
 from carpet_shop.core.group_commit import GroupCommit
 from carpet_shop.core.read_cache import CommitWatch, ReadCache
 
@@ -118,6 +119,8 @@ class Database:
     # What has been committed, for caches that last until the next commit (core.read_cache).
     commits: CommitWatch = field(init=False)
     _caches: dict[str, ReadCache[Any]] = field(init=False, default_factory=dict)
+    # Told what each committed transaction announced (core.events).
+    announcer: Announcer = field(init=False, default_factory=Announcer)
     # SQLite served inline by one process: writers share transactions (core.group_commit).
     # A group holds one of `session_slots`, however many members it has.
     group_commit: GroupCommit | None = field(init=False, default=None)
@@ -170,12 +173,22 @@ class Database:
         """A request's session, committed when the block ends normally (or with an error
         that keeps writes, see `AppError`) and rolled back otherwise; its `run_of` says
         where its calls run. On SQLite served by one process, writes are savepoints of a
-        transaction shared with the writers queued behind them (core.group_commit)."""
+        transaction shared with the writers queued behind them (core.group_commit).
+
+        What the transaction announced (core.events) is handed to the app's listeners once
+        it is committed, and dropped when it is not."""
         run = self.runner(write=write)
         if write and self.group_commit is not None:
-            async with self.group_commit.session() as session:
-                session.info[_RUN] = run
-                yield session
+            member: Session | None = None
+            try:
+                async with self.group_commit.session() as member:
+                    member.info[_RUN] = run
+                    yield member
+            except BaseException as exc:
+                if member is not None and keeps_writes(exc):
+                    self.announcer.committed(member)
+                raise
+            self.announcer.committed(member)
             return
         async with self._turn(write), self.session_slots:
             session = self.session(write=write)
@@ -183,9 +196,13 @@ class Database:
             try:
                 yield session
             except BaseException as exc:
-                await run(_end, session, keep=keeps_writes(exc))
+                keep = keeps_writes(exc)
+                await run(_end, session, keep=keep)
+                if keep:
+                    self.announcer.committed(session)
                 raise
             await run(_end, session, keep=True)
+        self.announcer.committed(session)
 
     def _turn(self, write: bool) -> AbstractAsyncContextManager[Any]:
         """SQLite's writers wait for their turn here, before they take a thread or a
@@ -229,6 +246,7 @@ class Database:
             raise
         finally:
             session.close()
+        self.announcer.committed(session)
 
     def read_cache(self, name: str, capacity: int) -> ReadCache[Any]:
         """The cache called `name` (see `core.read_cache.kept`)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -376,14 +377,17 @@ def _with_errors(spec: dict[str, Any]) -> None:
                 )
 
 
-def install(app: FastAPI) -> None:
-    """Finish the document once, the first time it is asked for."""
+def install(app: FastAPI, plain: Mapping[str, dict[str, Any]] | None = None) -> None:
+    """Finish the document once, the first time it is asked for. `plain`: the operations of
+    plain routes, by path (they hold no session, so they are no API routes, see
+    core.sessions), written as FastAPI would, and finished like the others."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         spec = build()
+        spec["paths"].update(copy.deepcopy(dict(plain or {})))
         spec["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
         _with_errors(spec)
         _one_idempotency_key_spelling(spec)

@@ -81,7 +81,9 @@ _DECLARATIONS = ((SessionKind.READ, ReadSession), (SessionKind.WRITE, WriteSessi
 async def read_first(request: Request, call: Callable[..., R], /, *args: Any) -> R:
     """`call(session, *args)` in a read session of its own, opened and ended before the
     route's session: for slow work a request must not do while it holds the writers' turn
-    (checking a password). It runs where reads run (in a thread, off the event loop)."""
+    (checking a password), and for routes that hold no session (the live notification
+    stream reads briefly each time it is woken). It runs where reads run (in a thread, off
+    the event loop)."""
     database: Database = request.app.state.database
     async with database.unit_of_work(write=False) as session:
         return await run_of(session)(call, session, *args)

@@ -194,6 +194,22 @@ class DebtRepository(BranchScopedMixin, Repository[Debt]):
         )
         return result.all()
 
+    def due_between(self, first: date, last: date) -> Sequence[Debt]:
+        """Open debts whose deadline is from `first` to `last`, with their customers."""
+        return self.session.scalars(
+            select(Debt)
+            .where(
+                Debt.remaining_amount > ZERO,
+                Debt.payment_deadline >= first,
+                Debt.payment_deadline <= last,
+            )
+            .order_by(Debt.payment_deadline, Debt.id)
+        ).all()
+
+    def customers(self, customer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Customer]:
+        found = self.session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
+        return {c.id: c for c in found}
+
     def reconcile_statuses(self, today: date, now: datetime) -> int:
         """Bring every stored status in line with the true one; returns the rows changed."""
         true_status = st.status_after(Debt.remaining_amount, today)

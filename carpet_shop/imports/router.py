@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile, status
 
 from carpet_shop.auth.dependencies import AdminActor
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ok
 from carpet_shop.core.errors import PayloadTooLarge
@@ -80,6 +81,11 @@ def read_preview(
     summary="Import exactly what the preview showed, in one transaction, once (admin)",
 )
 def commit_preview(
-    preview_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
+    preview_id: uuid.UUID,
+    actor: AdminActor,
+    session: WriteSession,
+    clock: AppClock,
+    settings: AppSettings,
 ) -> Envelope[CommitResult]:
-    return ok(service.commit(session, actor, clock, preview_id), "Imported")
+    low_stock = LowStockDefaults.from_settings(settings)
+    return ok(service.commit(session, actor, clock, preview_id, low_stock=low_stock), "Imported")

@@ -27,6 +27,7 @@ from carpet_shop.catalog import service as catalog_service
 from carpet_shop.catalog.models import Category, Collection, ProductType
 from carpet_shop.catalog.schemas import ProductCreate, ProductUpdate
 from carpet_shop.catalog.text import as_uuid, parse_size, search_key
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
@@ -356,7 +357,12 @@ def _decimal(value: str | None) -> Decimal | None:
 
 
 def _apply(
-    session: Session, actor: Actor, clock: Clock, row: dict[str, Any], reason: str
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    row: dict[str, Any],
+    reason: str,
+    low_stock: LowStockDefaults,
 ) -> uuid.UUID:
     values = dict(row["values"])
     for name in ("buy_price", "sell_price", "sell_price_per_meter", "quantity", "total_length"):
@@ -385,7 +391,12 @@ def _apply(
     else:
         changes |= {"sell_price": values["sell_price"], "quantity": int(values["quantity"])}
     catalog_service.update_product(
-        session, actor, clock, product_id, ProductUpdate.model_validate(changes)
+        session,
+        actor,
+        clock,
+        product_id,
+        ProductUpdate.model_validate(changes),
+        low_stock=low_stock,
     )
     return product_id
 
@@ -396,6 +407,7 @@ def commit(
     clock: Clock,
     preview_id: uuid.UUID,
     *,
+    low_stock: LowStockDefaults,
     progress: Progress | None = None,
 ) -> CommitResult:
     """Apply the preview's good rows, all in this transaction; a preview commits once."""
@@ -414,7 +426,7 @@ def commit(
     product_ids = []
     for done, row in enumerate(rows, 1):
         try:
-            product_ids.append(_apply(session, actor, clock, row, reason))
+            product_ids.append(_apply(session, actor, clock, row, reason, low_stock))
         except AppError as exc:
             # Something changed since the preview: nothing of the file is imported.
             raise Conflict(

@@ -50,7 +50,9 @@ def adjust_stock(
     clock: AppClock,
     views: Views,
 ) -> Envelope[AdjustResult]:
-    product, movement = service.adjust(session, actor, clock, product_id, body)
+    product, movement = service.adjust(
+        session, actor, clock, product_id, body, low_stock=views.defaults
+    )
     return ok(
         AdjustResult(
             product=views.one(product),

@@ -22,6 +22,7 @@ from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind, StockMovement
 from carpet_shop.inventory.repository import StockRepository
 from carpet_shop.inventory.schemas import AdjustRequest
+from carpet_shop.notifications import triggers as notify
 
 
 def list_movements(
@@ -51,9 +52,16 @@ def _counted(product: Product, data: AdjustRequest) -> Decimal:
 
 
 def adjust(
-    session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID, data: AdjustRequest
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product_id: uuid.UUID,
+    data: AdjustRequest,
+    *,
+    low_stock: LowStockDefaults,
 ) -> tuple[Product, StockMovement | None]:
-    """Make the stock what a count found; the difference is an `adjustment` movement."""
+    """Make the stock what a count found; the difference is an `adjustment` movement. A
+    seller's count notifies the directors (STOCK_ADJUSTED)."""
     product = catalog_service.get_product(session, product_id)
     actor.scope().check(product.branch_id)
     counted = _counted(product, data)
@@ -68,6 +76,7 @@ def adjust(
         actor.id,
         data.reason,
     )
+    notify.stock_set(session, clock, low_stock, product, movement)
     if movement is not None:
         new: Decimal | int = movement.balance_after
         old: Decimal | int = new - movement.delta
@@ -85,6 +94,16 @@ def adjust(
                 "adjustment_reason": {"old": None, "new": data.reason},
             },
         )
+        if not actor.is_admin:
+            notify.stock_adjusted(
+                session,
+                clock,
+                movement_id=movement.id,
+                product=product,
+                before=movement.balance_after - movement.delta,
+                after=movement.balance_after,
+                adjusted_by=(actor.id, actor.user.full_name or actor.user.username),
+            )
     return product, movement
 
 

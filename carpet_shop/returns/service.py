@@ -39,6 +39,7 @@ from carpet_shop.core.repository import BranchScope
 from carpet_shop.debts import service as debts_service
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
+from carpet_shop.notifications import triggers as notify
 from carpet_shop.returns.models import ReturnItem, ReturnStatus, SaleReturn
 from carpet_shop.returns.repository import ReturnRepository
 from carpet_shop.returns.schemas import ReturnCreate
@@ -202,6 +203,15 @@ def create_return(session: Session, actor: Actor, clock: Clock, body: ReturnCrea
             }
         ),
     )
+    notify.return_requested(
+        session,
+        clock,
+        return_id=sale_return.id,
+        receipt_number=sale.receipt_number,
+        refund_amount=refund,
+        branch_id=sale.branch_id,
+        requested_by=(actor.id, actor.user.full_name or actor.user.username),
+    )
     return _views(repo, [sale_return])[0]
 
 
@@ -237,6 +247,18 @@ _UNDECIDED = {
 
 def _audit_decision(session: Session, actor: Actor, clock: Clock, sale_return: SaleReturn) -> None:
     audit.log_updated(session, actor, clock, ENTITY, sale_return, _UNDECIDED)
+    sale = sales_service.lock_sale(session, sale_return.sale_id)
+    notify.return_decided(
+        session,
+        clock,
+        return_id=sale_return.id,
+        decision="approved" if sale_return.status == ReturnStatus.APPROVED else "rejected",
+        receipt_number=sale.receipt_number,
+        refund_amount=sale_return.refund_amount,
+        branch_id=sale_return.branch_id,
+        requester_id=sale_return.created_by_id,
+        decided_by=actor.id,
+    )
 
 
 def approve_return(

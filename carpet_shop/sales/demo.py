@@ -2,7 +2,7 @@
 director, cash, card, transfer, credit (nasiya) and mixed, pieces and metres. Idempotent.
 
 The demo products come from the catalog's seed (issue 3). Once they exist, `seed_demo` calls
-`seed_sales(session, clock, foundation, products, tz)` after seeding them.
+`seed_sales(session, clock, foundation, products, tz, low_stock)` after seeding them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, FrozenClock, shop_today
 from carpet_shop.core.dependencies import RequestMeta
@@ -94,6 +95,7 @@ def seed_sales(
     foundation: DemoFoundation,
     products: Sequence[Product],
     tz: ZoneInfo,
+    low_stock: LowStockDefaults,
 ) -> int:
     """Ring up the demo sales through the sales service (stock, numbers, commissions and audit
     as for any sale). Does nothing when the shop has sales already; returns how many it made."""
@@ -124,6 +126,7 @@ def seed_sales(
             FrozenClock(at),
             SaleCreate.model_validate(body),
             tz=tz,
+            low_stock=low_stock,
         )
         made += 1
     return made

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic_core import to_json
 
 from carpet_shop.auth.dependencies import CurrentActor
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core import i18n
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
@@ -71,7 +72,14 @@ def create_sale(
                 headers={"Idempotent-Replayed": "true"},
             )
         claim = outcome
-    view = service.create_sale(session, actor, clock, body, tz=settings.tz)
+    view = service.create_sale(
+        session,
+        actor,
+        clock,
+        body,
+        tz=settings.tz,
+        low_stock=LowStockDefaults.from_settings(settings),
+    )
     # Written once as JSON by the model (the route's response_model documents it).
     content = to_json(ok(read_for(view, admin=actor.is_admin), "Sale created"))
     if claim is not None:

@@ -23,6 +23,7 @@ from carpet_shop.analytics import service as analytics_service
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.catalog.models import ProductType
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.commissions import service as commissions_service
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -41,6 +42,7 @@ from carpet_shop.core.repository import BranchScope
 from carpet_shop.discounts import service as discounts_service
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
+from carpet_shop.notifications import triggers as notify
 from carpet_shop.sales import credit as sale_credit
 from carpet_shop.sales import receipts
 from carpet_shop.sales.filters import SaleFilters
@@ -145,10 +147,16 @@ def _price(
 
 
 def create_sale(
-    session: Session, actor: Actor, clock: Clock, body: SaleCreate, *, tz: ZoneInfo
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    body: SaleCreate,
+    *,
+    tz: ZoneInfo,
+    low_stock: LowStockDefaults,
 ) -> SaleView:
     """Ring up a sale; `tz` is the shop's time zone (shop days of the rollups, a credit
-    sale's deadline)."""
+    sale's deadline), `low_stock` the levels of products that set none (notifications)."""
     receipt = receipt_of(body)
     now = clock.now()
     if body.date is not None and not actor.is_admin:
@@ -170,7 +178,7 @@ def create_sale(
     # one and never touches the counter.
     sale_id = new_id()
     order = sorted(range(len(receipt.items)), key=lambda n: (str(receipt.items[n].product_id), n))
-    ledger.take(
+    moved = ledger.take(
         session,
         clock,
         [
@@ -181,6 +189,7 @@ def create_sale(
         ledger.Document(ENTITY, sale_id),
         actor.id,
     )
+    notify.stock_taken(session, clock, low_stock, products, moved)
     customer = sale_credit.register_customer(session, actor, clock, terms)
     sale = repo.new_sale(
         id=sale_id,
@@ -243,6 +252,18 @@ def create_sale(
         rate=actor.user.commission_rate if not actor.is_admin else ZERO,
         amount=total,
     )
+    seller_name = actor.user.full_name or actor.user.username
+    notify.sale_completed(
+        session,
+        clock,
+        sale_id=sale_id,
+        receipt_number=sale.receipt_number,
+        amount=total,
+        branch_id=branch_id,
+        branch_name=branch.name,
+        seller_id=actor.id,
+        seller_name=seller_name,
+    )
     audit.log(
         session,
         actor,
@@ -269,7 +290,7 @@ def create_sale(
     return SaleView(
         sale=sale,
         branch_name=branch.name,
-        seller_name=actor.user.full_name or actor.user.username,
+        seller_name=seller_name,
         items=[
             ItemView(
                 item=item,

@@ -5,7 +5,8 @@ import uuid
 from fastapi import APIRouter, status
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
-from carpet_shop.core.dependencies import AppClock
+from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
@@ -32,8 +33,10 @@ def start_transfer(
     actor: AdminActor,
     session: WriteSession,
     clock: AppClock,
+    settings: AppSettings,
 ) -> Envelope[TransferRead]:
-    transfer = service.start(session, actor, clock, product_id, body)
+    low_stock = LowStockDefaults.from_settings(settings)
+    transfer = service.start(session, actor, clock, product_id, body, low_stock=low_stock)
     message = "Transfer completed" if body.complete else "Transfer started"
     return ok(TransferRead.model_validate(transfer), message)
 

@@ -18,6 +18,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import service as catalog_service
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import (
@@ -33,6 +34,7 @@ from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
+from carpet_shop.notifications import triggers as notify
 from carpet_shop.transfers.models import Transfer, TransferStatus
 from carpet_shop.transfers.repository import TransferRepository
 from carpet_shop.transfers.schemas import BatchCreate, Direction, TransferCreate
@@ -92,7 +94,13 @@ def count_in_transit(session: Session, scope: BranchScope) -> int:
 
 
 def start(
-    session: Session, actor: Actor, clock: Clock, product_id: uuid.UUID, data: TransferCreate
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product_id: uuid.UUID,
+    data: TransferCreate,
+    *,
+    low_stock: LowStockDefaults,
 ) -> Transfer:
     product = catalog_service.get_product(session, product_id)
     if data.to_branch_id == product.branch_id:
@@ -104,7 +112,7 @@ def start(
     _lock_ends(session, product.branch_id, data.to_branch_id)
     transfer_id = new_id()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
-    ledger.take(
+    moved = ledger.take(
         session,
         clock,
         [ledger.StockLine(product, data.quantity)],
@@ -113,6 +121,7 @@ def start(
         actor.id,
         data.note,
     )
+    notify.stock_taken(session, clock, low_stock, {product.id: product}, moved)
     transfer = TransferRepository(session).add(
         Transfer(
             id=transfer_id,
@@ -140,6 +149,7 @@ def start(
             )
         ),
     )
+    notify.transfer_step(session, clock, transfer, "sent", actor.id)
     if data.complete:
         receive(session, actor, clock, transfer.id)
     return transfer
@@ -218,6 +228,7 @@ def _receive(session: Session, actor: Actor, clock: Clock, transfer: Transfer) -
         _document(transfer.id),
         actor.id,
     )
+    notify.transfer_step(session, clock, transfer, "received", actor.id)
     return transfer
 
 
@@ -246,13 +257,21 @@ def _cancel(session: Session, actor: Actor, clock: Clock, transfer: Transfer) ->
         _document(transfer.id),
         actor.id,
     )
+    notify.transfer_step(session, clock, transfer, "cancelled", actor.id)
     return transfer
 
 
 # Bulk transfers: one document of several products to one branch.
 
 
-def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate) -> list[Transfer]:
+def start_batch(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    data: BatchCreate,
+    *,
+    low_stock: LowStockDefaults,
+) -> list[Transfer]:
     """Send several products to one branch as one document: every product leaves, or none
     does (409 INSUFFICIENT_STOCK names every short product). Each product is a transfer of
     its own in the ledger and the audit trail, sharing the document's `batch_id`."""
@@ -278,10 +297,11 @@ def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate)
     repo = TransferRepository(session)
     shortages: list[object] = []
     transfers = []
+    moved: list[dict[str, Any]] = []
     for item, product in zip(data.items, products, strict=True):
         transfer_id = new_id()
         try:
-            ledger.take(
+            moved += ledger.take(
                 session,
                 clock,
                 [ledger.StockLine(product, item.quantity)],
@@ -336,6 +356,7 @@ def start_batch(session: Session, actor: Actor, clock: Clock, data: BatchCreate)
         raise InsufficientStock(
             Message("Not enough stock: {names}", names=names), details={"products": shortages}
         )
+    notify.stock_taken(session, clock, low_stock, {p.id: p for p in products}, moved)
     if data.complete:
         return receive_batch(session, actor, clock, batch_id)
     return transfers

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from carpet_shop.catalog.models import Category, Collection, Product, Size
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.demo import seed_demo
 from carpet_shop.inventory.models import StockMovement
 
@@ -25,10 +26,10 @@ def test_the_demo_catalog_is_idempotent_and_drills_down_for_both_kinds(
 ):
     policy = app.state.auth_policy
     with db.transaction() as session:
-        seed_demo(session, clock, policy, settings.tz)
+        seed_demo(session, clock, policy, settings.tz, LowStockDefaults.from_settings(settings))
     first = _counts(db)
     with db.transaction() as session:
-        seed_demo(session, clock, policy, settings.tz)
+        seed_demo(session, clock, policy, settings.tz, LowStockDefaults.from_settings(settings))
     assert _counts(db) == first
     collections, sizes, products, _ = first
     assert collections == 8 and sizes >= 10 and products >= 20

@@ -45,7 +45,7 @@ def test_every_api_operation_declares_its_success_and_error_envelopes(client):
         assert success, (method, path)
         for code in success:
             if "application/json" not in responses[code].get("content", {}):
-                continue  # a file: a printed receipt
+                continue  # a file (a printed receipt) or a live stream of events (SSE)
             ref = _schema_ref(responses[code])
             assert ref and "Envelope" in ref, (method, path, code)
             # A list always comes with its page meta (CONTRACT.md).

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.demo import seed_demo
 from tests.factories import login
 
@@ -7,7 +8,13 @@ from tests.factories import login
 def test_the_demo_shop_has_debts_and_seeding_twice_adds_nothing(client, app, db, clock, settings):
     for _ in range(2):
         with db.transaction() as session:
-            seed_demo(session, clock, app.state.auth_policy, settings.tz)
+            seed_demo(
+                session,
+                clock,
+                app.state.auth_policy,
+                settings.tz,
+                LowStockDefaults.from_settings(settings),
+            )
     token = login(client, "admin", "admin123")["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     debts = client.get("/api/debts", headers=headers).json()

@@ -27,6 +27,7 @@ from carpet_shop.inventory.schemas import AdjustRequest
 from carpet_shop.transfers import service as transfers_service
 from carpet_shop.transfers.models import Transfer, TransferStatus
 from carpet_shop.transfers.schemas import TransferCreate
+from tests.factories import LOW_STOCK
 
 BRANCHES = 3
 index = st.integers(min_value=0, max_value=30)
@@ -103,7 +104,12 @@ def _apply(factory, world: World, op) -> bool:
             value = int(counted) if kind == ProductType.UNIT else counted
             if name == "edit":
                 catalog_service.update_product(
-                    session, actor, clock, product_id, ProductUpdate(**{field_name: value})
+                    session,
+                    actor,
+                    clock,
+                    product_id,
+                    ProductUpdate(**{field_name: value}),
+                    low_stock=LOW_STOCK,
                 )
             elif name == "adjust":
                 inventory_service.adjust(
@@ -112,6 +118,7 @@ def _apply(factory, world: World, op) -> bool:
                     clock,
                     product_id,
                     AdjustRequest(reason="count", **{field_name: value}),
+                    low_stock=LOW_STOCK,
                 )
             else:
                 source = catalog_service.get_product(session, product_id)
@@ -123,6 +130,7 @@ def _apply(factory, world: World, op) -> bool:
                     clock,
                     product_id,
                     TransferCreate(to_branch_id=target.id, quantity=counted, complete=op[4]),
+                    low_stock=LOW_STOCK,
                 )
                 world.transfers.append(transfer.id)
             return True

@@ -9,7 +9,7 @@ from carpet_shop.debts.models import Debt
 from carpet_shop.demo import seed_foundation
 from carpet_shop.sales.demo import seed_sales
 from carpet_shop.sales.models import Sale
-from tests.factories import SHOP_TZ
+from tests.factories import LOW_STOCK, SHOP_TZ
 
 
 def test_demo_sales_are_made_once(factory, db, clock):
@@ -24,9 +24,9 @@ def test_demo_sales_are_made_once(factory, db, clock):
             )
         )
     with db.transaction() as session:
-        assert seed_sales(session, clock, foundation, products, SHOP_TZ) >= 10
+        assert seed_sales(session, clock, foundation, products, SHOP_TZ, LOW_STOCK) >= 10
     with db.transaction() as session:
-        assert seed_sales(session, clock, foundation, products, SHOP_TZ) == 0
+        assert seed_sales(session, clock, foundation, products, SHOP_TZ, LOW_STOCK) == 0
         sales = session.scalars(select(Sale)).all()
     assert len(sales) >= 10
     assert {s.seller_id for s in sales} >= {u.id for u in foundation.sellers.values()}
