@@ -44,6 +44,7 @@ from carpet_shop.audit.models import AuditAction, AuditLog
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Category, Collection, Product, ProductType
 from carpet_shop.core.clock import shop_midnight
+from carpet_shop.core.repository import BranchScope
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.users.models import User
@@ -198,10 +199,7 @@ class RollupSource:
         return not filters.given()
 
     def _where(self, table: Any) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = []
-        branch_id = self.filters.scope.list_branch_id
-        if branch_id is not None:
-            conds.append(table.branch_id == branch_id)
+        conds = self.filters.scope.conditions_on(table.branch_id)
         window = self.filters.window
         if window is not None:
             conds.append(table.shop_day >= window.first_day)
@@ -280,10 +278,7 @@ class RollupSource:
         )
         if ranges:
             stmt = stmt.where(or_(*(column.between(a, b) for a, b in ranges)))
-        branch_id = self.filters.scope.list_branch_id
-        if branch_id is not None:
-            stmt = stmt.where(table.branch_id == branch_id)
-        return stmt
+        return stmt.where(*self.filters.scope.conditions_on(table.branch_id))
 
     def _products(self) -> Subquery:
         """Per product, over the window: whole months from the monthly rollup and the days
@@ -440,18 +435,16 @@ QUIET_ACTIONS = (AuditAction.LOGIN, AuditAction.LOGOUT)
 
 
 def recent_activity(
-    session: Session, branch_id: uuid.UUID | None, limit: int
+    session: Session, scope: BranchScope, limit: int
 ) -> list[tuple[AuditLog, str | None]]:
     """The latest audit entries, with who made them; for one branch: its users' entries."""
     stmt = (
         select(AuditLog, User.username)
         .outerjoin(User, User.id == AuditLog.user_id)
-        .where(AuditLog.action.not_in(QUIET_ACTIONS))
+        .where(AuditLog.action.not_in(QUIET_ACTIONS), *scope.conditions_on(User.branch_id))
         .order_by(AuditLog.timestamp.desc(), AuditLog.id.desc())
         .limit(limit)
     )
-    if branch_id is not None:
-        stmt = stmt.where(User.branch_id == branch_id)
     return [(entry, username) for entry, username in session.execute(stmt)]
 
 

@@ -24,4 +24,4 @@ def recent_activities(
     session: Session, scope: BranchScope, limit: int
 ) -> list[tuple[AuditLog, str | None]]:
     """The shop's latest business actions; a seller sees those of their own branch's people."""
-    return repository.recent_activity(session, scope.list_branch_id, limit)
+    return repository.recent_activity(session, scope, limit)

@@ -161,7 +161,8 @@ def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     size_conditions: list[ColumnElement[bool]] = []
     for name, value in shape.given:
         if name == "branch_id":
-            # Branch scoping (ProductRepository.scoped), as a bound value.
+            # Branch scoping (BranchScope.conditions_on) as a bound value, so one statement
+            # per shape serves every branch; tests/catalog check a seller's list is theirs.
             conditions.append(Product.branch_id == bindparam("branch_id"))
             continue
         declared = _BY_NAME[name]
@@ -372,9 +373,7 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             name = f"facet_{declared.name}"
             stmt = stmt.where(declared.facet(bindparam(name)))
             params[name] = declared.bind(value)
-        branch_id = scope.list_branch_id
-        if branch_id is not None:
-            stmt = stmt.where(Product.branch_id == branch_id)
+        stmt = stmt.where(*scope.conditions_on(Product.branch_id))
         grouped = stmt.where(Product.deleted_at.is_(None)).group_by(*keys).order_by(*keys)
         return [tuple(row) for row in self.session.execute(grouped, params)]
 

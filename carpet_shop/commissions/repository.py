@@ -8,7 +8,7 @@ from sqlalchemy import Select, select, update
 
 from carpet_shop.commissions.models import Commission, CommissionStatus
 from carpet_shop.core.periods import Window
-from carpet_shop.core.repository import BranchScopedMixin, Repository
+from carpet_shop.core.repository import BranchScope, BranchScopedMixin, Repository
 from carpet_shop.sales.models import Sale
 
 
@@ -18,12 +18,13 @@ class CommissionRepository(BranchScopedMixin, Repository[Commission]):
 
     def search(
         self,
+        scope: BranchScope,
         *,
         seller_id: uuid.UUID | None,
         status: CommissionStatus | None,
         window: Window | None,
     ) -> Select[Commission]:
-        stmt = self.statement()
+        stmt = self.readable(scope)
         if seller_id is not None:
             stmt = stmt.where(Commission.seller_id == seller_id)
         if status is not None:

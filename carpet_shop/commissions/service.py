@@ -19,7 +19,7 @@ from carpet_shop.core.errors import Conflict, NotFound
 from carpet_shop.core.money import ZERO, percent_of
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.periods import Window
-from carpet_shop.core.repository import BranchScope
+from carpet_shop.core.repository import ALL_BRANCHES, BranchScope
 
 ENTITY = "commission"
 
@@ -122,7 +122,7 @@ def list_commissions(
     window: Window | None = None,
 ) -> tuple[list[CommissionView], int]:
     repo = CommissionRepository(session)
-    stmt = repo.scoped(repo.search(seller_id=seller_id, status=status, window=window), scope)
+    stmt = repo.search(scope, seller_id=seller_id, status=status, window=window)
     rows, total = repo.paginate(stmt, page)
     return _views(repo, rows), total
 
@@ -136,7 +136,8 @@ def list_my_commissions(
     window: Window | None = None,
 ) -> tuple[list[CommissionView], int]:
     repo = CommissionRepository(session)
-    stmt = repo.search(seller_id=actor.id, status=status, window=window)
+    # Their own, wherever they earned them (a seller may have moved branch since).
+    stmt = repo.search(ALL_BRANCHES, seller_id=actor.id, status=status, window=window)
     rows, total = repo.paginate(stmt, page)
     return _views(repo, rows), total
 

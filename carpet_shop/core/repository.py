@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from sqlalchemy import Connection, Select, func, inspect, select
+from sqlalchemy import ColumnElement, Connection, Select, func, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session
 
 from carpet_shop.core.errors import Forbidden
 from carpet_shop.core.models import Base, SoftDeleteMixin
@@ -41,12 +41,28 @@ class BranchScope:
     def list_branch_id(self) -> uuid.UUID | None:
         return self.allowed_branch_id or self.requested_branch_id
 
-    def can_see(self, branch_id: uuid.UUID | None) -> bool:
-        return self.allowed_branch_id is None or branch_id == self.allowed_branch_id
+    def conditions_on(
+        self, *columns: ColumnElement[Any] | QueryableAttribute[Any]
+    ) -> list[ColumnElement[bool]]:
+        """What confines a query to the rows this caller may list: none for the director
+        listing every branch, else the row's branch (through any of `columns`: a transfer
+        belongs to both its ends) is the one allowed or asked for. The only place a list
+        is confined to a branch; repositories start from it (`BranchScopedMixin.readable`)."""
+        branch_id = self.list_branch_id
+        if branch_id is None:
+            return []
+        return [or_(*(column == branch_id for column in columns))]
 
-    def check(self, branch_id: uuid.UUID | None) -> None:
-        if not self.can_see(branch_id):
-            raise Forbidden("This belongs to another branch")
+    def can_see(self, *branch_ids: uuid.UUID | None) -> bool:
+        return self.allowed_branch_id is None or self.allowed_branch_id in branch_ids
+
+    def check(
+        self, *branch_ids: uuid.UUID | None, refusal: str = "This belongs to another branch"
+    ) -> None:
+        """The contract's 403 for another branch's object, raised here and nowhere else: the
+        object belongs to the branches given (a transfer to both ends)."""
+        if not self.can_see(*branch_ids):
+            raise Forbidden(refusal)
 
 
 ALL_BRANCHES = BranchScope(allowed_branch_id=None)
@@ -175,14 +191,27 @@ class SoftDeleteRepository(Repository[M]):
 
 
 class BranchScopedMixin:
-    """Confines queries to what a `BranchScope` may read. Declare `branch_column`."""
+    """Every read of a branch's rows starts from `readable(scope)`. Declare `branch_column`
+    (or `branch_columns` where a row belongs to several branches)."""
 
     branch_column: ClassVar[InstrumentedAttribute[Any]]
+    branch_columns: ClassVar[tuple[InstrumentedAttribute[Any], ...]] = ()
 
-    def scoped(self, statement: Select[R], scope: BranchScope) -> Select[R]:
-        branch_id = scope.list_branch_id
-        if branch_id is None:
-            return statement
+    @classmethod
+    def _branch_columns(cls) -> tuple[InstrumentedAttribute[Any], ...]:
         # Read from the class: through the instance, the mapped attribute's descriptor would
         # treat the repository as an entity and raise UnmappedInstanceError.
-        return statement.where(type(self).branch_column == branch_id)
+        return cls.branch_columns or (cls.branch_column,)
+
+    def readable(self, scope: BranchScope) -> Select[Any]:
+        """The rows of this repository's table that `scope` may list."""
+        model = self._branch_columns()[0].class_
+        return select(model).where(*scope.conditions_on(*self._branch_columns()))
+
+    def scoped(self, statement: Select[R], scope: BranchScope) -> Select[R]:
+        """`statement` confined like `readable`, for reads that select more than the rows."""
+        return statement.where(*scope.conditions_on(*self._branch_columns()))
+
+    def check_readable(self, scope: BranchScope, entity: Any) -> None:
+        """403 unless `scope` may read `entity` (core.repository.BranchScope.check)."""
+        scope.check(*(getattr(entity, column.key) for column in self._branch_columns()))

@@ -35,7 +35,7 @@ class DebtRepository(BranchScopedMixin, Repository[Debt]):
     branch_column = Debt.branch_id
 
     def listing(self, scope: BranchScope, filters: DebtFilters, today: date) -> Select[Debt]:
-        stmt = self.scoped(select(Debt), scope)
+        stmt = self.readable(scope)
         if filters.status is not None:
             stmt = stmt.where(st.has_status(filters.status, today))
         if filters.overdue is not None:
@@ -56,7 +56,7 @@ class DebtRepository(BranchScopedMixin, Repository[Debt]):
         return stmt.order_by(Debt.payment_deadline, Debt.created_at, Debt.id)
 
     def of_customer(self, customer_id: uuid.UUID, scope: BranchScope) -> Sequence[Debt]:
-        stmt = self.scoped(select(Debt).where(Debt.customer_id == customer_id), scope)
+        stmt = self.readable(scope).where(Debt.customer_id == customer_id)
         return self.session.scalars(stmt.order_by(Debt.payment_deadline, Debt.id)).all()
 
     def sale_ids_of_customer(self, customer_id: uuid.UUID) -> Sequence[uuid.UUID]:

@@ -9,7 +9,7 @@ from sqlalchemy import Row, Select, func, select, update
 
 from carpet_shop.catalog.models import Product
 from carpet_shop.core.periods import Window
-from carpet_shop.core.repository import BranchScopedMixin, Repository
+from carpet_shop.core.repository import BranchScope, BranchScopedMixin, Repository
 from carpet_shop.returns.models import ReturnItem, ReturnStatus, SaleReturn
 from carpet_shop.sales.models import Sale
 
@@ -20,12 +20,13 @@ class ReturnRepository(BranchScopedMixin, Repository[SaleReturn]):
 
     def search(
         self,
+        scope: BranchScope,
         *,
         status: ReturnStatus | None,
         sale_id: uuid.UUID | None,
         window: Window | None,
     ) -> Select[SaleReturn]:
-        stmt = self.statement()
+        stmt = self.readable(scope)
         if status is not None:
             stmt = stmt.where(SaleReturn.status == status)
         if sale_id is not None:

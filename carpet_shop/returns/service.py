@@ -90,7 +90,7 @@ def list_returns(
     window: Window | None = None,
 ) -> tuple[list[ReturnView], int]:
     repo = ReturnRepository(session)
-    stmt = repo.scoped(repo.search(status=status, sale_id=sale_id, window=window), scope)
+    stmt = repo.search(scope, status=status, sale_id=sale_id, window=window)
     rows, total = repo.paginate(stmt, page)
     return _views(repo, rows), total
 

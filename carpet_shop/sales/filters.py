@@ -71,10 +71,7 @@ class SaleFilters:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """WHERE conditions on `sales` (branch scope included)."""
-        conds: list[ColumnElement[bool]] = []
-        branch_id = self.scope.list_branch_id
-        if branch_id is not None:
-            conds.append(Sale.branch_id == branch_id)
+        conds = self.scope.conditions_on(Sale.branch_id)
         if self.window is not None:
             conds.append(Sale.date >= self.window.start)
             conds.append(Sale.date < self.window.end)

@@ -219,10 +219,7 @@ class SaleRepository(Repository[Sale]):
             and_(Sale.customer_id.is_(None), Sale.customer_phone == phone),
             Sale.id.in_(list(also)) if also else false(),
         )
-        stmt = select(Sale).where(theirs)
-        branch_id = scope.list_branch_id
-        if branch_id is not None:
-            stmt = stmt.where(Sale.branch_id == branch_id)
+        stmt = select(Sale).where(theirs, *scope.conditions_on(Sale.branch_id))
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = self.session.scalars(
             stmt.order_by(Sale.date.desc(), Sale.id.desc()).limit(limit)

@@ -22,18 +22,12 @@ class TransferRepository(Repository[Transfer]):
         direction: Direction | None,
         product_id: uuid.UUID | None,
     ) -> Select[Transfer]:
-        stmt = select(Transfer)
-        branch_id = scope.list_branch_id
-        if branch_id is not None:
-            # A branch sees what leaves it and what comes to it.
-            if direction == "in":
-                stmt = stmt.where(Transfer.to_branch_id == branch_id)
-            elif direction == "out":
-                stmt = stmt.where(Transfer.from_branch_id == branch_id)
-            else:
-                stmt = stmt.where(
-                    or_(Transfer.from_branch_id == branch_id, Transfer.to_branch_id == branch_id)
-                )
+        # A branch sees what leaves it and what comes to it; a direction picks one end.
+        ends = {
+            "in": (Transfer.to_branch_id,),
+            "out": (Transfer.from_branch_id,),
+        }.get(direction or "", (Transfer.from_branch_id, Transfer.to_branch_id))
+        stmt = select(Transfer).where(*scope.conditions_on(*ends))
         if status is not None:
             stmt = stmt.where(Transfer.status == status)
         if product_id is not None:

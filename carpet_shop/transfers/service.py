@@ -60,14 +60,13 @@ def _lock_ends(session: Session, from_branch_id: uuid.UUID, to_branch_id: uuid.U
     branches_service.lock_branches(session, (from_branch_id, to_branch_id))
 
 
-def _visible_to(scope: BranchScope, transfer: Transfer) -> bool:
-    return scope.can_see(transfer.from_branch_id) or scope.can_see(transfer.to_branch_id)
-
-
 def read_transfer(session: Session, scope: BranchScope, transfer_id: uuid.UUID) -> Transfer:
     transfer = get_transfer(session, transfer_id)
-    if not _visible_to(scope, transfer):
-        raise Forbidden("This transfer is between other branches")
+    scope.check(
+        transfer.from_branch_id,
+        transfer.to_branch_id,
+        refusal="This transfer is between other branches",
+    )
     return transfer
 
 
