@@ -365,8 +365,10 @@ def read_batch(session: Session, scope: BranchScope, batch_id: uuid.UUID) -> lis
     transfers = TransferRepository(session).of_batch(batch_id)
     if not transfers:
         raise NotFound.of("Bulk transfer", batch_id)
-    if not any(_visible_to(scope, t) for t in transfers):
-        raise Forbidden("This transfer is between other branches")
+    scope.check(
+        *(end for t in transfers for end in (t.from_branch_id, t.to_branch_id)),
+        refusal="This transfer is between other branches",
+    )
     return transfers
 
 
