@@ -10,7 +10,7 @@ import pytest
 from carpet_shop.core.actor import Actor
 from carpet_shop.sales import service as sales_service
 from carpet_shop.sales.schemas import SaleCreate
-from tests.factories import META, assert_ok
+from tests.factories import LOW_STOCK, META, assert_ok
 from tests.shop import Shop, make_shop
 
 # The API took these before (a sale cannot be dated in the future, so year 1 is the edge).
@@ -29,7 +29,12 @@ def _store_sale_at(shop: Shop, product, when: datetime) -> None:
     ).model_copy(update={"date": when})
     with shop.db.transaction() as session:
         sales_service.create_sale(
-            session, Actor(user=shop.admin, meta=META), shop.factory.clock, body, tz=shop.factory.tz
+            session,
+            Actor(user=shop.admin, meta=META),
+            shop.factory.clock,
+            body,
+            tz=shop.factory.tz,
+            low_stock=LOW_STOCK,
         )
 
 
