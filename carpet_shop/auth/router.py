@@ -36,7 +36,7 @@ _LOGIN_BODY = {
 }
 
 
-def _pair(tokens: service.IssuedTokens) -> TokenPair:
+def token_pair(tokens: service.IssuedTokens) -> TokenPair:
     return TokenPair(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,
@@ -67,7 +67,7 @@ def login(
     meta: Meta,
 ) -> Any:
     tokens = service.login(session, clock, policy, meta, body.username, body.password, checked)
-    envelope = ok(_pair(tokens), "Signed in")
+    envelope = ok(token_pair(tokens), "Signed in")
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         # The OAuth2 password flow (the docs' Authorize button) reads these at the top level.
         content = envelope.model_dump(mode="json")
@@ -80,7 +80,9 @@ def login(
 def refresh(
     body: RefreshRequest, session: WriteSession, clock: AppClock, policy: Policy
 ) -> Envelope[TokenPair]:
-    return ok(_pair(service.refresh(session, clock, policy, body.refresh_token)), "Tokens renewed")
+    return ok(
+        token_pair(service.refresh(session, clock, policy, body.refresh_token)), "Tokens renewed"
+    )
 
 
 @router.post("/logout", response_model=Envelope[None], responses=errors(*AUTHED))

@@ -38,6 +38,13 @@ class TokenPair(ReadModel):
     user: UserRead
 
 
+class PasswordChanged(UserRead):
+    """One's own password changed: the session in use continues with `tokens`; its old
+    tokens and every other session of the user end."""
+
+    tokens: TokenPair
+
+
 class SessionRead(ReadModel):
     id: uuid.UUID
     created_at: datetime

@@ -278,6 +278,32 @@ def refresh(session: Session, clock: Clock, policy: AuthPolicy, refresh_token: s
     return _tokens(policy, auth_session, user, access, new_refresh)
 
 
+def reissue(
+    session: Session, clock: Clock, policy: AuthPolicy, ended_session_id: uuid.UUID, user: User
+) -> IssuedTokens:
+    """A new session, with a fresh token pair, for the device whose session just ended with
+    every other one of its user (their own password change): its old tokens stop at once."""
+    now = clock.now()
+    ended = AuthSessionRepository(session).get(ended_session_id)
+    if ended is None or ended.user_id != user.id:
+        raise Unauthorized("This session has ended; sign in again")
+    auth_session = AuthSession(
+        id=new_id(),
+        user_id=user.id,
+        refresh_token_hash=secrets.token_hex(32),  # replaced below once the token exists
+        generation=0,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + policy.refresh_lifetime,
+        ip_address=ended.ip_address,
+        user_agent=ended.user_agent,
+    )
+    access, refresh_token = _issue(policy, auth_session, user, now, generation=0)
+    auth_session.refresh_token_hash = token_digest(refresh_token)
+    AuthSessionRepository(session).add(auth_session)
+    return _tokens(policy, auth_session, user, access, refresh_token)
+
+
 def _live_user(session: Session, user_id: uuid.UUID) -> User:
     user = UserRepository(session).get(user_id)
     if user is None:

@@ -21,6 +21,7 @@ from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers.models import Customer
+from carpet_shop.customers.names import same_person
 from carpet_shop.customers.phone import InvalidPhone, normalize_phone
 from carpet_shop.customers.repository import CustomerRepository
 from carpet_shop.customers.schemas import CustomerCreate, CustomerHit, CustomerUpdate
@@ -29,12 +30,16 @@ ENTITY = "customer"
 AUDITED_FIELDS = ("name", "phone", "note")
 
 
-def _phone_conflict(existing: Customer) -> Conflict:
+def _owner(customer: Customer) -> dict[str, str]:
+    return {"id": str(customer.id), "name": customer.name, "phone": customer.phone}
+
+
+def _phone_conflict(existing: Customer, field: str = "phone") -> Conflict:
     return Conflict(
         Message(
             "Phone {phone} already belongs to {name}", phone=existing.phone, name=existing.name
         ),
-        details={"field": "phone", "customer_id": str(existing.id)},
+        details={"field": field, "customer_id": str(existing.id), "customer": _owner(existing)},
     )
 
 
@@ -171,6 +176,12 @@ def reference(
             phone = normalize_phone(phone)
         except InvalidPhone as exc:
             raise ValidationFailed.field("customer_phone", str(exc)) from exc
+    if name is not None and phone is not None:
+        owner = CustomerRepository(session).find_live_by_phone(phone)
+        if owner is not None and not same_person(name, owner.name):
+            # Never booked silently to the phone's owner: the app asks, and resends with
+            # customer_id if it is them (see customers.names).
+            raise _phone_conflict(owner, "customer_phone")
     ref = CustomerRef(name=name, phone=phone)
     if required and not ref.identified:
         message = "Give customer_id, or both customer_name and customer_phone"

@@ -20,14 +20,23 @@ class ReturnItemIn(RequestModel):
 
 
 class ReturnCreate(RequestModel):
+    """The items taken back, or (the specification's form) one `product_id` and `quantity`
+    of the sale."""
+
     sale_id: uuid.UUID
-    items: list[ReturnItemIn] = Field(min_length=1, max_length=100)
+    items: list[ReturnItemIn] | None = Field(default=None, min_length=1, max_length=100)
+    product_id: uuid.UUID | None = Field(
+        default=None, description="Instead of items: the product sold on this receipt"
+    )
+    quantity: Quantity | None = Field(default=None, description="With product_id")
     reason: ReturnReason
     reason_note: Note | None = None
     refund_amount: Annotated[Money, Field(ge=0)] | None = Field(
         default=None,
         description="Money given back; at most what was paid for these items, which is the default",
     )
+
+    not_null = frozenset({"items"})
 
 
 class ReturnDecision(RequestModel):

@@ -42,8 +42,9 @@ from carpet_shop.inventory.models import MovementKind
 from carpet_shop.notifications import triggers as notify
 from carpet_shop.returns.models import ReturnItem, ReturnStatus, SaleReturn
 from carpet_shop.returns.repository import ReturnRepository
-from carpet_shop.returns.schemas import ReturnCreate
+from carpet_shop.returns.schemas import ReturnCreate, ReturnItemIn
 from carpet_shop.sales import service as sales_service
+from carpet_shop.sales.models import SaleItem
 from carpet_shop.sales.pricing import allocate, share_of_amount
 
 ENTITY = "return"
@@ -103,27 +104,63 @@ class _Line:
     paid_share: Decimal
 
 
+def _asked(body: ReturnCreate, sold: Sequence[SaleItem]) -> list[ReturnItemIn]:
+    """The items a request takes back: its `items`, or the sale's line of `product_id`
+    (the specification's form)."""
+    single = body.product_id is not None or body.quantity is not None
+    if body.items is not None:
+        if single:
+            raise ValidationFailed.field(
+                "items", "Send items, or product_id and quantity, not both"
+            )
+        return body.items
+    if not single:
+        raise ValidationFailed.field("items", "Send items, or product_id and quantity")
+    if body.product_id is None:
+        raise ValidationFailed.field("product_id", "Which product of the sale comes back")
+    if body.quantity is None:
+        raise ValidationFailed.field("quantity", "How much of it comes back")
+    lines = [item for item in sold if item.product_id == body.product_id]
+    if not lines:
+        raise ValidationFailed.field("product_id", "This product is not on the receipt")
+    if len(lines) > 1:
+        raise ValidationFailed.field(
+            "product_id", "This product is on several lines: send items, each sale_item_id"
+        )
+    return [ReturnItemIn(sale_item_id=lines[0].id, quantity=body.quantity)]
+
+
 def _lines(
     session: Session, repo: ReturnRepository, sale_id: uuid.UUID, body: ReturnCreate
 ) -> list[_Line]:
-    items = {i.id: i for i in sales_service.items_of(session, sale_id)}
+    sold = sales_service.items_of(session, sale_id)
+    asked_items = _asked(body, sold)
+    # The specification's form names its own fields in errors.
+    single = body.items is None
+
+    def at(n: int, name: str) -> str:
+        if single:
+            return "product_id" if name == "sale_item_id" else name
+        return f"items.{n}.{name}"
+
+    items = {i.id: i for i in sold}
     products = repo.products(i.product_id for i in items.values())
     pending = repo.pending_by_item(sale_id)
     errors: list[dict[str, str]] = []
     lines: list[_Line] = []
     seen: set[uuid.UUID] = set()
-    for n, asked in enumerate(body.items):
+    for n, asked in enumerate(asked_items):
         item = items.get(asked.sale_item_id)
         if item is None or asked.sale_item_id in seen:
             problem = "Not an item of this sale" if item is None else "Listed twice"
-            errors.append({"field": f"items.{n}.sale_item_id", "message": problem})
+            errors.append({"field": at(n, "sale_item_id"), "message": problem})
             continue
         seen.add(item.id)
         product = products[item.product_id]
         whole = asked.quantity == asked.quantity.to_integral_value()
         if product.type == ProductType.UNIT and not whole:
             message = Message("{name} is returned by whole pieces", name=product.name)
-            errors.append({"field": f"items.{n}.quantity", "message": message})
+            errors.append({"field": at(n, "quantity"), "message": message})
             continue
         taken = item.returned_quantity + pending.get(item.id, ZERO)
         left = item.quantity - taken
@@ -137,7 +174,7 @@ def _lines(
                 returned_quantity=item.returned_quantity,
                 pending=pending.get(item.id, ZERO),
             )
-            errors.append({"field": f"items.{n}.quantity", "message": message})
+            errors.append({"field": at(n, "quantity"), "message": message})
             continue
         share = share_of_amount(item.amount, item.quantity, taken, asked.quantity)
         lines.append(_Line(item.id, item.product_id, asked.quantity, share))

@@ -5,7 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from carpet_shop.auth import service as auth_service
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
+from carpet_shop.auth.router import token_pair
+from carpet_shop.auth.schemas import PasswordChanged
 from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
@@ -63,9 +66,11 @@ def read_user(user_id: uuid.UUID, actor: CurrentActor, session: ReadSession) -> 
 
 @router.put(
     "/{user_id}",
-    response_model=Envelope[UserRead],
+    response_model=Envelope[PasswordChanged | UserRead],
     responses=errors(*AUTHED, 403, 404, 409),
     summary="Change a user; a seller may change only their own full_name and password",
+    description="Changing one's own password needs `current_password`; the answer then "
+    "carries `tokens`, a fresh pair for the session in use (every other session ends).",
 )
 def update_user(
     user_id: uuid.UUID,
@@ -76,6 +81,12 @@ def update_user(
     policy: Policy,
 ) -> Envelope[UserRead]:
     user = service.update_user(session, actor, clock, policy.hasher, user_id, body)
+    if service.changes_own_password(actor, user, body) and actor.session_id is not None:
+        tokens = auth_service.reissue(session, clock, policy, actor.session_id, user)
+        changed = PasswordChanged.model_validate(
+            {**UserRead.model_validate(user).model_dump(), "tokens": token_pair(tokens)}
+        )
+        return ok(changed, "Password changed")
     return ok(UserRead.model_validate(user), "User updated")
 
 

@@ -40,6 +40,9 @@ class UserUpdate(RequestModel):
 
     username: Username | None = None
     password: Password | None = None
+    current_password: Annotated[str, StringConstraints(max_length=128, strip_whitespace=False)] | (
+        None
+    ) = Field(default=None, description="Required to change one's own password")
     full_name: FullName | None = None
     role: Role | None = None
     branch_id: uuid.UUID | None = None
@@ -48,7 +51,7 @@ class UserUpdate(RequestModel):
     commission_rate: CommissionRate | None = None
 
 
-SELF_EDITABLE_FIELDS = frozenset({"full_name", "password"})
+SELF_EDITABLE_FIELDS = frozenset({"full_name", "password", "current_password"})
 
 
 class UserRead(ReadModel):

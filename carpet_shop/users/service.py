@@ -149,6 +149,7 @@ def update_user(
             )
     repo = UserRepository(session)
     user = get_user(session, user_id)
+    _check_current_password(hasher, actor, user, changes)
     before = audit.snapshot(user, AUDITED_FIELDS)
 
     for field in ("username", "role", "full_name", "is_active", "commission_rate"):
@@ -192,17 +193,38 @@ def update_user(
     repo.flush()
 
     if password_changed or not user.is_active:
-        # The changer keeps the session they are using; every other one ends.
-        keep = actor.session_id if user.id == actor.id else None
+        # Every session ends; one's own change answers a new one for the device in use
+        # (auth.service.reissue, from the route).
         auth_service.end_user_sessions(
             session,
             clock,
             user.id,
             reason="password_changed" if password_changed else "deactivated",
-            keep_session_id=keep,
         )
     audit.log_updated(session, actor, clock, ENTITY, user, before)
     return user
+
+
+def changes_own_password(actor: Actor, user: User, data: UserUpdate) -> bool:
+    """Whether this update is the caller changing their own password (the session in use
+    then gets a fresh token pair: auth.service.reissue)."""
+    return user.id == actor.id and data.password is not None
+
+
+def _check_current_password(
+    hasher: PasswordHasher, actor: Actor, user: User, changes: dict[str, Any]
+) -> None:
+    """One's own password changes only with the current one (ASVS V6.2.3); the director
+    resetting someone else's needs none, and sends none."""
+    current = changes.pop("current_password", None)
+    if user.id != actor.id or changes.get("password") is None:
+        if current is not None:
+            raise ValidationFailed.field("current_password", "Only when changing your own password")
+        return
+    if not current:
+        raise ValidationFailed.field("current_password", "Give your current password to change it")
+    if not hasher.verify(current, user.password_hash):
+        raise ValidationFailed.field("current_password", "This is not your current password")
 
 
 def delete_user(session: Session, actor: Actor, clock: Clock, user_id: uuid.UUID) -> None:

@@ -103,11 +103,11 @@ def test_password_change_by_the_user_ends_their_other_sessions_only(client, fact
     other = login(client, seller.username)
     response = client.put(
         f"/api/users/{seller.id}",
-        json={"password": "new-secret-1"},
+        json={"password": "new-secret-1", "current_password": PASSWORD},
         headers=bearer(current["access_token"]),
     )
-    assert_ok(response)
-    assert_ok(_me(client, current["access_token"]))
+    fresh = assert_ok(response)["tokens"]
+    assert_ok(_me(client, fresh["access_token"]))
     assert_error(_me(client, other["access_token"]), 401, "UNAUTHORIZED")
     assert_error(
         client.post("/api/auth/refresh", json={"refresh_token": other["refresh_token"]}),
