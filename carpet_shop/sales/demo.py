@@ -47,7 +47,7 @@ class _Plan:
 
 
 PLANS = [
-    _Plan(9, 11, "seller1", "1", "1.00", ("cash",), ("Aziza Rahimova", "+998901234567")),
+    _Plan(9, 11, "seller1", "1", "1.00", ("cash",), ("Aziz Rahimov", "+998901234567")),
     _Plan(8, 15, "seller2", "2", "1.05", ("card",)),
     _Plan(7, 12, None, "1", "1.00", ("transfer",)),
     _Plan(6, 17, "seller1", "3.5", "1.00", ("cash", "card")),

@@ -53,7 +53,11 @@ def test_a_bad_phone_is_a_validation_error_on_the_field(client, shop):
 def test_the_same_number_in_another_spelling_is_a_conflict(client, shop):
     first = _create(client, shop.as_a, phone="998901234567").json()["data"]
     body = assert_error(_create(client, shop.as_b, phone="90-123-45-67"), 409, "CONFLICT")
-    assert body["error"]["details"] == {"field": "phone", "customer_id": first["id"]}
+    assert body["error"]["details"] == {
+        "field": "phone",
+        "customer_id": first["id"],
+        "customer": {"id": first["id"], "name": first["name"], "phone": "+998901234567"},
+    }
 
 
 def test_the_registry_is_shop_wide_and_searchable(client, shop):
