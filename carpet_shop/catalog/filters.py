@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from carpet_shop.catalog.models import Category, Collection, Product, ProductSize, ProductType
 from carpet_shop.catalog.schemas import ProductSort
-from carpet_shop.catalog.stock import in_stock
+from carpet_shop.catalog.stock import in_stock, size_in_stock
 from carpet_shop.catalog.text import as_uuid, like_contains, parse_size
 from carpet_shop.core import like
 from carpet_shop.core.errors import ValidationFailed
@@ -64,6 +64,9 @@ class ProductFilter:
     # filters marked `facet_on_sizes` narrow them (the others narrow products).
     facet: Callable[[Any], ColumnElement[bool]] | None = None
     facet_on_sizes: bool = False
+    # Its condition on the size row when the query also narrows sizes (width 3, height 4
+    # and in stock: that 3×4 has stock), given the value; None: always on the product.
+    size_sql: Callable[[Any], ColumnElement[bool]] | None = None
 
 
 def _named_collection(name: Any) -> ColumnElement[bool]:
@@ -82,7 +85,12 @@ PRODUCT_FILTERS: tuple[ProductFilter, ...] = (
     ),
     ProductFilter("collection", _named_collection, bind=str.lower, facet=_named_collection),
     ProductFilter("type", lambda v: Product.type == v, facet=lambda v: Product.type == v),
-    ProductFilter("in_stock", lambda yes: in_stock() if yes else ~in_stock(), shapes=True),
+    ProductFilter(
+        "in_stock",
+        lambda yes: in_stock() if yes else ~in_stock(),
+        shapes=True,
+        size_sql=lambda yes: size_in_stock() if yes else ~size_in_stock(),
+    ),
     ProductFilter(
         "q", lambda v: Product.search_name.like(v, escape=like.ESCAPE), bind=like_contains
     ),

@@ -4,7 +4,7 @@ import enum
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, text
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carpet_shop.core.models import Base, IdMixin, SoftDeleteMixin, TimestampMixin
@@ -121,10 +121,24 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     photo: Mapped[str | None] = mapped_column(String(255))
     photo_thumb: Mapped[str | None] = mapped_column(String(255))
     low_stock_threshold: Mapped[Decimal | None]
+    # Prices by area: a size without its own price costs width × height × rate, rounded
+    # half up to `price_step` so'm (null: to whole so'm; see catalog.sizes.area_price).
+    sell_price_per_m2: Mapped[Decimal | None]
+    buy_price_per_m2: Mapped[Decimal | None]
+    price_step: Mapped[Decimal | None]
+    # Stock was put on one of several sizes by a rule (the migration to stock per size, or a
+    # product created with one quantity): listed by GET /api/inventory/needs-count until the
+    # director counts it per size.
+    needs_count: Mapped[bool] = mapped_column(default=False, server_default=false())
     branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), index=True)
 
     # Loaded in one extra query per batch of products, never one per product.
     collection_ref: Mapped[Collection] = relationship(lazy="selectin")
+    # Its sizes' stock rows (any order: `available_sizes` holds the order). Added and removed
+    # by the catalog; their stock columns change only through the ledger.
+    size_rows: Mapped[list[ProductSize]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
@@ -171,7 +185,14 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
 
 
 class ProductSize(Base):
-    """One of a product's `available_sizes`, as numbers: the drill-down filters on these."""
+    """One of a product's `available_sizes`: its own stock and prices (sizes are stock).
+
+    A unit product's size counts pieces in `quantity`; a meter product's size is one roll of
+    that width (`size` is the roll's W×L as received) with `total_length` and
+    `remaining_length`. The product's own stock columns are the sum of its sizes'. Prices
+    left null come from the product (its rate per m², else its own price). Stock changes
+    only through the inventory ledger, like the product's.
+    """
 
     __tablename__ = "product_sizes"
 
@@ -181,5 +202,11 @@ class ProductSize(Base):
     size: Mapped[str] = mapped_column(String(20), primary_key=True)
     width: Mapped[Decimal]
     height: Mapped[Decimal]
+    quantity: Mapped[int] = mapped_column(default=0, server_default="0")
+    total_length: Mapped[Decimal | None]
+    remaining_length: Mapped[Decimal | None]
+    # Per piece for a unit product, per metre for a roll.
+    sell_price: Mapped[Decimal | None]
+    buy_price: Mapped[Decimal | None]
 
     __table_args__ = (Index("ix_product_sizes_width_height", "width", "height"),)

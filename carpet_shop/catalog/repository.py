@@ -39,13 +39,14 @@ from carpet_shop.catalog.models import (
     Size,
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
-from carpet_shop.catalog.stock import in_stock, raw_hundredths
+from carpet_shop.catalog.stock import in_stock, raw_hundredths, size_in_stock
 from carpet_shop.catalog.stock import stock_hundredths as stock_hundredths  # reports read it
 from carpet_shop.catalog.text import like_prefix
-from carpet_shop.catalog.views import ProductViews
+from carpet_shop.catalog.views import ProductViews, SizeFacts, facts_of
 from carpet_shop.core import like
 from carpet_shop.core.envelope import rows_json
 from carpet_shop.core.etag import content_tag
+from carpet_shop.core.json_values import id_text
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.read_cache import kept
 from carpet_shop.core.repository import (
@@ -111,8 +112,29 @@ _LISTED: tuple[Any, ...] = tuple(
         ("created_at", Product.created_at),
         ("updated_at", Product.updated_at),
         ("deleted_at", Product.deleted_at),
+        ("sell_price_per_m2", Product.sell_price_per_m2),
+        ("buy_price_per_m2", Product.buy_price_per_m2),
+        ("price_step", Product.price_step),
+        ("needs_count", Product.needs_count),
     )
 )
+# The sizes of a page's products, read as the driver returns them, like the page.
+_SIZES_OF_PAGE = select(
+    *(
+        type_coerce(column, NullType()).label(column.key)
+        for column in (
+            ProductSize.product_id,
+            ProductSize.size,
+            ProductSize.width,
+            ProductSize.height,
+            ProductSize.quantity,
+            ProductSize.total_length,
+            ProductSize.remaining_length,
+            ProductSize.sell_price,
+            ProductSize.buy_price,
+        )
+    )
+).where(ProductSize.product_id.in_(bindparam("ids", expanding=True)))
 
 
 def _given(filters: ProductFilters) -> list[tuple[ProductFilter, Any]]:
@@ -159,6 +181,7 @@ def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     Built once per shape: making these expressions costs more than running the query."""
     conditions: list[ColumnElement[bool]] = []
     size_conditions: list[ColumnElement[bool]] = []
+    narrows_sizes = any(name in _BY_NAME and _BY_NAME[name].size_row for name, _ in shape.given)
     for name, value in shape.given:
         if name == "branch_id":
             # Branch scoping (BranchScope.conditions_on) as a bound value, so one statement
@@ -166,7 +189,12 @@ def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
             conditions.append(Product.branch_id == bindparam("branch_id"))
             continue
         declared = _BY_NAME[name]
-        condition = declared.sql(value if declared.shapes else bindparam(name))
+        bound = value if declared.shapes else bindparam(name)
+        if narrows_sizes and declared.size_sql is not None:
+            # By that size's own stock (sizes are stock), not the product's.
+            size_conditions.append(declared.size_sql(bound))
+            continue
+        condition = declared.sql(bound)
         (size_conditions if declared.size_row else conditions).append(condition)
     if not shape.include_deleted:
         conditions.append(Product.deleted_at.is_(None))
@@ -312,11 +340,21 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
 
         def read() -> tuple[bytes, str, int]:
             rows, total = self.listing_page(scope, query.filters(), query.sort, query.page_params())
-            data = rows_json(views.listed(rows))
+            data = rows_json(views.listed(rows, self.sizes_of_page([r.id for r in rows])))
             return data, content_tag(data), total
 
         key = (views, scope.list_branch_id, query)
         return kept(self.session, "catalog.listed_pages", LISTED_PAGES_KEPT, key, read)
+
+    def sizes_of_page(self, ids: Sequence[Any]) -> dict[Any, list[SizeFacts]]:
+        """The size rows of these products (ids as the page's rows hold them), by id text."""
+        if not ids:
+            return {}
+        product_ids = [uuid.UUID(str(id_text(i))) for i in ids]
+        found: dict[Any, list[Any]] = {}
+        for row in self.session.execute(_SIZES_OF_PAGE, {"ids": product_ids}):
+            found.setdefault(id_text(row.product_id), []).append(row)
+        return {key: facts_of(rows) for key, rows in found.items()}
 
     def live_everywhere(self) -> Sequence[Product]:
         stmt = self.statement().order_by(Product.created_at, Product.id)
@@ -354,9 +392,10 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             if level == "collection":
                 stmt = stmt.join(Collection, Collection.id == Product.collection_id)
         else:
-            # A product with sizes 2×3 and 2×4 counts once under width 2.
+            # A product with sizes 2×3 and 2×4 counts once under width 2; in stock when one
+            # of its sizes there has stock of its own (sizes are stock).
             counted = func.count(distinct(Product.id))
-            stocked = func.count(distinct(case((in_stock(), Product.id))))
+            stocked = func.count(distinct(case((size_in_stock(), Product.id))))
             keys = [ProductSize.width if level == "width" else ProductSize.height]
             stmt = select(*keys, counted, stocked).join(
                 ProductSize, ProductSize.product_id == Product.id
@@ -390,6 +429,13 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             Product.deleted_at.is_(None), stock_hundredths() <= threshold
         )
         return stmt.order_by(stock_hundredths(), Product.search_name, Product.id)
+
+    def needs_count(self, scope: BranchScope) -> Select[Product]:
+        return (
+            self.scoped(select(Product), scope)
+            .where(Product.deleted_at.is_(None), Product.needs_count.is_(True))
+            .order_by(Product.search_name, Product.id)
+        )
 
     def without_cost(self) -> Select[Product]:
         return (

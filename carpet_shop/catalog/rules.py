@@ -22,7 +22,7 @@ ZERO = Decimal("0")
 
 
 # What goods cost is the director's figure: a seller never writes it (nor reads it).
-DIRECTORS_FIELDS = frozenset({"buy_price"})
+DIRECTORS_FIELDS = frozenset({"buy_price", "buy_price_per_m2"})
 
 
 def directors_fields(actor: Actor, sent: Iterable[str]) -> None:

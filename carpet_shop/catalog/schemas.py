@@ -86,6 +86,28 @@ class SizeRead(ReadModel):
 # Products
 
 
+class SizeStockIn(RequestModel):
+    """One of a product's sizes with its own stock and prices (sizes are stock). A unit
+    product's size counts `quantity`; a meter product's size is one roll of that width
+    (`size` is W×L as received; `total_length` defaults to L). Prices left out come from the
+    product: its rate per m² (pieces), else its own price."""
+
+    size: SizeText = Field(examples=["3×4"])
+    quantity: Pieces | None = None
+    total_length: Metres | None = None
+    remaining_length: Metres | None = None
+    sell_price: PositiveMoney | None = Field(default=None, description="Per piece")
+    buy_price: PositiveMoney | None = Field(default=None, description="Per piece; the director's")
+    sell_price_per_meter: PositiveMoney | None = Field(default=None, description="Rolls")
+    buy_price_per_meter: PositiveMoney | None = Field(
+        default=None, description="Rolls; the director's"
+    )
+
+
+SizeStockList = Annotated[list[SizeStockIn], Field(max_length=50)]
+PriceStep = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=9, decimal_places=2)]
+
+
 class ProductCreate(RequestModel):
     """A unit product counts `quantity`; a meter product `total_length` / `remaining_length`."""
 
@@ -109,6 +131,20 @@ class ProductCreate(RequestModel):
     remaining_length: Metres | None = None
     max_quantity: Pieces | None = None
     available_sizes: SizeList = Field(default_factory=list, examples=[["2×3", "3×4"]])
+    sizes: SizeStockList | None = Field(
+        default=None,
+        description="Sizes with their own stock and prices (instead of available_sizes and "
+        "one quantity, which is placed on the first size)",
+    )
+    sell_price_per_m2: PositiveMoney | None = Field(
+        default=None,
+        description="Pieces priced by area: a size without its own price costs "
+        "width × height × this, rounded half up to price_step",
+    )
+    buy_price_per_m2: PositiveMoney | None = Field(default=None, description="The director's")
+    price_step: PriceStep | None = Field(
+        default=None, description="Prices by area are rounded to this many so'm; left out, 1"
+    )
     photo: PhotoText | None = None
     low_stock_threshold: Metres | None = Field(
         default=None, description="Pieces or metres; left out, the shop's default"
@@ -134,6 +170,14 @@ class ProductUpdate(RequestModel):
     remaining_length: Metres | None = None
     max_quantity: Pieces | None = None
     available_sizes: SizeList | None = None
+    sizes: SizeStockList | None = Field(
+        default=None,
+        description="Every size with its stock and prices; a size left out is removed (only "
+        "when it has no stock). Stock changes are `edit` movements (stock_reason required)",
+    )
+    sell_price_per_m2: PositiveMoney | None = None
+    buy_price_per_m2: PositiveMoney | None = None
+    price_step: PriceStep | None = None
     photo: PhotoText | None = Field(default=None, description="null removes the photo")
     low_stock_threshold: Metres | None = None
     branch_id: uuid.UUID | None = Field(
@@ -144,6 +188,30 @@ class ProductUpdate(RequestModel):
         description="Why quantity or remaining_length changes (required then); kept on the "
         "ledger movement and in the audit log",
     )
+
+
+class SizeStockRead(ReadModel):
+    """One size as a seller sees it: never a buy price. Unit products fill `quantity` and
+    `sell_price`; rolls `total_length`, `remaining_length`, `sell_price_per_meter` and
+    `is_offcut`."""
+
+    size: str
+    width: DecimalNumber
+    height: DecimalNumber | None = None
+    quantity: int | None = None
+    sell_price: DecimalNumber | None = None
+    total_length: DecimalNumber | None = None
+    remaining_length: DecimalNumber | None = None
+    sell_price_per_meter: DecimalNumber | None = None
+    is_offcut: bool | None = None
+    stock: DecimalNumber = Field(description="Pieces or metres of this size")
+    in_stock: bool
+    is_low_stock: bool
+
+
+class SizeStockAdminRead(SizeStockRead):
+    buy_price: DecimalNumber | None = None
+    buy_price_per_meter: DecimalNumber | None = None
 
 
 class ProductRead(ReadModel):
@@ -165,6 +233,14 @@ class ProductRead(ReadModel):
     in_stock: bool
     max_quantity: int | None
     available_sizes: list[str]
+    sizes: list[SizeStockRead] = Field(
+        default_factory=list, description="Each size's stock and prices (sizes are stock)"
+    )
+    sell_price_per_m2: DecimalNumber | None = None
+    price_step: DecimalNumber | None = None
+    needs_count: bool = Field(
+        default=False, description="Stock was put on one of several sizes: count it per size"
+    )
     photo: str | None = Field(description="URL of the full image")
     photo_thumb: str | None = Field(description="URL of the thumbnail")
     low_stock_threshold: DecimalNumber | None = Field(
@@ -182,6 +258,8 @@ class ProductAdminRead(ProductRead):
     buy_price: DecimalNumber | None = Field(
         description="null: added by a seller, waiting for the director's cost"
     )
+    buy_price_per_m2: DecimalNumber | None = None
+    sizes: list[SizeStockAdminRead] = Field(default_factory=list)  # type: ignore[assignment]
 
 
 # The director gets ProductAdminRead, a seller ProductRead (catalog.views decides).

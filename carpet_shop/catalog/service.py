@@ -18,14 +18,16 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import drilldown, master, rules
 from carpet_shop.catalog.filters import ProductFilters, ProductListQuery
-from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.models import Product, ProductSize, ProductType, stock_of
 from carpet_shop.catalog.photos import PhotoStore, StoredPhoto
 from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.catalog.schemas import (
     Facets,
     ProductCreate,
     ProductUpdate,
+    SizeStockIn,
 )
+from carpet_shop.catalog.sizes import size_price
 from carpet_shop.catalog.text import parse_size, search_key
 from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.actor import Actor
@@ -105,6 +107,14 @@ def list_low_stock(
     return repo.paginate(repo.low_stock(scope, defaults.pieces, defaults.metres), page)
 
 
+def list_needs_count(
+    session: Session, scope: BranchScope, page: PageParams
+) -> tuple[Sequence[Product], int]:
+    """Products whose stock sits on one of several sizes by a rule, to count per size."""
+    repo = ProductRepository(session)
+    return repo.paginate(repo.needs_count(scope), page)
+
+
 def list_without_cost(session: Session, page: PageParams) -> tuple[Sequence[Product], int]:
     """Products sellers added, waiting for the director's buy price (not sold until then)."""
     repo = ProductRepository(session)
@@ -125,6 +135,113 @@ def _store_photo(photos: PhotoStore | None, photo: str) -> StoredPhoto:
     return photos.accept(photo)
 
 
+def _size_names(kind: ProductType, given: list[SizeStockIn] | None, listed: list[str]) -> list[str]:
+    if given is None:
+        return listed
+    if listed:
+        raise ValidationFailed.field("sizes", "Send either sizes or available_sizes")
+    names = [s.size for s in given]
+    if len(set(names)) != len(names):
+        raise ValidationFailed.field("sizes", "Each size once")
+    return names
+
+
+def _checked(
+    session: Session, kind: ProductType, names: list[str], collection_id: uuid.UUID
+) -> list[tuple[str, Decimal, Decimal]]:
+    # A roll's size is its W×L as received, not a size of the collection's master data.
+    if kind == ProductType.METER:
+        return [parse_size(name) for name in names]
+    return rules.checked_sizes(session, names, collection_id)
+
+
+def _initial_stock(
+    kind: ProductType,
+    given: list[SizeStockIn] | None,
+    sizes: list[tuple[str, Decimal, Decimal]],
+    quantity: int,
+    total_length: Decimal | None,
+    remaining_length: Decimal | None,
+) -> tuple[dict[str | None, tuple[Decimal, Decimal | None]], bool]:
+    """What each size (None: the product without sizes) starts with, as (stock, roll length),
+    and whether the stock was placed by the rule (one quantity on the first of several
+    sizes: the director counts it per size)."""
+    if given is not None:
+        placed: dict[str | None, tuple[Decimal, Decimal | None]] = {}
+        for n, (item, (name, _width, height)) in enumerate(zip(given, sizes, strict=True)):
+            if kind == ProductType.UNIT:
+                rules.no_lengths(item.total_length, item.remaining_length)
+                placed[name] = (Decimal(item.quantity or 0), None)
+                continue
+            if item.quantity:
+                raise ValidationFailed.field(f"sizes.{n}.quantity", "A roll counts metres")
+            total = item.total_length if item.total_length is not None else height
+            if item.total_length is None and item.remaining_length is not None:
+                total = max(height, item.remaining_length)
+            total, remaining = rules.roll(total, item.remaining_length)
+            placed[name] = (remaining, total)
+        return placed, False
+    if kind == ProductType.UNIT:
+        rules.no_lengths(total_length, remaining_length)
+        stock, roll_total = Decimal(quantity), None
+    else:
+        rules.no_pieces(quantity)
+        roll_total, stock = rules.roll(total_length, remaining_length)
+    if not sizes:
+        return {None: (stock, roll_total)}, False
+    first: dict[str | None, tuple[Decimal, Decimal | None]] = {sizes[0][0]: (stock, roll_total)}
+    rest = {name: (ZERO, None if kind == ProductType.UNIT else ZERO) for name, _, _ in sizes[1:]}
+    return first | rest, len(sizes) > 1 and stock > 0
+
+
+def _size_prices(
+    actor: Actor, kind: ProductType, given: list[SizeStockIn] | None
+) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    """Each size's own (sell, buy) price; a seller never sends a buy price (403)."""
+    if given is None:
+        return {}
+    prices: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    for n, item in enumerate(given):
+        meter = kind == ProductType.METER
+        sell = item.sell_price_per_meter if meter else item.sell_price
+        buy = item.buy_price_per_meter if meter else item.buy_price
+        wrong = (
+            ("sell_price", "buy_price")
+            if meter
+            else ("sell_price_per_meter", "buy_price_per_meter")
+        )
+        for field in wrong:
+            if getattr(item, field) is not None:
+                raise ValidationFailed.field(
+                    f"sizes.{n}.{field}",
+                    "Rolls are priced per metre" if meter else "Pieces are priced per piece",
+                )
+        sent_buy = {"buy_price", "buy_price_per_meter"} & item.model_fields_set
+        if sent_buy and not actor.is_admin:
+            rules.directors_fields(actor, sorted(sent_buy))
+        prices[item.size] = (rules.cents_or_none(sell), rules.cents_or_none(buy))
+    return prices
+
+
+def _lowest(
+    kind: ProductType,
+    sizes: list[tuple[str, Decimal, Decimal]],
+    own: dict[str, tuple[Decimal | None, Decimal | None]],
+    rate: Decimal | None,
+    step: Decimal | None,
+    which: int,
+) -> Decimal | None:
+    """The lowest of the sizes' prices (sell: 0, buy: 1) from their own or the rate per m²:
+    the product's own price when the request gives none."""
+    found = [
+        size_price(own.get(name, (None, None))[which], rate, width, height, step, None,
+                   meter=kind == ProductType.METER)
+        for name, width, height in sizes
+    ]  # fmt: skip
+    known = [price for price in found if price is not None]
+    return min(known) if known else None
+
+
 def create_product(
     session: Session,
     actor: Actor,
@@ -133,19 +250,36 @@ def create_product(
     photos: PhotoStore | None = None,
 ) -> Product:
     rules.directors_fields(actor, data.model_fields_set)
-    if actor.is_admin and data.buy_price is None:
-        raise ValidationFailed.field("buy_price", "The director gives the buy price")
     branch_id = rules.target_branch(session, actor, data.branch_id)
     collection = master.resolve_collection(session, data.collection, data.collection_id)
-    prices = rules.prices(data.type, data.sell_price, data.sell_price_per_meter)
+    names = _size_names(data.type, data.sizes, data.available_sizes)
+    sizes = _checked(session, data.type, names, collection.id)
+    own_prices = _size_prices(actor, data.type, data.sizes)
+    if data.type == ProductType.METER and (data.sell_price_per_m2 or data.buy_price_per_m2):
+        raise ValidationFailed.field("sell_price_per_m2", "Rolls are priced per metre")
+    step = rules.cents_or_none(data.price_step)
+    sell_rate = rules.cents_or_none(data.sell_price_per_m2)
+    buy_rate = rules.cents_or_none(data.buy_price_per_m2)
+    sell = data.sell_price or (
+        None
+        if data.type == ProductType.METER
+        else _lowest(data.type, sizes, own_prices, sell_rate, step, 0)
+    )
+    per_meter = data.sell_price_per_meter or (
+        _lowest(data.type, sizes, own_prices, None, step, 0)
+        if data.type == ProductType.METER
+        else None
+    )
+    buy = data.buy_price or _lowest(data.type, sizes, own_prices, buy_rate, step, 1)
+    if actor.is_admin and buy is None:
+        raise ValidationFailed.field("buy_price", "The director gives the buy price")
+    prices = rules.prices(data.type, sell, per_meter)
     rules.check_threshold(data.type, data.low_stock_threshold)
-    if data.type == ProductType.UNIT:
-        rules.no_lengths(data.total_length, data.remaining_length)
-        total, initial = None, Decimal(data.quantity)
-    else:
-        rules.no_pieces(data.quantity)
-        total, initial = rules.roll(data.total_length, data.remaining_length)
-    sizes = rules.checked_sizes(session, data.available_sizes, collection.id)
+    placed, by_rule = _initial_stock(
+        data.type, data.sizes, sizes, data.quantity, data.total_length, data.remaining_length
+    )
+    meter = data.type == ProductType.METER
+    total = sum((t or ZERO for t in (v[1] for v in placed.values())), ZERO) if meter else None
     photo = _store_photo(photos, data.photo) if data.photo else None
     now = clock.now()
     repo = ProductRepository(session)
@@ -157,7 +291,7 @@ def create_product(
             collection_id=collection.id,
             collection_ref=collection,
             type=data.type,
-            buy_price=rules.cents_or_none(data.buy_price),
+            buy_price=rules.cents_or_none(buy),
             sell_price=prices.sell_price,
             sell_price_per_meter=prices.sell_price_per_meter,
             quantity=0,
@@ -168,23 +302,56 @@ def create_product(
             photo=photo.url if photo else None,
             photo_thumb=photo.thumb_url if photo else None,
             low_stock_threshold=rules.cents_or_none(data.low_stock_threshold),
+            sell_price_per_m2=sell_rate,
+            buy_price_per_m2=buy_rate,
+            price_step=step,
+            needs_count=by_rule,
             branch_id=branch_id,
             created_at=now,
             updated_at=now,
         )
     )
-    repo.set_sizes(product.id, sizes)
-    if initial > 0:
+    _add_size_rows(product, sizes, own_prices, {k: v[1] for k, v in placed.items()})
+    repo.flush()
+    lines = [
+        ledger.StockLine(product, stock, size) for size, (stock, _) in placed.items() if stock > 0
+    ]
+    if lines:
         ledger.put(
             session,
             clock,
-            [ledger.StockLine(product, initial)],
+            lines,
             MovementKind.INITIAL,
             ledger.Document(ENTITY, product.id),
             actor.id,
         )
     audit.log_created(session, actor, clock, ENTITY, product, AUDITED_FIELDS)
     return product
+
+
+def _add_size_rows(
+    product: Product,
+    sizes: Sequence[tuple[str, Decimal, Decimal]],
+    own_prices: dict[str, tuple[Decimal | None, Decimal | None]],
+    rolls: dict[str | None, Decimal | None],
+) -> None:
+    """New, empty size rows (a roll with its length as received); the ledger fills them."""
+    meter = product.type == ProductType.METER
+    for name, width, height in sizes:
+        sell, buy = own_prices.get(name, (None, None))
+        product.size_rows.append(
+            ProductSize(
+                product_id=product.id,
+                size=name,
+                width=width,
+                height=height,
+                quantity=0,
+                total_length=(rolls.get(name) or ZERO) if meter else None,
+                remaining_length=ZERO if meter else None,
+                sell_price=sell,
+                buy_price=buy,
+            )
+        )
 
 
 def _stock_reason(product: Product, changes: dict[str, Any]) -> str | None:
@@ -243,6 +410,90 @@ def _edit_stock(
     product.total_length = new_total
 
 
+def _resize(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product: Product,
+    sizes: Sequence[tuple[str, Decimal, Decimal]],
+) -> None:
+    """Give the product these sizes, in this order, losing no piece: stock of a size taken
+    away (or of the product before it had sizes) moves to the first size (or back to the
+    product when none is left), and the director is asked to count it per size."""
+    names = [name for name, _, _ in sizes]
+    rows = {row.size: row for row in product.size_rows}
+    document = ledger.Document(ENTITY, product.id)
+    moved = ZERO
+    leaving = [row for name, row in rows.items() if name not in names]
+    for row in leaving:
+        stock = product_size_stock(product.type, row)
+        if stock > 0:
+            ledger.take(
+                session, clock, [ledger.StockLine(product, stock, row.size)],
+                MovementKind.EDIT, document, actor.id, "size removed",
+            )  # fmt: skip
+            moved += stock
+    if not rows and product.stock > 0 and names:
+        moved = product.stock
+        ledger.take(
+            session, clock, [ledger.StockLine(product, moved, None)],
+            MovementKind.EDIT, document, actor.id, "stock put on a size",
+        )  # fmt: skip
+    for row in leaving:
+        product.size_rows.remove(row)
+    product.available_sizes = names
+    _add_size_rows(product, [s for s in sizes if s[0] not in rows], {}, {})
+    session.flush()
+    if moved > 0:
+        target = names[0] if names else None
+        ledger.put(
+            session, clock, [ledger.StockLine(product, moved, target)],
+            MovementKind.EDIT, document, actor.id, "stock moved from a removed size",
+        )  # fmt: skip
+        if len(names) > 1:
+            product.needs_count = True
+
+
+def product_size_stock(kind: ProductType, row: ProductSize) -> Decimal:
+    return stock_of(kind, row.quantity, row.remaining_length)
+
+
+def _edit_sizes(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    product: Product,
+    given: list[SizeStockIn],
+    own_prices: dict[str, tuple[Decimal | None, Decimal | None]],
+    changes: dict[str, Any],
+) -> None:
+    """Each size's own prices and counted stock (`edit` movements with the stock_reason)."""
+    rows = {row.size: row for row in product.size_rows}
+    reason = changes.get("stock_reason")
+    document = ledger.Document(ENTITY, product.id)
+    for n, item in enumerate(given):
+        row = rows[item.size]
+        sell, buy = own_prices.get(item.size, (None, None))
+        if sell is not None:
+            row.sell_price = sell
+        if buy is not None:
+            row.buy_price = buy
+        level = item.quantity if product.type == ProductType.UNIT else item.remaining_length
+        if level is None or Decimal(level) == product_size_stock(product.type, row):
+            continue
+        if reason is None:
+            raise ValidationFailed.field(
+                "stock_reason",
+                Message("Say why {field} changes; the reason is kept in the stock ledger",
+                        field=f"sizes.{n}"),
+            )  # fmt: skip
+        session.flush()
+        ledger.set_level(
+            session, clock, product, Decimal(level), MovementKind.EDIT, document, actor.id,
+            reason, size=item.size,
+        )  # fmt: skip
+
+
 def update_product(
     session: Session,
     actor: Actor,
@@ -274,10 +525,20 @@ def update_product(
         collection = master.resolve_collection(
             session, changes.get("collection"), changes.get("collection_id")
         )
-    sizes_changed = "available_sizes" in changes or collection.id != product.collection_id
+    sizes_changed = (
+        "available_sizes" in changes
+        or data.sizes is not None
+        or collection.id != product.collection_id
+    )
     sizes = changes.get("available_sizes")
     sizes = product.available_sizes if sizes is None else sizes
-    checked_sizes = rules.checked_sizes(session, sizes, collection.id) if sizes_changed else None
+    if data.sizes is not None:
+        sizes = _size_names(product.type, data.sizes, changes.get("available_sizes") or [])
+    checked_sizes = _checked(session, product.type, sizes, collection.id) if sizes_changed else None
+    own_prices = _size_prices(actor, product.type, data.sizes)
+    for field in ("sell_price_per_m2", "buy_price_per_m2", "price_step"):
+        if field in changes:
+            setattr(product, field, rules.cents_or_none(changes[field]))
 
     prices = rules.prices(
         product.type,
@@ -306,8 +567,9 @@ def update_product(
         product.photo_thumb = photo.thumb_url if photo else None
     repo = ProductRepository(session)
     if checked_sizes is not None:
-        product.available_sizes = [s[0] for s in checked_sizes]
-        repo.set_sizes(product.id, checked_sizes)
+        _resize(session, actor, clock, product, checked_sizes)
+    if data.sizes is not None:
+        _edit_sizes(session, actor, clock, product, data.sizes, own_prices, changes)
     product.updated_at = clock.now()
     repo.flush()
     stock_edited = any(before[f] != getattr(product, f) for f in ("quantity", "remaining_length"))
@@ -387,7 +649,13 @@ def matching_in_branch(
             updated_at=now,
         )
     )
-    repo.set_sizes(product.id, [parse_size(s) for s in product.available_sizes])
+    product.sell_price_per_m2 = template.sell_price_per_m2
+    product.buy_price_per_m2 = template.buy_price_per_m2
+    product.price_step = template.price_step
+    own = {row.size: (row.sell_price, row.buy_price) for row in template.size_rows}
+    rolls: dict[str | None, Decimal | None] = {s: ZERO for s in product.available_sizes}
+    _add_size_rows(product, [parse_size(s) for s in product.available_sizes], own, rolls)
+    repo.flush()
     changes = audit.created(audit.snapshot(product, AUDITED_FIELDS))
     changes["copied_from"] = {"old": None, "new": str(template.id)}
     audit.log(session, actor, clock, AuditAction.CREATE, ENTITY, product.id, changes)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, case, cast, func, type_coerce
 
-from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.models import Product, ProductSize, ProductType
 
 
 def raw_hundredths(column: Any) -> ColumnElement[int]:
@@ -29,3 +29,11 @@ def stock_hundredths() -> ColumnElement[int]:
 @functools.cache
 def in_stock() -> ColumnElement[bool]:
     return stock_hundredths() > 0
+
+
+@functools.cache
+def size_in_stock() -> ColumnElement[bool]:
+    """One size's own stock (sizes are stock): pieces of it, or metres left on its roll."""
+    return (ProductSize.quantity > 0) | (
+        func.coalesce(raw_hundredths(ProductSize.remaining_length), 0) > 0
+    )

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # Low stock when a product has this much or less, unless it sets its own threshold.
     low_stock_pieces: int = Field(default=2, ge=0)
     low_stock_metres: Decimal = Field(default=Decimal("10"), ge=0, decimal_places=2)
+    # A roll's remainder shorter than this (metres) is flagged as an offcut (`is_offcut`).
+    offcut_length: Decimal = Field(default=Decimal("0.5"), ge=0, decimal_places=2)
 
     login_max_failures: int = Field(default=5, gt=0)
     login_failure_window_minutes: int = Field(default=15, gt=0)

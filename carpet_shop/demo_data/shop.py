@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches.models import Branch
-from carpet_shop.catalog.models import Category, Collection, Product, ProductType
+from carpet_shop.catalog.models import Category, Collection, Product, ProductSize, ProductType
+from carpet_shop.catalog.text import parse_size
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.database import Database
 from carpet_shop.demo import seed_foundation
@@ -149,6 +150,9 @@ def _ensure_products(
                 branch_id=branch.id,
             )
             stock = Decimal(rnd.randrange(0, 26))
+        if not meter:
+            _size, width, height = parse_size(size)
+            product.size_rows = [ProductSize(size=_size, width=width, height=height, quantity=0)]
         session.add(product)
         session.flush()
         if stock > 0:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from carpet_shop.catalog.models import Product, ProductType, stock_of
+from carpet_shop.catalog.sizes import resolve_size
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.errors import InsufficientStock, NotFound, ValidationFailed
 from carpet_shop.core.i18n import Message
@@ -43,12 +44,21 @@ class Stocked(Protocol):
     def type(self) -> ProductType: ...
     @property
     def name(self) -> str: ...
+    @property
+    def available_sizes(self) -> list[str] | None: ...
 
 
 @dataclass(frozen=True)
 class StockLine:
     product: Stocked
     amount: Decimal  # pieces or metres, > 0
+    # The size that moves (any accepted spelling); left out, the product's only size. A
+    # product without sizes keeps its stock on the product alone.
+    size: str | None = None
+
+    def resolved(self, repo: StockRepository | None = None) -> str | None:
+        stocked = None if repo is None else (lambda: repo.stocked_sizes(self.product.id))
+        return resolve_size(self.product.available_sizes, self.size, "size", stocked)
 
 
 def _check_amount(product: Stocked, amount: Decimal) -> None:
@@ -65,6 +75,7 @@ def _check_amount(product: Stocked, amount: Decimal) -> None:
 def _movement(
     clock: Clock,
     product: Stocked,
+    size: str | None,
     kind: MovementKind,
     delta: Decimal,
     balance: Decimal,
@@ -75,6 +86,7 @@ def _movement(
     return {
         "id": new_id(),
         "product_id": product.id,
+        "size": size,
         "branch_id": product.branch_id,
         "kind": kind,
         "delta": delta,
@@ -99,6 +111,27 @@ def _sync(product: Stocked, row: StockRow) -> Decimal:
         set_committed_value(product, "total_length", total_length)
         set_committed_value(product, "updated_at", updated_at)
     return stock_of(product.type, quantity, remaining_length)
+
+
+def _shift(
+    repo: StockRepository, clock: Clock, product: Stocked, size: str | None, delta: Decimal
+) -> tuple[StockRow | None, Decimal]:
+    """Move the product's (and its size's) stock: the product's new row, or None when it
+    is gone or short, and the balance the movement records (the size's, when it has one)."""
+    if size is None:
+        shifted = repo.shift(product.id, product.type, delta, clock.now())
+        return shifted, Decimal(0) if shifted is None else _sync(product, shifted)
+    row, sized = repo.shift_sized(product.id, size, product.type, delta, clock.now())
+    if row is None or sized is None:
+        return None, Decimal(0)
+    _sync(product, row)
+    if isinstance(product, Product) and "size_rows" in product.__dict__:
+        for loaded in product.size_rows:
+            if loaded.size == size:
+                set_committed_value(loaded, "quantity", sized[0])
+                set_committed_value(loaded, "remaining_length", sized[1])
+                set_committed_value(loaded, "total_length", sized[2])
+    return row, stock_of(product.type, sized[0], sized[1])
 
 
 def _write(repo: StockRepository, movements: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -128,24 +161,31 @@ def take(
     shortages: list[dict[str, object]] = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        shifted = repo.shift(line.product.id, line.product.type, -line.amount, clock.now())
+        size = line.resolved(repo)
+        shifted, balance = _shift(repo, clock, line.product, size, -line.amount)
         if shifted is None:
             current = repo.lock_product(line.product.id)
             if current is None:
                 raise NotFound.of("Product", line.product.id)
-            shortages.append(
-                {
-                    "product_id": str(line.product.id),
-                    "name": line.product.name,
-                    "requested": str(line.amount),
-                    "available": str(current.stock),
-                    "unit": "m" if line.product.type == ProductType.METER else "pcs",
-                }
-            )
+            available = current.stock
+            if size is not None:
+                row = repo.size_row(line.product.id, size)
+                available = Decimal(0) if row is None else stock_of(current.type, *row[:2])
+            shortage: dict[str, object] = {
+                "product_id": str(line.product.id),
+                "name": line.product.name,
+                "requested": str(line.amount),
+                "available": str(available),
+                "unit": "m" if line.product.type == ProductType.METER else "pcs",
+            }
+            if size is not None:
+                shortage["size"] = size
+            shortages.append(shortage)
             continue
-        balance = _sync(line.product, shifted)
         movements.append(
-            _movement(clock, line.product, kind, -line.amount, balance, document, user_id, reason)
+            _movement(
+                clock, line.product, size, kind, -line.amount, balance, document, user_id, reason
+            )
         )
     if shortages:
         names = ", ".join(str(s["name"]) for s in shortages)
@@ -169,12 +209,14 @@ def put(
     movements = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        shifted = repo.shift(line.product.id, line.product.type, line.amount, clock.now())
+        size = line.resolved()
+        shifted, balance = _shift(repo, clock, line.product, size, line.amount)
         if shifted is None:
             raise NotFound.of("Product", line.product.id)
-        balance = _sync(line.product, shifted)
         movements.append(
-            _movement(clock, line.product, kind, line.amount, balance, document, user_id, reason)
+            _movement(
+                clock, line.product, size, kind, line.amount, balance, document, user_id, reason
+            )
         )
     return _write(repo, movements)
 
@@ -188,16 +230,26 @@ def set_level(
     document: Document,
     user_id: uuid.UUID | None,
     reason: str | None = None,
+    size: str | None = None,
 ) -> StockMovement | None:
-    """Make the stock equal `counted` (a stock count or an edit); None if it already is."""
+    """Make the stock (of `size`, left out: the only size) equal `counted` (a stock count or
+    an edit); None if it already is."""
     if counted < 0:
         raise ValidationFailed.field("quantity", "Stock cannot be negative")
-    locked = StockRepository(session).lock_product(product.id)
+    repo = StockRepository(session)
+    locked = repo.lock_product(product.id)
     if locked is None:
         raise NotFound.of("Product", product.id)
-    delta = counted - locked.stock
+    resolved = resolve_size(
+        locked.available_sizes, size, "size", lambda: repo.stocked_sizes(locked.id)
+    )
+    stock = locked.stock
+    if resolved is not None:
+        row = repo.size_row(locked.id, resolved)
+        stock = Decimal(0) if row is None else stock_of(locked.type, row[0], row[1])
+    delta = counted - stock
     if delta == 0:
         return None
-    line = [StockLine(locked, abs(delta))]
+    line = [StockLine(locked, abs(delta), resolved)]
     moved = (take if delta < 0 else put)(session, clock, line, kind, document, user_id, reason)
     return StockMovement(**moved[0])

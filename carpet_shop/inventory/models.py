@@ -29,6 +29,8 @@ class StockMovement(IdMixin, Base):
     __tablename__ = "stock_movements"
 
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    # The product's size that moved; null for a product without sizes.
+    size: Mapped[str | None] = mapped_column(String(20))
     branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), index=True)
     kind: Mapped[MovementKind] = mapped_column(
         Enum(

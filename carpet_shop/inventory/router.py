@@ -73,3 +73,19 @@ def low_stock(
 ) -> ListEnvelope[AnyProductRead]:
     rows, total = service.list_low_stock(session, scope, views.defaults, page)
     return page_of(views.many(rows), page, total)
+
+
+@router.get(
+    "/api/inventory/needs-count",
+    response_model=ListEnvelope[AnyProductRead],
+    responses=errors(*AUTHED, 403),
+    summary="Products whose stock was put on one of several sizes: count them per size",
+    description="The migration to stock per size (and a product created with one quantity "
+    "for several sizes) puts the whole stock on the first size; a count per size "
+    "(POST /api/products/{id}/adjust with `size`) by the director clears it.",
+)
+def needs_count(
+    actor: CurrentActor, scope: Scope, session: ReadSession, views: Views, page: Page
+) -> ListEnvelope[AnyProductRead]:
+    rows, total = service.list_needs_count(session, scope, page)
+    return page_of(views.many(rows), page, total)

@@ -17,6 +17,7 @@ Reason = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 class MovementRead(ReadModel):
     id: uuid.UUID
     product_id: uuid.UUID
+    size: str | None = Field(default=None, description="The size that moved")
     branch_id: uuid.UUID
     kind: MovementKind
     delta: DecimalNumber = Field(description="Pieces or metres; negative when stock left")
@@ -31,6 +32,9 @@ class MovementRead(ReadModel):
 class AdjustRequest(RequestModel):
     """What a stock count found: `quantity` for unit products, `remaining_length` for meter."""
 
+    size: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
+        default=None, description="The size counted (W×H): required when the product has several"
+    )
     quantity: Pieces | None = None
     remaining_length: Metres | None = None
     reason: Reason = Field(examples=["Stock count 2026-03-01"])

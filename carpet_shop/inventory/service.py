@@ -75,8 +75,12 @@ def adjust(
         ledger.Document("adjustment"),
         actor.id,
         data.reason,
+        size=data.size,
     )
     notify.stock_set(session, clock, low_stock, product, movement)
+    if actor.is_admin and product.needs_count:
+        # Counted per size: the director's count settles where the stock is.
+        product.needs_count = False
     if movement is not None:
         new: Decimal | int = movement.balance_after
         old: Decimal | int = new - movement.delta
@@ -90,6 +94,7 @@ def adjust(
             catalog_service.ENTITY,
             product.id,
             {
+                **({"size": {"old": None, "new": movement.size}} if movement.size else {}),
                 field: {"old": old, "new": new},
                 "adjustment_reason": {"old": None, "new": data.reason},
             },
@@ -115,3 +120,9 @@ def list_low_stock(
 
 def count_low_stock(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
     return catalog_service.count_low_stock(session, scope, defaults)
+
+
+def list_needs_count(
+    session: Session, scope: BranchScope, page: PageParams
+) -> tuple[Sequence[Product], int]:
+    return catalog_service.list_needs_count(session, scope, page)

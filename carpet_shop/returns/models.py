@@ -76,6 +76,8 @@ class ReturnItem(IdMixin, Base):
     position: Mapped[int]
     sale_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sale_items.id"), index=True)
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    # The size sold, which the stock goes back to.
+    size: Mapped[str | None] = mapped_column(String(20))
     # Pieces or metres taken back.
     quantity: Mapped[Decimal]
     # This line's share of the return's refund, fixed when the request is made.

@@ -102,6 +102,7 @@ class _Line:
     product_id: uuid.UUID
     quantity: Decimal
     paid_share: Decimal
+    size: str | None = None
 
 
 def _asked(body: ReturnCreate, sold: Sequence[SaleItem]) -> list[ReturnItemIn]:
@@ -177,7 +178,7 @@ def _lines(
             errors.append({"field": at(n, "quantity"), "message": message})
             continue
         share = share_of_amount(item.amount, item.quantity, taken, asked.quantity)
-        lines.append(_Line(item.id, item.product_id, asked.quantity, share))
+        lines.append(_Line(item.id, item.product_id, asked.quantity, share, item.size))
     if errors:
         raise ValidationFailed(errors[0]["message"], details={"fields": errors})
     return lines
@@ -216,6 +217,7 @@ def create_return(session: Session, actor: Actor, clock: Clock, body: ReturnCrea
             position=n,
             sale_item_id=line.sale_item_id,
             product_id=line.product_id,
+            size=line.size,
             quantity=line.quantity,
             refund_amount=share,
         )
@@ -318,7 +320,8 @@ def approve_return(
     ledger.put(
         session,
         clock,
-        [ledger.StockLine(products[i.product_id], i.quantity) for i in items],
+        # Back to the size sold.
+        [ledger.StockLine(products[i.product_id], i.quantity, i.size) for i in items],
         MovementKind.RETURN,
         ledger.Document(ENTITY, sale_return.id),
         actor.id,

@@ -19,6 +19,7 @@ class ItemLine:
     quantity: Decimal
     amount: Decimal
     field: str  # "items.0" or "" (the one-product body), for error messages
+    size: str | None = None
 
     def at(self, name: str) -> str:
         return f"{self.field}.{name}" if self.field else name
@@ -39,6 +40,8 @@ def _fields_error(errors: list[tuple[str, str]]) -> ValidationFailed:
 def receipt_of(body: SaleCreate) -> Receipt:
     """The receipt a body describes, whichever of the two forms it uses."""
     single = {"product_id": body.product_id, "quantity": body.quantity, "amount": body.amount}
+    if body.items is not None and body.size is not None:
+        raise _fields_error([("size", "Send either items or product_id")])
     if body.items is not None:
         mixed = [
             (name, "Send either items or product_id") for name, v in single.items() if v is not None
@@ -50,7 +53,7 @@ def receipt_of(body: SaleCreate) -> Receipt:
         if mixed:
             raise _fields_error(mixed)
         items = [
-            ItemLine(i.product_id, i.quantity, i.amount, f"items.{n}")
+            ItemLine(i.product_id, i.quantity, i.amount, f"items.{n}", i.size)
             for n, i in enumerate(body.items)
         ]
         total = sum((i.amount for i in items), ZERO)
@@ -72,6 +75,6 @@ def receipt_of(body: SaleCreate) -> Receipt:
         raise _fields_error(missing)
     assert body.product_id and body.quantity and body.amount and body.payment_type
     return Receipt(
-        [ItemLine(body.product_id, body.quantity, body.amount, "")],
+        [ItemLine(body.product_id, body.quantity, body.amount, "", body.size)],
         [sale_payments.PaymentLine(body.payment_type, body.amount, "payment_type")],
     )

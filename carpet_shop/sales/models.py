@@ -81,6 +81,9 @@ class SaleItem(IdMixin, Base):
     )
     position: Mapped[int]
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    # The size sold (null for a product without sizes); a roll's cut as W×metres.
+    size: Mapped[str | None] = mapped_column(String(20))
+    cut_size: Mapped[str | None] = mapped_column(String(20))
     # Pieces, or metres to the centimetre.
     quantity: Mapped[Decimal]
     amount: Mapped[Decimal]

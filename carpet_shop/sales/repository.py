@@ -29,6 +29,7 @@ from carpet_shop.catalog.models import (
     Category,
     Collection,
     Product,
+    ProductSize,
     ProductType,
     standard_price_of,
 )
@@ -68,6 +69,9 @@ class ProductForSale(NamedTuple):
     sell_price_per_meter: Decimal | None
     available_sizes: list[str] | None
     photo_thumb: str | None
+    sell_price_per_m2: Decimal | None
+    buy_price_per_m2: Decimal | None
+    price_step: Decimal | None
 
     @property
     def standard_price(self) -> Decimal:
@@ -93,10 +97,42 @@ _PRODUCTS_FOR_SALE = Prepared(
         Product.sell_price_per_meter,
         Product.available_sizes,
         Product.photo_thumb,
+        Product.sell_price_per_m2,
+        Product.buy_price_per_m2,
+        Product.price_step,
     )
     .join(Collection, Collection.id == Product.collection_id)
     .join(Branch, Branch.id == Product.branch_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)), Product.deleted_at.is_(None))
+)
+
+
+class SizeForSale(NamedTuple):
+    product_id: uuid.UUID
+    size: str
+    width: Decimal
+    height: Decimal
+    sell_price: Decimal | None
+    buy_price: Decimal | None
+    quantity: int
+    remaining_length: Decimal | None
+
+    @property
+    def stocked(self) -> bool:
+        return self.quantity > 0 or (self.remaining_length or 0) > 0
+
+
+_SIZES_FOR_SALE = Prepared(
+    select(
+        ProductSize.product_id,
+        ProductSize.size,
+        ProductSize.width,
+        ProductSize.height,
+        ProductSize.sell_price,
+        ProductSize.buy_price,
+        ProductSize.quantity,
+        ProductSize.remaining_length,
+    ).where(ProductSize.product_id.in_(bindparam("ids", expanding=True)))
 )
 # A receipt's rows: written once and never changed through the unit of work in the
 # request that rings it up, so they go in as prepared INSERTs rather than flushed objects.
@@ -119,6 +155,10 @@ class SaleRepository(Repository[Sale]):
         """Live products with their collection and branch, in one query."""
         rows = _PRODUCTS_FOR_SALE.rows(self.connection, {"ids": list(set(product_ids))})
         return [ProductForSale._make(row) for row in rows]
+
+    def sizes_for_sale(self, product_ids: Iterable[uuid.UUID]) -> list[SizeForSale]:
+        rows = _SIZES_FOR_SALE.rows(self.connection, {"ids": list(set(product_ids))})
+        return [SizeForSale._make(row) for row in rows]
 
     # A new receipt's objects are made with every column set and left out of the session:
     # they are only read back for the answer.

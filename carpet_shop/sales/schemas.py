@@ -29,8 +29,13 @@ MAX_ITEMS = 100
 MAX_PAYMENTS = 10
 
 
+SizeIn = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+SIZE_HELP = "The product's size sold (W×H; a roll's W×L): required when it has several"
+
+
 class SaleItemIn(RequestModel):
     product_id: uuid.UUID
+    size: SizeIn | None = Field(default=None, description=SIZE_HELP)
     quantity: Quantity
     amount: PositiveMoney = Field(description="What the customer pays for this line, in so'm")
 
@@ -54,6 +59,7 @@ class SaleCreate(RequestModel):
     items: list[SaleItemIn] | None = Field(default=None, min_length=1, max_length=MAX_ITEMS)
     payments: list[PaymentIn] | None = Field(default=None, min_length=1, max_length=MAX_PAYMENTS)
     product_id: uuid.UUID | None = None
+    size: SizeIn | None = Field(default=None, description=SIZE_HELP)
     quantity: Quantity | None = None
     amount: PositiveMoney | None = None
     payment_type: PaymentType | None = Field(
@@ -147,7 +153,10 @@ class SaleItemRead(ReadModel):
     product_name: str
     collection_name: str
     product_type: ProductType
-    size: str | None
+    size: str | None = Field(
+        description="The size sold (older sales without one: the product's sizes)"
+    )
+    cut_size: str | None = Field(default=None, description="A roll's cut: W×metres")
     photo_thumb: str | None
     quantity: DecimalNumber
     amount: DecimalNumber

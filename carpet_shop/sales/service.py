@@ -8,6 +8,7 @@ back: no sale, no movement, no customer, no debt, no number used.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from carpet_shop.analytics import service as analytics_service
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.catalog.models import ProductType
+from carpet_shop.catalog.sizes import cut_size, resolve_size, size_price
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.commissions import service as commissions_service
 from carpet_shop.core.actor import Actor
@@ -49,11 +51,12 @@ from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.lines import ItemLine, receipt_of
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 from carpet_shop.sales.pricing import LinePrice, price_line
-from carpet_shop.sales.repository import ProductForSale, SaleRepository
+from carpet_shop.sales.repository import ProductForSale, SaleRepository, SizeForSale
 from carpet_shop.sales.schemas import SaleCreate
 from carpet_shop.sales.views import ItemView, SaleView
 
 ENTITY = "sale"
+CENT = Decimal("0.01")
 
 
 def _load_products(
@@ -99,6 +102,55 @@ def _branch_of(
     return _Branch(first.branch_id, first.branch_code, first.branch_name)
 
 
+@dataclass(frozen=True)
+class _Sized:
+    """The size a line sells, its prices per piece or metre, and a roll's cut."""
+
+    size: str | None
+    list_price: Decimal
+    buy_price: Decimal | None
+    cut_size: str | None
+
+
+def _stocked(rows: dict[tuple[uuid.UUID, str], SizeForSale], product_id: uuid.UUID) -> list[str]:
+    return [size for (pid, size), row in rows.items() if pid == product_id and row.stocked]
+
+
+def _sizes(
+    repo: SaleRepository, items: Sequence[ItemLine], products: dict[uuid.UUID, ProductForSale]
+) -> list[_Sized]:
+    """Each line's size (named, or the product's only one) and what it costs."""
+    rows: dict[tuple[uuid.UUID, str], SizeForSale] = {}
+    if any(products[i.product_id].available_sizes for i in items):
+        rows = {(r.product_id, r.size): r for r in repo.sizes_for_sale(products)}
+    sized = []
+    for item in items:
+        product = products[item.product_id]
+        size = resolve_size(
+            product.available_sizes,
+            item.size,
+            item.at("size"),
+            functools.partial(_stocked, rows, product.id),
+        )
+        row = rows.get((product.id, size)) if size is not None else None
+        if row is None:
+            sized.append(_Sized(None, product.standard_price, product.buy_price, None))
+            continue
+        meter = product.type == ProductType.METER
+        step = product.price_step
+        price = size_price(
+            row.sell_price, product.sell_price_per_m2, row.width, row.height, step,
+            product.standard_price, meter=meter,
+        )  # fmt: skip
+        buy = size_price(
+            row.buy_price, product.buy_price_per_m2, row.width, row.height, step,
+            product.buy_price, meter=meter,
+        )  # fmt: skip
+        cut = cut_size(row.width, item.quantity) if meter else None
+        sized.append(_Sized(size, price or product.standard_price, buy, cut))
+    return sized
+
+
 def _price(
     session: Session,
     actor: Actor,
@@ -106,13 +158,14 @@ def _price(
     products: dict[uuid.UUID, ProductForSale],
     branch_id: uuid.UUID,
     when: datetime,
+    sized: Sequence[_Sized],
 ) -> list[tuple[LinePrice, uuid.UUID | None]]:
     discounts = discounts_service.best_for(session, list(products.values()), branch_id, when)
     priced: list[tuple[LinePrice, uuid.UUID | None]] = []
     below: list[dict[str, str]] = []
-    for item in items:
+    for item, size in zip(items, sized, strict=True):
         product = products[item.product_id]
-        if product.buy_price is None:
+        if product.buy_price is None or size.buy_price is None:
             raise Conflict(
                 Message(
                     "{name} has no buy price yet: the director prices it before it is sold",
@@ -125,12 +178,20 @@ def _price(
                 },
             )
         applied = discounts.get(product.id)
+        standard = size.list_price
+        if applied is not None:
+            # The discount's share of the product's price, applied to the size's.
+            standard = (
+                applied.price
+                if size.list_price == product.standard_price
+                else (size.list_price * applied.price / product.standard_price).quantize(CENT)
+            )
         line = price_line(
             quantity=item.quantity,
             amount=item.amount,
-            list_price=product.standard_price,
-            standard_price=applied.price if applied else product.standard_price,
-            buy_price=product.buy_price,
+            list_price=size.list_price,
+            standard_price=standard,
+            buy_price=size.buy_price,
         )
         if line.below_cost:
             # Which lines, never the buy price itself: a seller does not see it.
@@ -169,7 +230,8 @@ def create_sale(
     products = _load_products(repo, receipt.items)
     branch = _branch_of(actor, receipt.items, products)
     branch_id = branch.id
-    priced = _price(session, actor, receipt.items, products, branch_id, when)
+    sized = _sizes(repo, receipt.items, products)
+    priced = _price(session, actor, receipt.items, products, branch_id, when, sized)
     total = sum((line.amount for line, _ in priced), ZERO)
     terms = sale_credit.terms_of(session, clock, body, receipt.payments, total, tz=tz)
 
@@ -182,7 +244,9 @@ def create_sale(
         session,
         clock,
         [
-            ledger.StockLine(products[receipt.items[n].product_id], receipt.items[n].quantity)
+            ledger.StockLine(
+                products[receipt.items[n].product_id], receipt.items[n].quantity, sized[n].size
+            )
             for n in order
         ],
         MovementKind.SALE,
@@ -215,6 +279,8 @@ def create_sale(
             sale_id=sale_id,
             position=n,
             product_id=receipt.items[n].product_id,
+            size=sized[n].size,
+            cut_size=sized[n].cut_size,
             quantity=line.quantity,
             amount=line.amount,
             list_price=line.list_price,

@@ -30,6 +30,8 @@ class Transfer(IdMixin, Base):
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
     from_branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
     to_branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"))
+    # The size sent; the target product gets the same size.
+    size: Mapped[str | None] = mapped_column(String(20))
     # Pieces, or metres to the centimetre.
     quantity: Mapped[Decimal]
     status: Mapped[TransferStatus] = mapped_column(

@@ -17,6 +17,9 @@ Direction = Literal["in", "out"]
 
 class TransferCreate(RequestModel):
     to_branch_id: uuid.UUID
+    size: ShortText | None = Field(
+        default=None, description="The size sent (W×H): required when the product has several"
+    )
     quantity: Amount = Field(description="Pieces, or metres for meter products")
     complete: bool = Field(default=False, description="Receive at once in the target branch")
     note: ShortText | None = None
@@ -44,6 +47,7 @@ class TransferRead(ReadModel):
     unit: str = Field(description='"pcs" or "m"')
     from_branch_id: uuid.UUID
     to_branch_id: uuid.UUID
+    size: str | None = Field(default=None, description="The size sent")
     quantity: DecimalNumber
     status: TransferStatus
     target_product_id: uuid.UUID | None = Field(description="Where it arrived, once received")

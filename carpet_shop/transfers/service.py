@@ -111,10 +111,11 @@ def start(
     _lock_ends(session, product.branch_id, data.to_branch_id)
     transfer_id = new_id()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
+    # Left out, the size is the product's only one (or its only one with stock).
     moved = ledger.take(
         session,
         clock,
-        [ledger.StockLine(product, data.quantity)],
+        [ledger.StockLine(product, data.quantity, data.size)],
         MovementKind.TRANSFER_OUT,
         _document(transfer_id),
         actor.id,
@@ -128,6 +129,7 @@ def start(
             product=product,
             from_branch_id=product.branch_id,
             to_branch_id=data.to_branch_id,
+            size=moved[0]["size"],
             quantity=data.quantity,
             status=TransferStatus.IN_TRANSIT,
             note=data.note,
@@ -222,7 +224,8 @@ def _receive(session: Session, actor: Actor, clock: Clock, transfer: Transfer) -
     ledger.put(
         session,
         clock,
-        [ledger.StockLine(target, transfer.quantity)],
+        # The target product has the same sizes: the stock arrives on the size sent.
+        [ledger.StockLine(target, transfer.quantity, transfer.size)],
         MovementKind.TRANSFER_IN,
         _document(transfer.id),
         actor.id,
@@ -251,7 +254,7 @@ def _cancel(session: Session, actor: Actor, clock: Clock, transfer: Transfer) ->
     ledger.put(
         session,
         clock,
-        [ledger.StockLine(transfer.product, transfer.quantity)],
+        [ledger.StockLine(transfer.product, transfer.quantity, transfer.size)],
         MovementKind.TRANSFER_CANCELLED,
         _document(transfer.id),
         actor.id,
