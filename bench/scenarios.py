@@ -176,6 +176,14 @@ SCENARIOS = [
         params=lambda ctx: {"category": "Gilamlar"},
     ),
     Scenario(
+        # Sizes are stock: the heights of one width, counted by each size's own stock.
+        "drill-down, heights of width 3 (seller)",
+        "GET",
+        "/api/catalog/facets",
+        params=lambda ctx: {"width": 3},
+        check=p50_at_most(20),
+    ),
+    Scenario(
         "sale of one item, 16 sellers at once",
         "POST",
         "/api/sales",

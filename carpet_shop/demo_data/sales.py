@@ -192,6 +192,8 @@ def generate_chunk(spec: ChunkSpec) -> ChunkRows:
                         sale_id,
                         position,
                         product.id,
+                        product.size,
+                        None,
                         quantity,
                         amount,
                         product.standard,

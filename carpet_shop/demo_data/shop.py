@@ -50,6 +50,8 @@ class Stock:
     meter: bool
     standard: int
     buy: int
+    # The size each sale line names: a unit product's one size; rolls here have none.
+    size: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def prepare_shop(
                     p.type == ProductType.METER,
                     int(p.standard_price * 100),
                     int((p.buy_price or 0) * 100),
+                    p.available_sizes[0] if len(p.available_sizes or []) == 1 else None,
                 )
                 for p in session.scalars(
                     select(Product)

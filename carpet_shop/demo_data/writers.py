@@ -27,6 +27,8 @@ ITEM_COLUMNS = (
     "sale_id",
     "position",
     "product_id",
+    "size",
+    "cut_size",
     "quantity",
     "amount",
     "list_price",
