@@ -63,6 +63,17 @@ class ProductRow:
 
 
 @dataclass(frozen=True)
+class SizeSold:
+    """What the lines that named one size added up to: `size` is the piece's W×H, or the
+    roll's W×L for a meter product (the service folds rolls into their width)."""
+
+    type: ProductType
+    size: str
+    quantity: Decimal
+    figures: Figures
+
+
+@dataclass(frozen=True)
 class GroupFigures:
     """Figures of the products of one category in one collection."""
 
@@ -317,6 +328,11 @@ class RollupSource:
     def by_category_and_collection(self) -> list[GroupFigures]:
         return _by_category_and_collection(self.session, self._products())
 
+    def by_size(self) -> list[SizeSold]:
+        # The rollups keep products, not sizes: sizes are added up from the receipts of
+        # the same branches and days (one row per size sold, a few dozen).
+        return ReceiptSource(self.session, self.filters).by_size()
+
 
 def split_months(
     first: date, last: date
@@ -428,6 +444,23 @@ class ReceiptSource:
 
     def by_category_and_collection(self) -> list[GroupFigures]:
         return _by_category_and_collection(self.session, self._products())
+
+    def by_size(self) -> list[SizeSold]:
+        """Per (kind of product, size sold), net of returns; lines of products without
+        sizes name none and are left out."""
+        sales = self._sales()
+        kept = as_int(SaleItem.quantity) - as_int(SaleItem.returned_quantity)
+        stmt = (
+            self._items(
+                sales, Product.type, SaleItem.size, as_money(func.sum(kept)).label("quantity")
+            )
+            .join(Product, Product.id == SaleItem.product_id)
+            .where(SaleItem.size.is_not(None))
+            .group_by(Product.type, SaleItem.size)
+        )
+        return [
+            SizeSold(r.type, r.size, r.quantity, _figures(r)) for r in self.session.execute(stmt)
+        ]
 
 
 # Sign-ins are not business activity; the widget shows what was done.

@@ -23,6 +23,7 @@ from carpet_shop.analytics.service import (
     ProfitReport,
     SalesReport,
     SeriesPoint,
+    SizeRow,
 )
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.catalog.models import Category, ProductType
@@ -122,6 +123,18 @@ class AdminProductFigures(AdminItemFigures, ProductFigures):
     pass
 
 
+class SizeFigures(ItemFigures):
+    size: str | None = Field(description="W×H of the pieces sold; null for a roll width")
+    width: DecimalNumber = Field(description="Metres")
+    height: DecimalNumber | None = Field(description="Metres; null for a roll width")
+    unit: Literal["pcs", "m"]
+    quantity: DecimalNumber = Field(description="Pieces or metres sold, net of returns")
+
+
+class AdminSizeFigures(AdminItemFigures, SizeFigures):
+    pass
+
+
 class SeriesFigures(SaleFigures):
     start: datetime = Field(description="Where the hour or day begins, in shop time")
 
@@ -141,6 +154,10 @@ class SalesAnalytics(ReadModel):
     by_category: Sequence[CategoryFigures]
     by_collection: Sequence[CollectionFigures]
     top_products: Sequence[ProductFigures]
+    top_sizes: Sequence[SizeFigures] = Field(
+        description="Sizes with the most net revenue (pieces by W×H, rolls by width), "
+        "as many as `top`"
+    )
     series: Sequence[SeriesFigures]
 
 
@@ -151,6 +168,7 @@ class AdminSalesAnalytics(SalesAnalytics):
     by_category: Sequence[AdminCategoryFigures]
     by_collection: Sequence[AdminCollectionFigures]
     top_products: Sequence[AdminProductFigures]
+    top_sizes: Sequence[AdminSizeFigures]
     series: Sequence[AdminSeriesFigures]
 
 
@@ -198,7 +216,13 @@ class Activity(ReadModel):
 class DashboardWidgets(ReadModel):
     total_sales_today: DecimalNumber = Field(description="Net revenue of today (shop time)")
     sales_count_today: int
-    low_stock_count: int = Field(description="Products at or below their low-stock threshold")
+    low_stock_count: int = Field(
+        description="Products at or below their low-stock threshold, as a whole or in any size"
+    )
+    low_stock_sizes_count: int = Field(
+        description="Sizes at or below their product's threshold (a product without sizes "
+        "counts once): a design out of 3×4 and low in 2×3 counts twice"
+    )
     pending_transfers: int = Field(description="Transfers pending or in transit")
     overdue_debts_count: int = Field(description="Debts past their deadline with money owed")
     overdue_debts_amount: DecimalNumber = Field(description="What the overdue debts still owe")
@@ -238,6 +262,17 @@ def _product(row: ProductRow) -> dict[str, Any]:
     }
 
 
+def _size(row: SizeRow) -> dict[str, Any]:
+    return {
+        "size": row.size,
+        "width": row.width,
+        "height": row.height,
+        "unit": "m" if row.type == ProductType.METER else "pcs",
+        "quantity": row.quantity,
+        **figures_data(row.figures),
+    }
+
+
 def _payment(row: PaymentRow) -> dict[str, Any]:
     return {"payment_type": row.payment_type, "sale_count": row.sale_count, "amount": row.amount}
 
@@ -270,6 +305,7 @@ def sales_analytics_view(report: SalesReport, *, admin: bool) -> SalesAnalytics:
                 _group(r, "collection_id", "collection_name") for r in report.by_collection
             ],
             "top_products": [_product(r) for r in report.top_products],
+            "top_sizes": [_size(r) for r in report.top_sizes],
             "series": [_point(p) for p in report.series],
         }
     )
@@ -302,6 +338,7 @@ def dashboard_view(widgets: Dashboard, *, admin: bool) -> DashboardWidgets:
             "total_sales_today": widgets.total_sales_today,
             "sales_count_today": widgets.sales_count_today,
             "low_stock_count": widgets.low_stock_count,
+            "low_stock_sizes_count": widgets.low_stock_sizes_count,
             "pending_transfers": widgets.pending_transfers,
             "overdue_debts_count": widgets.debts.overdue_debts_count,
             "overdue_debts_amount": widgets.debts.overdue_amount,

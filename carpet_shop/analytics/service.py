@@ -26,9 +26,12 @@ from carpet_shop.analytics.repository import (
     ReceiptSource,
     RollupSource,
     SellerRow,
+    SizeSold,
 )
 from carpet_shop.analytics.rollups import rebuild, record_return, record_sale
 from carpet_shop.audit.models import AuditLog
+from carpet_shop.catalog.models import ProductType
+from carpet_shop.catalog.text import parse_size
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.clock import Clock, in_zone, shop_today
 from carpet_shop.core.periods import Window, days_window
@@ -85,6 +88,19 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
+class SizeRow:
+    """A size's sales: a piece's W×H (`size`, `width`, `height`), or a roll width (`size`
+    and `height` None: every roll of that width, whatever its length)."""
+
+    type: ProductType
+    size: str | None
+    width: Decimal
+    height: Decimal | None
+    quantity: Decimal
+    figures: Figures
+
+
+@dataclass(frozen=True)
 class SalesReport:
     window: Window | None
     granularity: Granularity
@@ -95,6 +111,7 @@ class SalesReport:
     by_category: list[GroupRow]
     by_collection: list[GroupRow]
     top_products: list[ProductRow]
+    top_sizes: list[SizeRow]
     series: list[SeriesPoint]
 
 
@@ -118,6 +135,7 @@ class Dashboard:
     total_sales_today: Decimal
     sales_count_today: int
     low_stock_count: int
+    low_stock_sizes_count: int
     pending_transfers: int
     debts: debts_service.DebtFigures
     top_selling_products: list[ProductRow]
@@ -228,6 +246,29 @@ def _groups(
     return sorted(out, key=lambda r: _by_net_revenue(r.figures, r.name))
 
 
+def _sizes(rows: Sequence[SizeSold], top: int) -> list[SizeRow]:
+    """The sizes with the most net revenue (then by size): pieces by their W×H, rolls by
+    their width (a 3×20 and a 3×25 roll are both "3 m wide")."""
+    Key = tuple[ProductType, str | None, Decimal, Decimal | None]
+    quantities: dict[Key, Decimal] = {}
+    figures: dict[Key, Figures] = {}
+    for row in rows:
+        try:
+            name, width, height = parse_size(row.size)
+        except ValueError:
+            continue  # not a size a line can name today; nothing to group it by
+        key: Key = (
+            (row.type, None, width, None)
+            if row.type == ProductType.METER
+            else (row.type, name, width, height)
+        )
+        quantities[key] = quantities.get(key, Decimal("0.00")) + row.quantity
+        figures.setdefault(key, Figures()).add(row.figures)
+    out = [SizeRow(*key, quantities[key], figures[key]) for key in quantities]
+    out.sort(key=lambda r: (-r.figures.net_revenue, r.type.value, r.width, r.height or 0))
+    return out[:top]
+
+
 def _payments(rows: Sequence[PaymentRow]) -> list[PaymentRow]:
     """Every payment type, in the enum's order, zero where nothing was paid that way."""
     found = {row.payment_type: row for row in rows}
@@ -256,6 +297,7 @@ def sales_report(
         by_category=_groups(groups, lambda g: (g.category.value, g.category.value)),
         by_collection=_groups(groups, lambda g: (str(g.collection_id), g.collection_name)),
         top_products=source.top_products(top),
+        top_sizes=_sizes(source.by_size(), top),
         series=_series(source, filters.window, tz, hourly, GroupBy.DAY),
     )
 
@@ -294,6 +336,7 @@ def dashboard(
         total_sales_today=today_total.net_revenue,
         sales_count_today=today_total.sale_count,
         low_stock_count=widgets.low_stock_count(session, scope, low_stock),
+        low_stock_sizes_count=widgets.low_stock_sizes_count(session, scope, low_stock),
         pending_transfers=widgets.pending_transfers_count(session, scope),
         debts=debts_service.dashboard_figures(session, scope, clock, tz=tz),
         top_selling_products=top,

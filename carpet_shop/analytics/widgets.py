@@ -16,6 +16,10 @@ def low_stock_count(session: Session, scope: BranchScope, defaults: LowStockDefa
     return inventory_service.count_low_stock(session, scope, defaults)
 
 
+def low_stock_sizes_count(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
+    return inventory_service.count_low_stock_sizes(session, scope, defaults)
+
+
 def pending_transfers_count(session: Session, scope: BranchScope) -> int:
     return transfers_service.count_in_transit(session, scope)
 

@@ -39,7 +39,7 @@ from carpet_shop.catalog.models import (
     Size,
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
-from carpet_shop.catalog.stock import in_stock, raw_hundredths, size_in_stock
+from carpet_shop.catalog.stock import in_stock, raw_hundredths, size_in_stock, size_stock_hundredths
 from carpet_shop.catalog.stock import stock_hundredths as stock_hundredths  # reports read it
 from carpet_shop.catalog.text import like_prefix
 from carpet_shop.catalog.views import ProductViews, SizeFacts, facts_of
@@ -416,19 +416,48 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         grouped = stmt.where(Product.deleted_at.is_(None)).group_by(*keys).order_by(*keys)
         return [tuple(row) for row in self.session.execute(grouped, params)]
 
-    def low_stock(
-        self, scope: BranchScope, default_pieces: Decimal, default_metres: Decimal
-    ) -> Select[Product]:
-        """Products at or below their threshold (their own, or the default of their kind)."""
+    @staticmethod
+    def _threshold(default_pieces: Decimal, default_metres: Decimal) -> ColumnElement[int]:
         default = case(
             (Product.type == ProductType.UNIT, int(default_pieces * 100)),
             else_=int(default_metres * 100),
         )
-        threshold = func.coalesce(raw_hundredths(Product.low_stock_threshold), default)
+        return func.coalesce(raw_hundredths(Product.low_stock_threshold), default)
+
+    def low_stock(
+        self, scope: BranchScope, default_pieces: Decimal, default_metres: Decimal
+    ) -> Select[Product]:
+        """Products at or below their threshold (their own, or the default of their kind),
+        or with any size at or below it (sizes are stock: a design can be out of 3×4 while
+        2×3 is plentiful). The product's stock is the sum of its sizes', so a product low as
+        a whole has a low size too."""
+        threshold = self._threshold(default_pieces, default_metres)
+        low_size = exists().where(
+            ProductSize.product_id == Product.id, size_stock_hundredths() <= threshold
+        )
         stmt = self.scoped(select(Product), scope).where(
-            Product.deleted_at.is_(None), stock_hundredths() <= threshold
+            Product.deleted_at.is_(None), or_(stock_hundredths() <= threshold, low_size)
         )
         return stmt.order_by(stock_hundredths(), Product.search_name, Product.id)
+
+    def count_low_stock_sizes(
+        self, scope: BranchScope, default_pieces: Decimal, default_metres: Decimal
+    ) -> int:
+        """Sizes at or below their product's threshold, plus products without sizes that
+        are: what the dashboard counts as "low on stock" per size."""
+        threshold = self._threshold(default_pieces, default_metres)
+        sizes = self.scoped(
+            select(func.count())
+            .select_from(ProductSize)
+            .join(Product, Product.id == ProductSize.product_id),
+            scope,
+        ).where(Product.deleted_at.is_(None), size_stock_hundredths() <= threshold)
+        unsized = self.scoped(select(func.count()).select_from(Product), scope).where(
+            Product.deleted_at.is_(None),
+            stock_hundredths() <= threshold,
+            ~exists().where(ProductSize.product_id == Product.id),
+        )
+        return int(self.session.scalar(sizes) or 0) + int(self.session.scalar(unsized) or 0)
 
     def needs_count(self, scope: BranchScope) -> Select[Product]:
         return (

@@ -126,6 +126,10 @@ def count_low_stock(session: Session, scope: BranchScope, defaults: LowStockDefa
     return repo.count(repo.low_stock(scope, defaults.pieces, defaults.metres))
 
 
+def count_low_stock_sizes(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
+    return ProductRepository(session).count_low_stock_sizes(scope, defaults.pieces, defaults.metres)
+
+
 # Writing
 
 

@@ -32,6 +32,15 @@ def in_stock() -> ColumnElement[bool]:
 
 
 @functools.cache
+def size_stock_hundredths() -> ColumnElement[int]:
+    """One size's own stock in hundredths, like `stock_hundredths` (joined to its product)."""
+    return case(
+        (Product.type == ProductType.UNIT, cast(ProductSize.quantity, BigInteger) * 100),
+        else_=func.coalesce(raw_hundredths(ProductSize.remaining_length), 0),
+    )
+
+
+@functools.cache
 def size_in_stock() -> ColumnElement[bool]:
     """One size's own stock (sizes are stock): pieces of it, or metres left on its roll."""
     return (ProductSize.quantity > 0) | (

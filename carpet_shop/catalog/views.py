@@ -185,6 +185,9 @@ class ProductViews:
             p, facts_of(p.size_rows), self.admin, level, self.defaults.offcut
         )
         fields["sizes"] = sizes
+        if sizes:
+            # Low when any size is: the low-stock list shows it, and its sizes say which.
+            fields["is_low_stock"] = any(s["is_low_stock"] for s in sizes)
         if lowest is not None and p.type == ProductType.UNIT:
             fields["sell_price"] = lowest
             fields["standard_price"] = lowest
@@ -262,6 +265,8 @@ class ProductViews:
                 self.defaults.offcut,
             )  # fmt: skip
             fields["sizes"] = [_json_values(one) for one in shown]
+            if shown:
+                fields["is_low_stock"] = any(one["is_low_stock"] for one in shown)
             if lowest is not None and not is_meter:
                 fields["sell_price"] = fields["standard_price"] = _number(lowest)
             if self.admin:

@@ -122,6 +122,10 @@ def count_low_stock(session: Session, scope: BranchScope, defaults: LowStockDefa
     return catalog_service.count_low_stock(session, scope, defaults)
 
 
+def count_low_stock_sizes(session: Session, scope: BranchScope, defaults: LowStockDefaults) -> int:
+    return catalog_service.count_low_stock_sizes(session, scope, defaults)
+
+
 def list_needs_count(
     session: Session, scope: BranchScope, page: PageParams
 ) -> tuple[Sequence[Product], int]:
