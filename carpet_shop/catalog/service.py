@@ -387,6 +387,14 @@ def _edit_stock(
     """Quantity and length edits: `edit` movements with their reason, then the roll's
     total_length."""
     document = ledger.Document(ENTITY, product.id)
+    if len(product.available_sizes or []) > 1:
+        # Sizes are stock: one level for several sizes would have to land on a size nobody
+        # named (CONTRACT.md, "Sizes as stock"); each size's stock is edited in `sizes`.
+        for field in ("quantity", "remaining_length", "total_length"):
+            if changes.get(field) is not None:
+                raise ValidationFailed.field(
+                    field, "This product has several sizes: give each one's stock in sizes"
+                )
     if product.type == ProductType.UNIT:
         rules.no_lengths(changes.get("total_length"), changes.get("remaining_length"))
         reason = _stock_reason(product, changes)

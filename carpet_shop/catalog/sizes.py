@@ -6,7 +6,7 @@ ledger; it reads nothing from the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from carpet_shop.catalog.text import format_metres, parse_size
@@ -19,17 +19,12 @@ ONE_SOM = Decimal("1")
 DEFAULT_OFFCUT_LENGTH = Decimal("0.5")
 
 
-def resolve_size(
-    available: Sequence[str] | None,
-    given: str | None,
-    field: str,
-    stocked: Callable[[], Sequence[str]] | None = None,
-) -> str | None:
+def resolve_size(available: Sequence[str] | None, given: str | None, field: str) -> str | None:
     """The size a stock document names, normalised; None for a product without sizes.
 
-    Left out, it is the product's only size, or, for a product with several, the only one
-    with stock (`stocked`, when the document takes stock): a client that knows nothing of
-    sizes keeps selling what the product has. Otherwise a product with several needs it (422).
+    Left out, it is the product's only size; a product with several needs it (422), even
+    when only one of them has stock (CONTRACT.md, "Sizes as stock": it may be left out only
+    when the product has one size), so a document never lands on a size nobody named.
     """
     sizes = list(available or [])
     if given is None or given == "":
@@ -37,9 +32,6 @@ def resolve_size(
             return None
         if len(sizes) == 1:
             return sizes[0]
-        having = list(stocked()) if stocked is not None else []
-        if len(having) == 1:
-            return having[0]
         raise ValidationFailed.field(
             field,
             Message("Say which size: one of {sizes}", sizes=", ".join(sizes)),

@@ -56,9 +56,8 @@ class StockLine:
     # product without sizes keeps its stock on the product alone.
     size: str | None = None
 
-    def resolved(self, repo: StockRepository | None = None) -> str | None:
-        stocked = None if repo is None else (lambda: repo.stocked_sizes(self.product.id))
-        return resolve_size(self.product.available_sizes, self.size, "size", stocked)
+    def resolved(self) -> str | None:
+        return resolve_size(self.product.available_sizes, self.size, "size")
 
 
 def _check_amount(product: Stocked, amount: Decimal) -> None:
@@ -161,7 +160,7 @@ def take(
     shortages: list[dict[str, object]] = []
     for line in lines:
         _check_amount(line.product, line.amount)
-        size = line.resolved(repo)
+        size = line.resolved()
         shifted, balance = _shift(repo, clock, line.product, size, -line.amount)
         if shifted is None:
             current = repo.lock_product(line.product.id)
@@ -240,9 +239,7 @@ def set_level(
     locked = repo.lock_product(product.id)
     if locked is None:
         raise NotFound.of("Product", product.id)
-    resolved = resolve_size(
-        locked.available_sizes, size, "size", lambda: repo.stocked_sizes(locked.id)
-    )
+    resolved = resolve_size(locked.available_sizes, size, "size")
     stock = locked.stock
     if resolved is not None:
         row = repo.size_row(locked.id, resolved)

@@ -181,14 +181,6 @@ class StockRepository(Repository[StockMovement]):
         ).first()
         return None if row is None else (row[0], row[1], row[2])
 
-    def stocked_sizes(self, product_id: uuid.UUID) -> list[str]:
-        """The product's sizes that have stock."""
-        stmt = select(ProductSize.size).where(
-            ProductSize.product_id == product_id,
-            (ProductSize.quantity > 0) | (func.coalesce(ProductSize.remaining_length, 0) > 0),
-        )
-        return list(self.session.scalars(stmt))
-
     def size_width(self, product_id: uuid.UUID, size: str) -> Decimal | None:
         return self.session.scalar(
             select(ProductSize.width).where(

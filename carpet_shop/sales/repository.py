@@ -114,12 +114,6 @@ class SizeForSale(NamedTuple):
     height: Decimal
     sell_price: Decimal | None
     buy_price: Decimal | None
-    quantity: int
-    remaining_length: Decimal | None
-
-    @property
-    def stocked(self) -> bool:
-        return self.quantity > 0 or (self.remaining_length or 0) > 0
 
 
 _SIZES_FOR_SALE = Prepared(
@@ -130,8 +124,6 @@ _SIZES_FOR_SALE = Prepared(
         ProductSize.height,
         ProductSize.sell_price,
         ProductSize.buy_price,
-        ProductSize.quantity,
-        ProductSize.remaining_length,
     ).where(ProductSize.product_id.in_(bindparam("ids", expanding=True)))
 )
 # A receipt's rows: written once and never changed through the unit of work in the

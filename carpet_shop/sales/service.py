@@ -8,7 +8,6 @@ back: no sale, no movement, no customer, no debt, no number used.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -112,10 +111,6 @@ class _Sized:
     cut_size: str | None
 
 
-def _stocked(rows: dict[tuple[uuid.UUID, str], SizeForSale], product_id: uuid.UUID) -> list[str]:
-    return [size for (pid, size), row in rows.items() if pid == product_id and row.stocked]
-
-
 def _sizes(
     repo: SaleRepository, items: Sequence[ItemLine], products: dict[uuid.UUID, ProductForSale]
 ) -> list[_Sized]:
@@ -126,12 +121,7 @@ def _sizes(
     sized = []
     for item in items:
         product = products[item.product_id]
-        size = resolve_size(
-            product.available_sizes,
-            item.size,
-            item.at("size"),
-            functools.partial(_stocked, rows, product.id),
-        )
+        size = resolve_size(product.available_sizes, item.size, item.at("size"))
         row = rows.get((product.id, size)) if size is not None else None
         if row is None:
             sized.append(_Sized(None, product.standard_price, product.buy_price, None))

@@ -111,7 +111,7 @@ def start(
     _lock_ends(session, product.branch_id, data.to_branch_id)
     transfer_id = new_id()
     # Refused as a whole (409 INSUFFICIENT_STOCK) before anything is written.
-    # Left out, the size is the product's only one (or its only one with stock).
+    # Left out, the size is the product's only one (several: 422).
     moved = ledger.take(
         session,
         clock,

@@ -173,8 +173,20 @@ def test_one_quantity_for_several_sizes_goes_on_the_first_and_asks_for_a_count(c
     assert sizes == {"2×3": 6, "3×4": 0}
     listed = shop.get("admin", "/api/inventory/needs-count").json()["data"]
     assert [p["id"] for p in listed] == [product["id"]]
-    # A client that knows nothing of sizes still sells it: the only size with stock.
-    assert _sell(shop, "plain_a", product["id"], 1, 150_000).status_code == 201
+    # CONTRACT.md: the size may be left out only when the product has one, even when only
+    # one of several has stock; a line that names it sells.
+    missing = _sell(shop, "plain_a", product["id"], 1, 150_000)
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["error"]["details"]["fields"][0]["field"] == "items.0.size"
+    assert _sell(shop, "plain_a", product["id"], 1, 150_000, size="2x3").status_code == 201
+    # One level for several sizes is refused too: each size's stock is edited in `sizes`.
+    edited = shop.client.put(
+        f"/api/products/{product['id']}",
+        json={"quantity": 3, "stock_reason": "Count"},
+        headers=shop.headers["admin"],
+    )
+    assert edited.status_code == 422, edited.text
+    assert edited.json()["error"]["details"]["fields"][0]["field"] == "quantity"
 
 
 def _ledger_holds(db) -> None:
