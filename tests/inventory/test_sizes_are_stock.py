@@ -3,15 +3,16 @@ document names its size, and lists and the drill-down go by each size's own stoc
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from carpet_shop.catalog.models import Product, ProductSize
+from carpet_shop.catalog.models import Product, ProductSize, stock_of
 from carpet_shop.inventory.models import StockMovement
 from tests.factories import TwoBranches
 from tests.inventory.test_concurrency import _all_at_once, _token, server  # noqa: F401
@@ -190,33 +191,65 @@ def test_one_quantity_for_several_sizes_goes_on_the_first_and_asks_for_a_count(c
 
 
 def _ledger_holds(db) -> None:
+    """The ledger per (product, size) sums to that size's stock (pieces, or metres left on
+    the roll), nothing is below zero, and each product's stock is the sum of its sizes'."""
     with db.transaction() as session:
         sums: dict[tuple, Decimal] = defaultdict(Decimal)
         for product_id, size, delta in session.execute(
             select(StockMovement.product_id, StockMovement.size, StockMovement.delta)
         ):
             sums[(product_id, size)] += delta
-        for row in session.scalars(select(ProductSize)):
-            assert row.quantity >= 0
-            assert sums.get((row.product_id, row.size), Decimal(0)) == row.quantity
-        sized = select(ProductSize.product_id)
-        for product in session.scalars(select(Product).where(Product.id.in_(sized))):
-            total = session.scalar(
-                select(func.coalesce(func.sum(ProductSize.quantity), 0)).where(
-                    ProductSize.product_id == product.id
-                )
-            )
-            assert product.quantity == total
+        totals: dict[object, Decimal] = defaultdict(Decimal)
+        for row, kind in session.execute(
+            select(ProductSize, Product.type).join(Product, Product.id == ProductSize.product_id)
+        ):
+            stock = stock_of(kind, row.quantity, row.remaining_length)
+            assert stock >= 0
+            assert sums.get((row.product_id, row.size), Decimal(0)) == stock, row.size
+            totals[row.product_id] += stock
+        for product in session.scalars(select(Product).where(Product.id.in_(list(totals)))):
+            assert product.stock == totals[product.id], product.name
+
+
+def _stock_everywhere(db, name: str) -> dict[str, Decimal]:
+    """Each size's stock summed over every branch's product of that name."""
+    with db.transaction() as session:
+        found: dict[str, Decimal] = defaultdict(Decimal)
+        for row, kind in session.execute(
+            select(ProductSize, Product.type)
+            .join(Product, Product.id == ProductSize.product_id)
+            .where(Product.name == name, Product.deleted_at.is_(None))
+        ):
+            found[row.size] += stock_of(kind, row.quantity, row.remaining_length)
+        return dict(found)
+
+
+def _return(shop: TwoBranches, sale: dict, quantity) -> int:
+    body = {
+        "sale_id": sale["id"],
+        "items": [{"sale_item_id": sale["items"][0]["id"], "quantity": quantity}],
+        "reason": "OTHER",
+    }
+    made = shop.client.post("/api/returns", json=body, headers=shop.headers["admin"])
+    if made.status_code != 201:
+        return made.status_code
+    approved = shop.client.put(
+        f"/api/returns/{made.json()['data']['id']}/approve", json={}, headers=shop.headers["admin"]
+    )
+    assert approved.status_code == 200, approved.text
+    return 201
 
 
 _STEPS = st.lists(
     st.tuples(
-        st.sampled_from(["sell", "transfer", "count"]),
+        st.sampled_from(["sell", "return", "transfer", "count", "cut", "send_roll"]),
         st.sampled_from(["2×3", "3×4"]),
         st.integers(min_value=0, max_value=5),
     ),
     max_size=12,
 )
+
+_CUT = Decimal("0.75")
 
 
 @settings(
@@ -225,14 +258,57 @@ _STEPS = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=_STEPS)
-def test_ledger_per_size_sums_to_stock_and_never_goes_below_zero(client, factory, db, steps):
+def test_ledger_per_size_sums_to_stock_and_totals_across_branches_are_conserved(
+    client, factory, db, steps
+):
+    """Random sales, returns, transfers, counts and roll cuts across sizes and branches: the
+    ledger per (product, size) always sums to its stock, nothing goes below zero, and what the
+    branches hold together changes only by what was sold, returned or counted."""
     shop = TwoBranches.build(client, factory)
-    product = _sized(shop)
-    total = 6
+    # Examples share the database: names of their own.
+    carpet, metraj = (f"{name} {uuid.uuid4().hex[:8]}" for name in ("Lara bej", "Lara metraj"))
+    product = _sized(shop, name=carpet)
+    roll = _sized(
+        shop,
+        name=metraj,
+        type="meter",
+        category="Metrajlar",
+        sizes=[{"size": "3×20", "sell_price_per_meter": 250_000, "buy_price_per_meter": 180_000}],
+        sell_price_per_m2=None,
+        buy_price_per_m2=None,
+    )
+    pieces = {"2×3": Decimal(4), "3×4": Decimal(2)}
+    metres = Decimal(20)
+    sold: list[tuple[dict, Decimal]] = []  # (sale, what can still come back)
     for action, size, n in steps:
         if action == "sell" and n:
             answer = _sell(shop, "admin", product["id"], n, 2_000_000 * n, size=size)
-            total -= n if answer.status_code == 201 else 0
+            if answer.status_code == 201:
+                pieces[size] -= n
+                sold.append((answer.json()["data"], Decimal(n)))
+            else:
+                assert answer.status_code == 409, answer.text
+        elif action == "cut" and n:
+            length = _CUT * n
+            answer = _sell(shop, "admin", roll["id"], str(length), int(length * 250_000))
+            if answer.status_code == 201:
+                assert answer.json()["data"]["items"][0]["cut_size"] == f"3×{length.normalize()}"
+                metres -= length
+                event("cut a roll")
+                sold.append((answer.json()["data"], length))
+            else:
+                assert answer.status_code == 409, answer.text
+        elif action == "return" and sold:
+            sale, left = sold[n % len(sold)]
+            item = sale["items"][0]
+            back = Decimal(1) if item.get("cut_size") is None else left
+            if left >= back > 0 and _return(shop, sale, str(back)) == 201:
+                event("returned a cut" if item.get("cut_size") else "returned pieces")
+                sold[n % len(sold)] = (sale, left - back)
+                if item.get("cut_size") is None:
+                    pieces[item["size"]] += back
+                else:
+                    metres += back
         elif action == "transfer" and n:
             shop.client.post(
                 f"/api/products/{product['id']}/transfer",
@@ -240,14 +316,27 @@ def test_ledger_per_size_sums_to_stock_and_never_goes_below_zero(client, factory
                       "complete": True},
                 headers=shop.headers["admin"],
             )  # fmt: skip
+        elif action == "send_roll" and n:
+            shop.client.post(
+                f"/api/products/{roll['id']}/transfer",
+                json={"to_branch_id": str(shop.branch_b.id), "quantity": str(_CUT * n),
+                      "complete": True},
+                headers=shop.headers["admin"],
+            )  # fmt: skip
         elif action == "count":
+            here = _sizes(shop, "admin", product["id"])[1][size]["quantity"]
             answer = shop.client.post(
                 f"/api/products/{product['id']}/adjust",
                 json={"size": size, "quantity": n, "reason": "Count"},
                 headers=shop.headers["admin"],
             )
             assert answer.status_code == 200, answer.text
+            pieces[size] += n - here
         _ledger_holds(db)
+        # Transfers move stock between branches; only sales, returns and counts change the
+        # total the branches hold together.
+        assert _stock_everywhere(db, carpet) == pieces
+        assert _stock_everywhere(db, metraj) == {"3×20": metres}
 
 
 @pytest.mark.slow
