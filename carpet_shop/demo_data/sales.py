@@ -113,6 +113,12 @@ class ChunkRows:
     last_receipt: list[int]
 
 
+def _metres(hundredths: int) -> str:
+    """Centimetres as the catalog writes metres: 1, 1.5, 1.05."""
+    whole, cm = divmod(hundredths, 100)
+    return str(whole) if cm == 0 else f"{whole}.{cm:02d}".rstrip("0")
+
+
 def generate_chunk(spec: ChunkSpec) -> ChunkRows:
     """The rows of one chunk: plain tuples in the database's own formats, rollups included."""
     rnd = random.Random(spec.seed * 1_000_003 + spec.index)  # noqa: S311 (demo data)
@@ -193,7 +199,7 @@ def generate_chunk(spec: ChunkSpec) -> ChunkRows:
                         position,
                         product.id,
                         product.size,
-                        None,
+                        None if product.width is None else f"{product.width}×{_metres(quantity)}",
                         quantity,
                         amount,
                         product.standard,

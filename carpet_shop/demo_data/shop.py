@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.models import Category, Collection, Product, ProductSize, ProductType
-from carpet_shop.catalog.text import parse_size
+from carpet_shop.catalog.sizes import area_price, size_price
+from carpet_shop.catalog.text import format_metres, parse_size
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.database import Database
 from carpet_shop.demo import seed_foundation
@@ -29,6 +30,10 @@ SELLERS_PER_BRANCH = 3
 EXTRA_SELLER_PASSWORD = "seller123"
 COLLECTIONS = ["Lara", "Emili", "Melord", "Mashad", "Izmir", "Isfahan", "Prestige", "Sultan"]
 SIZES = ["1.5×2.25", "2×3", "2.5×3.5", "3×4", "3×5", "4×6"]
+# Sizes are stock: a design comes in several sizes, priced by the square metre (rounded to
+# 1,000 so'm); rolls come 2, 3 or 4 m wide and 20 to 50 m long, one design in one or two widths.
+PRICE_STEP = Decimal(1000)
+ROLL_WIDTHS = [2, 3, 4]
 UNIT_CATEGORIES = [
     Category.GILAMLAR,
     Category.GILAMLAR,
@@ -50,8 +55,10 @@ class Stock:
     meter: bool
     standard: int
     buy: int
-    # The size each sale line names: a unit product's one size; rolls here have none.
+    # The size each sale line names (one Stock per size of a product), and for a roll the
+    # width its cuts have (cut_size = width × metres).
     size: str | None = None
+    width: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,53 +127,132 @@ def _ensure_products(
     for n in range(count):
         collection = collections[n % len(collections)]
         meter = n % 10 >= 7  # 3 rolls in 10
-        size = SIZES[n % len(SIZES)]
         if meter:
-            per_metre = rnd.randrange(90, 250) * 1000
-            product = Product(
-                name=f"{collection.name} metraj {n + 1}",
-                category=Category.METRAJLAR,
-                collection_id=collection.id,
-                type=ProductType.METER,
-                buy_price=Decimal(per_metre * 3 // 4),
-                sell_price=Decimal(per_metre),
-                sell_price_per_meter=Decimal(per_metre),
-                quantity=0,
-                total_length=Decimal(0),
-                remaining_length=Decimal(0),
-                available_sizes=[],
-                branch_id=branch.id,
-            )
-            stock = Decimal(rnd.randrange(0, 6000)) / 100
+            product, stock = _roll_design(rnd, collection, branch, n)
         else:
-            price = rnd.randrange(8, 60) * 100_000
-            product = Product(
-                name=f"{collection.name} {size} #{n + 1}",
-                category=UNIT_CATEGORIES[n % len(UNIT_CATEGORIES)],
-                collection_id=collection.id,
-                type=ProductType.UNIT,
-                buy_price=Decimal(price * rnd.randrange(68, 80) // 100),
-                sell_price=Decimal(price),
-                quantity=0,
-                available_sizes=[size],
-                branch_id=branch.id,
-            )
-            stock = Decimal(rnd.randrange(0, 26))
-        if not meter:
-            _size, width, height = parse_size(size)
-            product.size_rows = [ProductSize(size=_size, width=width, height=height, quantity=0)]
+            product, stock = _carpet_design(rnd, collection, branch, n)
         session.add(product)
         session.flush()
-        if stock > 0:
+        lines = [ledger.StockLine(product, amount, size) for size, amount in stock if amount > 0]
+        if lines:
             ledger.put(
                 session,
                 clock,
-                [ledger.StockLine(product, stock)],
+                lines,
                 MovementKind.INITIAL,
                 ledger.Document("demo-data"),
                 admin_id,
                 "Demo data",
             )
+
+
+def _carpet_design(
+    rnd: random.Random, collection: Collection, branch: Branch, n: int
+) -> tuple[Product, list[tuple[str, Decimal]]]:
+    """One design in two to four neighbouring sizes, priced per m², each with its own stock."""
+    first = n % (len(SIZES) - 1)
+    sizes = SIZES[first : first + rnd.randrange(2, 5)]
+    rate = rnd.randrange(10, 40) * 10_000  # so'm per m²
+    buy_rate = rate * rnd.randrange(68, 80) // 100
+    parsed = [parse_size(size) for size in sizes]
+    _name, width, height = parsed[0]
+    product = Product(
+        name=f"{collection.name} #{n + 1}",
+        category=UNIT_CATEGORIES[n % len(UNIT_CATEGORIES)],
+        collection_id=collection.id,
+        type=ProductType.UNIT,
+        # The product's own prices are its smallest size's (what a client that knows nothing
+        # of sizes shows); each size costs its area × the rates.
+        buy_price=area_price(Decimal(buy_rate), width, height, PRICE_STEP),
+        sell_price=area_price(Decimal(rate), width, height, PRICE_STEP),
+        sell_price_per_m2=Decimal(rate),
+        buy_price_per_m2=Decimal(buy_rate),
+        price_step=PRICE_STEP,
+        quantity=0,
+        available_sizes=[name for name, _w, _h in parsed],
+        branch_id=branch.id,
+    )
+    product.size_rows = [
+        ProductSize(size=name, width=w, height=h, quantity=0) for name, w, h in parsed
+    ]
+    # Smaller sizes sell more and are kept in larger numbers.
+    stock = [
+        (name, Decimal(rnd.randrange(0, 12 - 2 * i))) for i, (name, _w, _h) in enumerate(parsed)
+    ]
+    return product, stock
+
+
+def _roll_design(
+    rnd: random.Random, collection: Collection, branch: Branch, n: int
+) -> tuple[Product, list[tuple[str, Decimal]]]:
+    """One design in one or two roll widths (2, 3 or 4 m), each roll partly cut."""
+    widths = sorted(rnd.sample(ROLL_WIDTHS, rnd.randrange(1, 3)))
+    rolls = [(f"{w}×{rnd.randrange(20, 51)}", w) for w in widths]
+    per_metre = rnd.randrange(30, 80) * 1000 * widths[0]
+    lengths = [parse_size(size) for size, _w in rolls]
+    product = Product(
+        name=f"{collection.name} metraj {n + 1}",
+        category=Category.METRAJLAR,
+        collection_id=collection.id,
+        type=ProductType.METER,
+        buy_price=Decimal(per_metre * 3 // 4),
+        sell_price=Decimal(per_metre),
+        sell_price_per_meter=Decimal(per_metre),
+        quantity=0,
+        # The product's columns are the sums of its rolls'.
+        total_length=sum((length for _s, _w, length in lengths), Decimal(0)),
+        remaining_length=Decimal(0),
+        available_sizes=[size for size, _w in rolls],
+        branch_id=branch.id,
+    )
+    product.size_rows = []
+    stock = []
+    for (size, width), (_name, _w, length) in zip(rolls, lengths, strict=True):
+        # A wider roll costs more a metre: its own price, the width's share of the rate.
+        own = Decimal(per_metre * width // widths[0]) if width != widths[0] else None
+        product.size_rows.append(
+            ProductSize(
+                size=size,
+                width=Decimal(width),
+                height=length,
+                quantity=0,
+                total_length=length,
+                remaining_length=Decimal(0),
+                sell_price=own,
+                buy_price=None if own is None else own * 3 // 4,
+            )
+        )
+        stock.append((size, Decimal(rnd.randrange(0, int(length * 100) + 1)) / 100))
+    return product, stock
+
+
+def _stocks(p: Product, branch: int) -> list[Stock]:
+    """What a sale line can sell of a product: each of its sizes at that size's prices (the
+    catalog's rules), or the product itself when it has none."""
+    meter = p.type == ProductType.METER
+    if not p.size_rows:
+        own = p.standard_price
+        return [
+            Stock(_uuid_hex(p.id), branch, meter, int(own * 100), int((p.buy_price or 0) * 100))
+        ]
+    product_price = p.sell_price_per_meter if meter and p.sell_price_per_meter else p.sell_price
+    out = []
+    for row in sorted(p.size_rows, key=lambda r: (p.available_sizes or []).index(r.size)):
+        args = (row.width, row.height, p.price_step)
+        sell = size_price(row.sell_price, p.sell_price_per_m2, *args, product_price, meter=meter)
+        buy = size_price(row.buy_price, p.buy_price_per_m2, *args, p.buy_price, meter=meter)
+        out.append(
+            Stock(
+                _uuid_hex(p.id),
+                branch,
+                meter,
+                int((sell or 0) * 100),
+                int((buy or 0) * 100),
+                row.size,
+                format_metres(row.width) if meter else None,
+            )
+        )
+    return out
 
 
 def prepare_shop(
@@ -197,14 +283,7 @@ def prepare_shop(
         ]
         products = [
             [
-                Stock(
-                    _uuid_hex(p.id),
-                    i,
-                    p.type == ProductType.METER,
-                    int(p.standard_price * 100),
-                    int((p.buy_price or 0) * 100),
-                    p.available_sizes[0] if len(p.available_sizes or []) == 1 else None,
-                )
+                stock
                 for p in session.scalars(
                     select(Product)
                     .where(
@@ -214,6 +293,7 @@ def prepare_shop(
                     )
                     .order_by(Product.name)
                 )
+                for stock in _stocks(p, i)
             ]
             for i, b in enumerate(branches)
         ]

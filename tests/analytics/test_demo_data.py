@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from carpet_shop import cli
 from carpet_shop.analytics.service import rebuild
+from carpet_shop.catalog.models import Product, ProductSize, ProductType, stock_of
+from carpet_shop.catalog.sizes import area_price
+from carpet_shop.catalog.text import format_metres
 from carpet_shop.sales.models import ReceiptCounter, Sale, SaleItem, SalePayment
 from tests.analytics.shop import kept_share, money, shop_day
 from tests.analytics.test_rollups import rollup_rows
@@ -78,3 +81,35 @@ def test_demo_data_and_its_analytics(client, db, settings, clock, monkeypatch):
             kept_share(i.director_profit, i.quantity, i.returned_quantity) for i in picked
         )
         assert len(data["by_branch"]) == 3
+        # Every line named a size: the analytics by size add up to the lines (the top 50).
+        by_size = client.get(
+            "/api/sales/analytics", params={**params, "top": 50}, headers=headers
+        ).json()["data"]["top_sizes"]
+        assert sum(money(s["revenue"]) for s in by_size) == sum(
+            i.amount - i.refunded_amount for i in picked
+        )
+
+    # Sizes are stock, realistically: designs in several sizes priced per m², rolls 2, 3 and
+    # 4 m wide; each line names a size of its product at that size's price, a cut its piece.
+    with db.transaction(write=False) as session:
+        products = {p.id: p for p in session.scalars(select(Product))}
+        sizes = {(r.product_id, r.size): r for r in session.scalars(select(ProductSize))}
+    unit = [p for p in products.values() if p.type == ProductType.UNIT and p.sell_price_per_m2]
+    assert unit and all(len(p.available_sizes) >= 2 for p in unit)
+    rolls = [r for r in sizes.values() if products[r.product_id].type == ProductType.METER]
+    assert {r.width for r in rolls} == {2, 3, 4}
+    assert all(p.stock == sum(
+        stock_of(p.type, r.quantity, r.remaining_length)
+        for (pid, _s), r in sizes.items() if pid == p.id
+    ) for p in products.values())  # fmt: skip
+    for item in items:
+        product = products[item.product_id]
+        row = sizes[(item.product_id, item.size)]
+        if product.type == ProductType.METER:
+            assert item.cut_size == f"{format_metres(row.width)}×{format_metres(item.quantity)}"
+        else:
+            assert item.cut_size is None
+            price = row.sell_price or area_price(
+                product.sell_price_per_m2, row.width, row.height, product.price_step
+            )
+            assert item.standard_price == price
