@@ -16,6 +16,7 @@ from carpet_shop.core.clock import SystemClock
 from carpet_shop.core.database import Database, make_engine
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.security import PasswordHasher
+from carpet_shop.demo_data.shop import sellable
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.users import service as users_service
@@ -50,16 +51,20 @@ def prepare_load(url: str) -> None:
             admin = session.scalars(select(User).where(User.username == "admin")).one()
             actor = Actor(user=admin, meta=meta)
             for product in session.scalars(select(Product).where(Product.deleted_at.is_(None))):
-                ledger.set_level(
-                    session,
-                    clock,
-                    product,
-                    STOCK,
-                    MovementKind.ADJUSTMENT,
-                    ledger.Document("bench"),
-                    admin.id,
-                    "Benchmark stock",
-                )
+                # Sizes are stock: every size of a product gets it.
+                sizes: list[str | None] = [*(product.available_sizes or [])] or [None]
+                for size in sizes:
+                    ledger.set_level(
+                        session,
+                        clock,
+                        product,
+                        STOCK,
+                        MovementKind.ADJUSTMENT,
+                        ledger.Document("bench"),
+                        admin.id,
+                        "Benchmark stock",
+                        size=size,
+                    )
             sellers = session.scalars(
                 select(User).where(User.role == Role.SELLER).order_by(User.username)
             ).all()
@@ -85,12 +90,12 @@ def prepare_load(url: str) -> None:
         database.dispose()
 
 
-def seller_products(url: str) -> dict[str, list[tuple[str, str]]]:
-    """Per bench seller: the unit products of their branch and each one's price."""
+def seller_products(url: str) -> dict[str, list[tuple[str, str, str | None]]]:
+    """Per bench seller: the unit products of their branch, each size with its price."""
     database = Database(make_engine(url))
     try:
         with database.transaction(write=False) as session:
-            out: dict[str, list[tuple[str, str]]] = {}
+            out: dict[str, list[tuple[str, str, str | None]]] = {}
             for n in range(BENCH_SELLERS):
                 username = f"bench_seller_{n + 1:02d}"
                 user = session.scalars(select(User).where(User.username == username)).one()
@@ -103,7 +108,11 @@ def seller_products(url: str) -> dict[str, list[tuple[str, str]]]:
                     )
                     .order_by(Product.name)
                 ).all()
-                out[username] = [(str(p.id), str(p.sell_price)) for p in products]
+                out[username] = [
+                    (str(p.id), str(Decimal(stock.standard) / 100), stock.size)
+                    for p in products
+                    for stock in sellable(p, 0)
+                ]
             return out
     finally:
         database.dispose()

@@ -24,7 +24,7 @@ class Context:
     admin_token: str
     seller_token: str
     # One signed-in seller per sale-creating connection: (token, [(product_id, price)]).
-    sellers: list[tuple[str, list[tuple[str, str]]]]
+    sellers: list[tuple[str, list[tuple[str, str, str | None]]]]
     today: Any
 
 
@@ -102,10 +102,12 @@ class Scenario:
 def _sale_body(ctx: Context, connection: int, n: int) -> dict[str, Any]:
     """One piece of one of the seller's branch's products, at its price (a JSON number)."""
     _, products = ctx.sellers[connection % len(ctx.sellers)]
-    product_id, price = products[n % len(products)]
+    product_id, price, size = products[n % len(products)]
     amount = Decimal(price)
     number = int(amount) if amount == amount.to_integral_value() else float(amount)
-    return {"product_id": product_id, "quantity": 1, "amount": number, "payment_type": "cash"}
+    body = {"product_id": product_id, "quantity": 1, "amount": number, "payment_type": "cash"}
+    # Sizes are stock: a product with several names the size sold.
+    return body if size is None else body | {"size": size}
 
 
 def _month(ctx: Context) -> dict[str, Any]:

@@ -226,7 +226,7 @@ def _roll_design(
     return product, stock
 
 
-def _stocks(p: Product, branch: int) -> list[Stock]:
+def sellable(p: Product, branch: int) -> list[Stock]:
     """What a sale line can sell of a product: each of its sizes at that size's prices (the
     catalog's rules), or the product itself when it has none."""
     meter = p.type == ProductType.METER
@@ -293,7 +293,7 @@ def prepare_shop(
                     )
                     .order_by(Product.name)
                 )
-                for stock in _stocks(p, i)
+                for stock in sellable(p, i)
             ]
             for i, b in enumerate(branches)
         ]
