@@ -16,7 +16,7 @@ from carpet_shop.core import migrations
 from carpet_shop.core.database import make_engine
 from tests.test_migrations import empty_database  # noqa: F401
 
-BEFORE = "088a2ed555e0"  # the last revision with stock on the product only
+BEFORE = "f35e230ca7d2"  # the revision before sizes are stock (main's head before it)
 NOW = datetime(2026, 12, 1, 9, 0)  # noqa: DTZ001 (stored as UTC, the columns' way)
 
 

@@ -36,6 +36,7 @@ from carpet_shop.catalog import master
 from carpet_shop.catalog import service as catalog_service
 from carpet_shop.catalog.models import Category, Collection, Product, ProductType
 from carpet_shop.catalog.schemas import ProductCreate
+from carpet_shop.catalog.sizes import cut_size
 from carpet_shop.catalog.text import parse_size
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
@@ -422,10 +423,19 @@ def _write_sale(
     )
     session.add(sale)
     session.flush()
+    # The app kept one stock per product: its sales come from the size that stock was put
+    # on (the first, like a product created with one quantity; README, "Sizes as stock").
+    size = product.available_sizes[0] if product.available_sizes else None
+    cut = None
+    if size is not None and product.type == ProductType.METER:
+        roll = next((r for r in product.size_rows if r.size == size), None)
+        cut = None if roll is None else cut_size(roll.width, q)
     item = SaleItem(
         sale_id=sale_id,
         position=0,
         product_id=product.id,
+        size=size,
+        cut_size=cut,
         quantity=q,
         amount=s.amount,
         list_price=standard,
@@ -442,7 +452,7 @@ def _write_sale(
     ledger.take(
         session,
         clock,
-        [ledger.StockLine(product, q)],
+        [ledger.StockLine(product, q, size)],
         MovementKind.SALE,
         ledger.Document("sale", sale_id),
         actor.id,

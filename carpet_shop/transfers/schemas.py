@@ -27,6 +27,9 @@ class TransferCreate(RequestModel):
 
 class BatchItem(RequestModel):
     product_id: uuid.UUID
+    size: ShortText | None = Field(
+        default=None, description="The size sent (W×H): required when the product has several"
+    )
     quantity: Amount = Field(description="Pieces, or metres for meter products")
 
 

@@ -18,6 +18,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.repository import BranchRepository
 from carpet_shop.catalog import service as catalog_service
+from carpet_shop.catalog.sizes import resolve_size
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -281,32 +282,36 @@ def start_batch(
         raise ValidationFailed.field(
             "to_branch_id", Message("No branch {to_branch_id}", to_branch_id=data.to_branch_id)
         )
-    seen: set[uuid.UUID] = set()
+    # Sizes are stock: a product may be listed once per size.
+    seen: set[tuple[uuid.UUID, str | None]] = set()
     products = []
+    sizes: list[str | None] = []
     for i, item in enumerate(data.items):
-        if item.product_id in seen:
-            raise ValidationFailed.field(f"items.{i}.product_id", "This product is listed twice")
-        seen.add(item.product_id)
         product = catalog_service.get_product(session, item.product_id)
+        size = resolve_size(product.available_sizes, item.size, f"items.{i}.size")
+        if (item.product_id, size) in seen:
+            raise ValidationFailed.field(f"items.{i}.product_id", "This product is listed twice")
+        seen.add((item.product_id, size))
         if product.branch_id == data.to_branch_id:
             raise ValidationFailed.field(
                 f"items.{i}.product_id",
                 Message("{name} is already in this branch", name=product.name),
             )
         products.append(product)
+        sizes.append(size)
     branches_service.lock_branches(session, {p.branch_id for p in products} | {data.to_branch_id})
     batch_id = new_id()
     repo = TransferRepository(session)
     shortages: list[object] = []
     transfers = []
     moved: list[dict[str, Any]] = []
-    for item, product in zip(data.items, products, strict=True):
+    for item, product, size in zip(data.items, products, sizes, strict=True):
         transfer_id = new_id()
         try:
             moved += ledger.take(
                 session,
                 clock,
-                [ledger.StockLine(product, item.quantity)],
+                [ledger.StockLine(product, item.quantity, size)],
                 MovementKind.TRANSFER_OUT,
                 _document(transfer_id),
                 actor.id,
@@ -323,6 +328,7 @@ def start_batch(
                 product=product,
                 from_branch_id=product.branch_id,
                 to_branch_id=data.to_branch_id,
+                size=size,
                 quantity=item.quantity,
                 status=TransferStatus.IN_TRANSIT,
                 note=data.note,

@@ -164,6 +164,38 @@ def test_returns_transfers_and_counts_go_by_size(client, factory):
     assert _sizes(shop, "admin", product["id"])[1]["2×3"]["quantity"] == 3
 
 
+def test_a_bulk_transfer_sends_sizes_each_its_own(client, factory):
+    shop = TwoBranches.build(client, factory)
+    product = _sized(shop)
+    url = "/api/products/bulk-transfer"
+    body = {
+        "to_branch_id": str(shop.branch_b.id),
+        "items": [{"product_id": product["id"], "quantity": 1}],
+        "complete": True,
+    }
+    missing = shop.client.post(url, json=body, headers=shop.headers["admin"])
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["error"]["details"]["fields"][0]["field"] == "items.0.size"
+    body["items"] = [
+        {"product_id": product["id"], "size": "2x3", "quantity": 3},
+        {"product_id": product["id"], "size": "3×4", "quantity": 1},
+    ]
+    sent = shop.client.post(url, json=body, headers=shop.headers["admin"])
+    assert sent.status_code == 201, sent.text
+    transfers = sent.json()["data"]["transfers"]
+    assert [t["size"] for t in transfers] == ["2×3", "3×4"]
+    target = transfers[0]["target_product_id"]
+    assert {s: v["quantity"] for s, v in _sizes(shop, "admin", target)[1].items()} == {
+        "2×3": 3,
+        "3×4": 1,
+    }
+    assert {s: v["quantity"] for s, v in _sizes(shop, "admin", product["id"])[1].items()} == {
+        "2×3": 1,
+        "3×4": 1,
+    }
+    _ledger_holds(factory.db)
+
+
 def test_one_quantity_for_several_sizes_goes_on_the_first_and_asks_for_a_count(client, factory):
     shop = TwoBranches.build(client, factory)
     body = shop.product_json(quantity=6, available_sizes=["2×3", "3×4"])
