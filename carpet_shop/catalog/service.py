@@ -388,13 +388,21 @@ def _edit_stock(
     total_length."""
     document = ledger.Document(ENTITY, product.id)
     if len(product.available_sizes or []) > 1:
-        # Sizes are stock: one level for several sizes would have to land on a size nobody
-        # named (CONTRACT.md, "Sizes as stock"); each size's stock is edited in `sizes`.
-        for field in ("quantity", "remaining_length", "total_length"):
-            if changes.get(field) is not None:
+        # Sizes are stock: a new level for several sizes would have to land on a size nobody
+        # named (CONTRACT.md, "Sizes as stock"); each size's stock is edited in `sizes`. The
+        # sum sent back unchanged (a client or an import that knows nothing of sizes) is fine.
+        current = {
+            "quantity": Decimal(product.quantity),
+            "remaining_length": product.remaining_length,
+            "total_length": product.total_length,
+        }
+        for field, now in current.items():
+            given = changes.get(field)
+            if given is not None and Decimal(given) != (now or ZERO):
                 raise ValidationFailed.field(
                     field, "This product has several sizes: give each one's stock in sizes"
                 )
+        return
     if product.type == ProductType.UNIT:
         rules.no_lengths(changes.get("total_length"), changes.get("remaining_length"))
         reason = _stock_reason(product, changes)
