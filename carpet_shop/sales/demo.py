@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.models import Product, ProductType, stock_of
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, FrozenClock, shop_today
@@ -68,6 +68,14 @@ def _body(plan: _Plan, product: Product, day: date) -> dict[str, Any] | None:
         quantity = quantity.to_integral_value()
     if quantity > product.stock or product.buy_price is None:
         return None
+    # Sizes are stock: the line names a size that has the quantity (the first such).
+    size = None
+    if product.available_sizes:
+        stocked = {r.size: stock_of(product.type, r.quantity, r.remaining_length)
+                   for r in product.size_rows}  # fmt: skip
+        size = next((s for s in product.available_sizes if stocked.get(s, 0) >= quantity), None)
+        if size is None:
+            return None
     # Round so'm prices to the thousand, as a shop would; never below the buy price.
     amount = round_money(product.standard_price * quantity * Decimal(plan.markup)) / THOUSAND
     amount = max(amount.to_integral_value() * THOUSAND, round_money(product.buy_price * quantity))
@@ -79,6 +87,7 @@ def _body(plan: _Plan, product: Product, day: date) -> dict[str, Any] | None:
     body: dict[str, Any] = {
         "items": [
             {"product_id": str(product.id), "quantity": str(quantity), "amount": str(amount)}
+            | ({} if size is None else {"size": size})
         ],
         "payments": payments,
     }

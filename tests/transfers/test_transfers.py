@@ -15,11 +15,12 @@ def shop(client, factory):
     return TwoBranches.build(client, factory)
 
 
-def send(shop, product, to, quantity, who="admin", complete=False):
+def send(shop, product, to, quantity, who="admin", complete=False, size=None):
+    body = {"to_branch_id": str(to.id), "quantity": quantity, "complete": complete}
     return shop.post(
         who,
         f"/api/products/{product.id}/transfer",
-        {"to_branch_id": str(to.id), "quantity": quantity, "complete": complete},
+        body if size is None else body | {"size": size},
     )
 
 
@@ -84,7 +85,8 @@ def test_different_goods_arrive_on_different_products(shop):
 def test_an_existing_matching_product_receives_the_stock(shop):
     product = shop.product(name="Lara bej", quantity=5, sizes=("2×3", "3×4"))
     there = shop.product(branch=shop.branch_b, name="Lara bej", quantity=1, sizes=("3×4", "2×3"))
-    done = send(shop, product, shop.branch_b, 4, complete=True).json()["data"]
+    # Sizes are stock: the 5 went on the first size, 2×3, and that is what is sent.
+    done = send(shop, product, shop.branch_b, 4, complete=True, size="2×3").json()["data"]
     assert done["target_product_id"] == str(there.id)
     assert stock(shop, there.id) == 5
 
