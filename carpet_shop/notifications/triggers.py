@@ -110,6 +110,8 @@ def stock_taken(
                     "stock": after,
                     "threshold": level,
                     "unit": _unit(product.type),
+                    # Sizes are stock: the movement's balance is its size's, and says which.
+                    **({"size": movement["size"]} if movement.get("size") else {}),
                 },
                 branch_id=product.branch_id,
                 entity_type="product",

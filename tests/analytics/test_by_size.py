@@ -112,6 +112,9 @@ def test_low_stock_goes_by_size_and_the_dashboard_counts_sizes(client, factory):
     now = _dashboard(shop, "plain_a")
     assert now["low_stock_count"] == before["low_stock_count"] + 1
     assert now["low_stock_sizes_count"] == before["low_stock_sizes_count"] + 1
+    # The stock alert says which size ran out.
+    alerts = shop.get("admin", "/api/notifications", type="OUT_OF_STOCK").json()["data"]
+    assert [(a["data"]["product_id"], a["data"]["size"]) for a in alerts] == [(carpet["id"], "3×4")]
 
     # Low in 2×3 too: still one product, two sizes.
     sold = _sell(shop, "plain_a", carpet["id"], 8, 8 * 900_000, size="2×3")
