@@ -219,21 +219,9 @@ def login(
 
     user.failed_login_count = 0
     user.locked_until = None
-    repo = AuthSessionRepository(session)
-    auth_session = AuthSession(
-        id=new_id(),
-        user_id=user.id,
-        refresh_token_hash=secrets.token_hex(32),  # replaced below once the token exists
-        generation=0,
-        created_at=now,
-        last_used_at=now,
-        expires_at=now + policy.refresh_lifetime,
-        ip_address=meta.ip_address,
-        user_agent=meta.user_agent,
+    auth_session, access, refresh = _open_session(
+        session, policy, user, now, meta.ip_address, meta.user_agent
     )
-    access, refresh = _issue(policy, auth_session, user, now, generation=0)
-    auth_session.refresh_token_hash = token_digest(refresh)
-    repo.add(auth_session)
     LoginAttemptRepository(session).add(
         LoginAttempt(username=username, ip_address=meta.ip_address, success=True, timestamp=now)
     )
@@ -287,6 +275,21 @@ def reissue(
     ended = AuthSessionRepository(session).get(ended_session_id)
     if ended is None or ended.user_id != user.id:
         raise Unauthorized("This session has ended; sign in again")
+    auth_session, access, refresh_token = _open_session(
+        session, policy, user, now, ended.ip_address, ended.user_agent
+    )
+    return _tokens(policy, auth_session, user, access, refresh_token)
+
+
+def _open_session(
+    session: Session,
+    policy: AuthPolicy,
+    user: User,
+    now: datetime,
+    ip_address: str | None,
+    user_agent: str | None,
+) -> tuple[AuthSession, str, str]:
+    """A new signed-in session of `user` with its first token pair (access, refresh)."""
     auth_session = AuthSession(
         id=new_id(),
         user_id=user.id,
@@ -295,13 +298,13 @@ def reissue(
         created_at=now,
         last_used_at=now,
         expires_at=now + policy.refresh_lifetime,
-        ip_address=ended.ip_address,
-        user_agent=ended.user_agent,
+        ip_address=ip_address,
+        user_agent=user_agent,
     )
-    access, refresh_token = _issue(policy, auth_session, user, now, generation=0)
-    auth_session.refresh_token_hash = token_digest(refresh_token)
+    access, refresh = _issue(policy, auth_session, user, now, generation=0)
+    auth_session.refresh_token_hash = token_digest(refresh)
     AuthSessionRepository(session).add(auth_session)
-    return _tokens(policy, auth_session, user, access, refresh_token)
+    return auth_session, access, refresh
 
 
 def _live_user(session: Session, user_id: uuid.UUID) -> User:
