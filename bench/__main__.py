@@ -1,9 +1,11 @@
 """`python -m bench`: the whole benchmark in one command (see README.md, "Benchmark").
 
-1. A fresh SQLite file, migrated and filled by `carpet-shop demo-data` (1,000,000 sales in
-   three branches by default), plus stock and sixteen sellers for the sale scenario.
-2. The bare FastAPI endpoint and the shop, each served by uvicorn with one worker on a free
-   loopback port; the load comes from a separate process (bench/load.py).
+1. A fresh SQLite file (or, with --database-url, a fresh PostgreSQL database on that server),
+   migrated and filled by `carpet-shop demo-data` (1,000,000 sales in three branches by
+   default), plus stock and sixteen sellers for the sale scenario.
+2. The bare FastAPI endpoint (one worker) and the shop (`carpet-shop serve`, --workers of
+   them, with Redis given --redis-url), each on a free loopback port; the load comes from a
+   separate process (bench/load.py).
 3. Per scenario: requests per second, p50/p95/p99 latency, and the rate as a share of the
    bare endpoint's, measured right before it; a scenario whose route is missing in this
    build (404/405) is skipped and says so.
@@ -34,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 import httpx2
 
-from bench import data, files
+from bench import data, files, pg
 from bench.scenarios import SCENARIOS, Context, Result, Scenario, failures
 
 BIN = Path(sys.executable).parent
@@ -196,9 +198,11 @@ def _failed(result: Result) -> str:
     return f"(non-2xx: {bad})" if bad else ""
 
 
-def _print(yardstick: Scenario, rows: list[Row], bare_runs: list[Result], sales: int) -> None:
+def _print(
+    yardstick: Scenario, rows: list[Row], bare_runs: list[Result], sales: int, served: str
+) -> None:
     print()
-    print(f"Carpet Shop benchmark: {sales:,} generated sales; one uvicorn worker, SQLite")
+    print(f"Carpet Shop benchmark: {sales:,} generated sales; {served}")
     print(_machine())
     columns = ("conc", "req/s", "p50 ms", "p95 ms", "p99 ms", "bare", "of bare")
     header = f"{'scenario':<50} {columns[0]:>4} " + " ".join(f"{c:>8}" for c in columns[1:])
@@ -254,13 +258,29 @@ def main() -> None:
         help="also the reports' and imports' figures (CSV/XLSX export, sales while exporting, "
         "import of 10,000 rows); --only narrows them too",
     )
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (postgresql+psycopg://user@host:5432/postgres): a fresh "
+        "database is made on it, and dropped afterwards unless --keep",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --database-url: use that database as it is"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of the shop")
+    parser.add_argument("--redis-url", help="serve the shop with this Redis (REDIS_URL)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="carpet-bench-"))
     db_path = args.db or workdir / "bench.db"
     url = f"sqlite:///{db_path}"
+    made_database = None
+    if args.database_url:
+        url, made_database = pg.database_for(args.database_url, reuse=args.reuse)
+    served = f"{args.workers} worker(s), {'PostgreSQL' if args.database_url else 'SQLite'}" + (
+        " + Redis" if args.redis_url else ""
+    )
     try:
-        if args.db is None:
+        if args.db is None and not args.reuse:
             started = time.monotonic()
             data.generate(url, args.sales, args.products)
             print(f"Generated {args.sales:,} sales in {time.monotonic() - started:.0f} s")
@@ -271,7 +291,13 @@ def main() -> None:
             "UPLOADS_DIR": str(workdir / "uploads"),
             "SECRET_KEY": secrets.token_urlsafe(48),
             "ENVIRONMENT": "development",
+            # The load comes from one address at thousands of requests a minute.
+            "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",
+            "RATE_LIMIT_PER_USER_PER_MINUTE": "0",
         }
+        if args.redis_url:
+            env["REDIS_URL"] = args.redis_url
+            env["REDIS_PREFIX"] = f"carpet_bench:{secrets.token_hex(4)}"
         chosen = [
             s for s in SCENARIOS if s.server == "shop" and (not args.only or args.only in s.name)
         ]
@@ -285,6 +311,7 @@ def main() -> None:
         ]  # fmt: skip
         shop_cmd = [
             str(BIN / "carpet-shop"), "serve", "--host", "127.0.0.1", "--port", str(shop_port),
+            "--workers", str(args.workers),
         ]  # fmt: skip
         # Both servers stay up (the idle one costs nothing), so each scenario is measured right
         # after its own run of the bare endpoint: a shared machine's speed drifts over minutes,
@@ -343,16 +370,19 @@ def main() -> None:
                     lambda: _drive(base, sale, ctx, args.seconds, args.warmup),
                     only=args.only,
                 )
-        _print(yardstick, rows, bare_runs, args.sales)
+        _print(yardstick, rows, bare_runs, args.sales, served)
         if args.files:
             print("\nReports and imports:")
             for line in figures:
                 print("  " + line)
     finally:
+        if made_database and not args.keep:
+            pg.drop(args.database_url, made_database)
+        elif made_database:
+            print(f"Database kept at {url} (again with --database-url {url} --reuse)")
         if args.keep or args.db:
             print(f"Database kept at {db_path}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _skipped(base: str, scenario: Scenario, ctx: Context) -> str:

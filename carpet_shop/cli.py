@@ -4,13 +4,91 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from carpet_shop.core.config import ConfigurationError, get_settings
+from carpet_shop import __version__
+from carpet_shop.core.config import get_settings
 
-app = typer.Typer(help="Carpet Shop backend.", no_args_is_help=True, add_completion=False)
+ADMIN_PASSWORD_ENV = "ADMIN_PASSWORD"
+
+
+class PlainErrors(TyperGroup):
+    """Every command's failure said in a line or two (core.plain_errors), with an exit code;
+    the traceback only with `carpet-shop --debug ...`."""
+
+    def invoke(self, ctx: Any) -> Any:  # Typer's (vendored) click.Context
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            # Typer's own: usage errors and exits, already said in its words.
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            from carpet_shop.core.plain_errors import explain
+
+            message, code = explain(exc)
+            typer.secho(message, fg=typer.colors.RED, err=True)
+            raise typer.Exit(code) from None
+
+
+app = typer.Typer(
+    cls=PlainErrors,
+    help="Carpet Shop backend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"carpet-shop {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback when a command fails")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Carpet Shop backend."""
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _metrics_folder() -> None:
+    """Where the workers write their metrics for each other (core.metrics), emptied first:
+    samples of an earlier run must not be added to this one's."""
+    import atexit
+    import shutil
+    import tempfile
+
+    # core.metrics.MULTIPROCESS_DIR_ENV, not imported: it must be set before prometheus_client
+    # is first imported.
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+    else:
+        folder = tempfile.mkdtemp(prefix="carpet-shop-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 @app.command()
@@ -19,10 +97,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+    migrate: Annotated[
+        bool, typer.Option("--migrate", help="Bring the schema up to date before serving")
+    ] = False,
 ) -> None:
-    """Serve the API (docs at /docs)."""
-    import uvicorn
-
+    """Serve the API (docs at /docs). Refuses a database whose schema is not up to date."""
     # Before the settings are read: the workers (and this process) must agree on how many
     # processes share the database. Several processes never run SQLite on the event loop nor
     # commit in groups (core.database); asking for either explicitly is refused below.
@@ -30,14 +109,38 @@ def serve(
     if workers > 1:
         os.environ.setdefault("SQLITE_ON_LOOP", "false")
         os.environ.setdefault("GROUP_COMMIT", "false")
+        _metrics_folder()
+    import uvicorn
+
+    from carpet_shop.core import logs, migrations, preflight
+    from carpet_shop.core.database import make_engine
+    from carpet_shop.core.redis import SharedRedis
+
     get_settings.cache_clear()
     settings = get_settings()
+    settings.check_safe_to_serve()
+    settings.check_processes(workers)
+    logs.configure(settings)
+    shared = SharedRedis.from_settings(settings)
+    if shared is not None:
+        shared.check()
+        shared.client.close()
+    preflight.check_database_directory(settings.database_url)
+    preflight.check_port_free(host, port)
+    engine = make_engine(settings.database_url)
     try:
-        settings.check_safe_to_serve()
-        settings.check_processes(workers)
-    except ConfigurationError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        with engine.connect() as connection:
+            state = preflight.schema_state(connection)
+    finally:
+        engine.dispose()
+    if state.pending:
+        if not migrate:
+            raise _fail(
+                f"Not serving: {state.describe()}. Run `carpet-shop migrate` first "
+                "(back up first), or start with `carpet-shop serve --migrate`."
+            )
+        migrations.upgrade(settings.database_url)
+        typer.echo(f"Migrated: {state.describe()}")
     uvicorn.run(
         "carpet_shop.main:create_app",
         factory=True,
@@ -45,17 +148,21 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        # Proxy headers are read by the service itself, from FORWARDED_ALLOW_IPS only
+        # (core.http); uvicorn's lines go through the service's format (core.logs).
+        proxy_headers=False,
         access_log=False,
+        log_config=None,
     )
 
 
 @app.command()
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
     """Bring the database schema up to date (Alembic upgrade)."""
-    from carpet_shop.core import migrations
+    from carpet_shop.core import migrations, preflight
 
     settings = get_settings()
+    preflight.check_database_directory(settings.database_url)
     migrations.upgrade(settings.database_url, revision)
     typer.echo(f"Database at revision {revision}")
 
@@ -154,10 +261,11 @@ def analytics_rebuild() -> None:
 @app.command("create-admin")
 def create_admin(
     username: Annotated[str, typer.Option(prompt=True)],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     full_name: Annotated[str, typer.Option(help="Shown in the app; optional")] = "",
 ) -> None:
-    """Create a director (admin) account."""
+    """Create a director (admin) account. The password is asked for, or read from
+    ADMIN_PASSWORD; never from the command line, where other users and the shell history
+    would see it."""
     from pydantic import ValidationError
 
     from carpet_shop import demo as demo_data
@@ -167,18 +275,27 @@ def create_admin(
     from carpet_shop.users import service as users_service
     from carpet_shop.users.schemas import UserCreate
 
+    password = os.environ.get(ADMIN_PASSWORD_ENV)
+    if not password:
+        try:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        except typer.Abort:
+            raise _fail(
+                f"No password given: type it when asked, or set {ADMIN_PASSWORD_ENV}."
+            ) from None
     try:
         data = UserCreate(username=username, password=password, full_name=full_name)
     except ValidationError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise _fail(f"Cannot create the admin: {problems}") from exc
     settings = get_settings()
     database = Database.from_settings(settings)
     try:
         with database.transaction() as session:
             if users_service.find_for_login(session, data.username) is not None:
-                typer.secho(f"User {data.username} already exists", fg=typer.colors.RED, err=True)
-                raise typer.Exit(1)
+                raise _fail(f"User {data.username} already exists", 1)
             demo_data.ensure_admin(
                 session,
                 SystemClock(),
@@ -193,15 +310,39 @@ def create_admin(
 
 
 @app.command()
-def backup(path: Annotated[Path, typer.Argument(help="New file to write the backup to")]) -> None:
-    """Back up the SQLite database while the service runs, then check the copy."""
+def backup(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="New file, or a folder for dated backups (default: BACKUP_DIR)"),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(min=1, help="In a folder: keep only the newest N backups (default 14)"),
+    ] = None,
+) -> None:
+    """Back up the SQLite database while the service runs, then check the copy.
+
+    Into a folder (BACKUP_DIR unless given), each backup is `carpet_shop-<UTC time>.db` and
+    only the newest --keep are kept: what the service's own schedule does every
+    BACKUP_INTERVAL_HOURS."""
+    from datetime import UTC, datetime
+
     from carpet_shop.core import backup as backups
 
+    settings = get_settings()
     try:
-        written = backups.backup(get_settings().database_url, path)
+        if path is None or path.is_dir() or keep is not None:
+            folder = path or Path(settings.backup_dir)
+            written = backups.backup_into(
+                settings.database_url,
+                folder,
+                keep=keep or settings.backup_keep,
+                now=datetime.now(UTC),
+            )
+        else:
+            written = backups.backup(settings.database_url, path)
     except backups.BackupError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        raise _fail(str(exc)) from exc
     typer.echo(f"Backup written to {written} (integrity ok)")
 
 
@@ -213,8 +354,7 @@ def restore(path: Annotated[Path, typer.Argument(help="Backup file to restore fr
     try:
         target = backups.restore(get_settings().database_url, path)
     except backups.BackupError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        raise _fail(str(exc)) from exc
     typer.echo(
         f"Restored {path} into {target} (integrity ok); run `carpet-shop migrate` if it is older"
     )

@@ -11,6 +11,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from carpet_shop import __version__
 from carpet_shop.analytics.router import router as analytics_router
@@ -22,20 +24,25 @@ from carpet_shop.bulk.router import router as bulk_router
 from carpet_shop.catalog.master_router import collections_router, sizes_router
 from carpet_shop.catalog.router import router as products_router
 from carpet_shop.commissions.router import router as commissions_router
-from carpet_shop.core import docs, openapi
+from carpet_shop.core import backup as backups
+from carpet_shop.core import docs, logs, openapi
 from carpet_shop.core.clock import Clock, SystemClock
 from carpet_shop.core.compression import CompressionMiddleware
 from carpet_shop.core.config import ConfigurationError, Settings, get_settings
 from carpet_shop.core.database import Database
-from carpet_shop.core.http import RequestContextMiddleware, RequestIdFilter, install_error_handlers
+from carpet_shop.core.http import RequestContextMiddleware, install_error_handlers
 from carpet_shop.core.processes import refuse_to_start, serving_processes
+from carpet_shop.core.rate_limits import AddressLimitMiddleware, RateLimiter
+from carpet_shop.core.redis import SharedRedis
+from carpet_shop.core.scheduler import PeriodicJob
 from carpet_shop.core.sessions import SessionRoute
 from carpet_shop.core.sqlite import Checkpointer
 from carpet_shop.customers.router import router as customers_router
-from carpet_shop.debts.jobs import StatusJob
+from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.frontend_data.router import router as frontend_data_router
+from carpet_shop.health.metrics import router as metrics_router
 from carpet_shop.health.router import router as health_router
 from carpet_shop.imports.router import router as imports_router
 from carpet_shop.inventory.router import router as inventory_router
@@ -59,6 +66,8 @@ a stock ledger, sales, credit (nasiya) and the director's analytics.
 `Authorization: Bearer <token>`. Every answer is an envelope:
 `{"success", "data", "message", "timestamp"}`, or `{"success": false, "error": {"code", …}}`.
 """
+
+log = logging.getLogger("carpet_shop.main")
 
 TAGS = [
     {"name": "auth", "description": "Signing in and out, token refresh, sessions"},
@@ -90,16 +99,19 @@ TAGS = [
 ]
 
 
-def _configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-    )
-    root = logging.getLogger("carpet_shop")
-    root.handlers = [handler]
-    root.setLevel(logging.DEBUG if settings.debug else logging.INFO)
-    root.propagate = False
+def _say_how_it_is_served(settings: Settings, database: Database) -> None:
+    """One line at startup: which database, how many workers, and whether they share caches."""
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    workers = settings.web_concurrency
+    if database.shared is not None and not settings.is_sqlite:
+        caches = "caches shared through Redis"
+    elif settings.is_sqlite:
+        caches = "caches kept exact by SQLite"
+    elif workers > 1:
+        caches = "no read caches: set REDIS_URL to share them between the workers"
+    else:
+        caches = "no read caches on PostgreSQL without Redis (set REDIS_URL)"
+    log.info("serving %s with %d worker(s); %s", where, workers, caches)
 
 
 def create_app(
@@ -116,38 +128,52 @@ def create_app(
         if served:
             refuse_to_start(str(exc))
         raise
-    _configure_logging(settings)
-    database = database or Database.from_settings(settings)
+    logs.configure(settings)
+    shared = database.shared if database is not None else SharedRedis.from_settings(settings)
+    database = database or Database.from_settings(settings, shared)
     clock = clock or SystemClock()
 
     live = LiveHub(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await live.start()
-        database.announcer.listeners.append(live.committed)
-        jobs: list[StatusJob | Checkpointer | TelegramWorker] = [Checkpointer(database.engine)]
-        if settings.telegram_bot_token and settings.telegram_sender:
-            jobs.append(TelegramWorker(database, clock, settings))
-        if settings.debt_status_interval_seconds > 0:
-            jobs.append(
-                StatusJob(database, clock, settings.tz, settings.debt_status_interval_seconds)
-            )
-        for job in jobs:
-            job.start()
-        # What exists once the app has started (modules, routes, schemas, mappings) lives as
-        # long as it serves: kept out of the garbage collector's full passes, which would
-        # otherwise walk all of it each time (tens of milliseconds, stalling every request).
-        gc.freeze()
-        try:
-            yield
-        finally:
-            gc.unfreeze()
-        for job in jobs:
-            await job.stop()
-        database.announcer.listeners.remove(live.committed)
-        await live.stop()
-        database.dispose()
+        _say_how_it_is_served(settings, database)
+        if shared is not None:
+            shared.check()
+        # Held while serving, so `carpet-shop restore` refuses to overwrite the database.
+        with backups.serving(settings.database_url):
+            await live.start()
+            database.announcer.listeners.append(live.committed)
+            jobs: list[PeriodicJob | Checkpointer | TelegramWorker] = [
+                Checkpointer(database.engine)
+            ]
+            # The Telegram sender runs in every process; the holder of its lease (core.leases)
+            # sends. Scheduled jobs run once per period across all of them (core.scheduler).
+            if settings.telegram_bot_token and settings.telegram_sender:
+                jobs.append(TelegramWorker(database, clock, settings))
+            if settings.debt_status_interval_seconds > 0:
+                interval = settings.debt_status_interval_seconds
+                jobs.append(debt_jobs.status_job(database, clock, settings.tz, interval))
+            if settings.backup_interval_hours > 0 and settings.is_sqlite:
+                jobs.append(backups.scheduled(database, settings))
+            for job in jobs:
+                job.start()
+            # What exists once the app has started (modules, routes, schemas, mappings) lives
+            # as long as it serves: kept out of the garbage collector's full passes, which
+            # would otherwise walk all of it each time (tens of milliseconds, stalling every
+            # request).
+            gc.freeze()
+            try:
+                yield
+            finally:
+                gc.unfreeze()
+            for job in jobs:
+                await job.stop()
+            database.announcer.listeners.remove(live.committed)
+            await live.stop()
+            database.dispose()
+            if shared is not None:
+                await shared.close()
 
     app = FastAPI(
         title=settings.app_name,
@@ -170,6 +196,11 @@ def create_app(
     # Routes added to the app itself declare their session too (core.sessions).
     app.router.route_class = SessionRoute
     install_error_handlers(app)
+    limiter = RateLimiter.build(
+        settings.rate_limit_per_user_per_minute, settings.rate_limit_per_address_per_minute, shared
+    )
+    app.state.rate_limiter = limiter
+    app.add_middleware(AddressLimitMiddleware, limiter=limiter)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -184,6 +215,8 @@ def create_app(
         max_body_bytes=settings.max_request_bytes,
         default_language=settings.language,
     )
+    # Outermost: the client's address from a trusted proxy's headers, for everything inside.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
 
     # Busiest first: FastAPI tries the routers in this order, and every route it passes costs
     # a match. Ringing up sales and browsing the catalog are most of a shop's traffic; the
@@ -214,6 +247,7 @@ def create_app(
         imports_router,
         frontend_data_router,
         health_router,
+        metrics_router,
     )
     for router in routers:
         app.include_router(router)

@@ -13,6 +13,7 @@ from carpet_shop.catalog.models import Collection, Product, ProductSize, Size
 from carpet_shop.commissions.models import Commission
 from carpet_shop.core.leases import JobLease
 from carpet_shop.core.models import Base
+from carpet_shop.core.scheduler import ScheduledJob
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.discounts.models import Discount
@@ -69,6 +70,7 @@ __all__ = [
     "SalePayment",
     "SaleReturn",
     "SalesDaily",
+    "ScheduledJob",
     "ShopNotificationSettings",
     "Size",
     "StockMovement",

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,7 +32,7 @@ def live_server(
     workdir: Path,
     *,
     workers: int = 1,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
     log_name: str = "server.log",
 ) -> Iterator[str]:
     """Serve `database_url` (already migrated) and yield the base URL; always stopped.

@@ -127,29 +127,43 @@ def test_seed_without_demo_does_nothing(run, database_url, db):
 
 
 def test_create_admin(run, database_url, db, tmp_path):
-    env = {"DATABASE_URL": database_url}
-    result = run(
-        "create-admin",
-        "--username",
-        "Boss",
-        "--password",
-        "boss-pass-1",
-        "--full-name",
-        "B",
-        env=env,
-    )
+    env = {"DATABASE_URL": database_url, "ADMIN_PASSWORD": "boss-pass-1"}
+    result = run("create-admin", "--username", "Boss", "--full-name", "B", env=env)
     assert result.exit_code == 0, result.output
     with _client_for(database_url, tmp_path) as client:
         data = assert_ok(
             client.post("/api/auth/login", json={"username": "boss", "password": "boss-pass-1"})
         )
         assert data["user"]["role"] == "admin"
-    again = run("create-admin", "--username", "boss", "--password", "other-pass-1", env=env)
+    again = run("create-admin", "--username", "boss", env=env)
     assert again.exit_code != 0
     assert "already exists" in again.output
-    short = run("create-admin", "--username", "boss2", "--password", "x", env=env)
+    short = run("create-admin", "--username", "boss2", env={**env, "ADMIN_PASSWORD": "x"})
     assert short.exit_code != 0
+    assert "Cannot create the admin: password" in short.output
     assert _counts(database_url)["users"] == 1
+
+
+def test_create_admin_never_takes_the_password_on_the_command_line(run, database_url, db):
+    result = run(
+        "create-admin",
+        "--username",
+        "boss",
+        "--password",
+        "boss-pass-1",
+        env={"DATABASE_URL": database_url},
+    )
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+    assert _counts(database_url)["users"] == 0
+
+
+def test_create_admin_without_a_password_says_how_to_give_one(run, database_url, db):
+    result = run("create-admin", "--username", "boss", env={"DATABASE_URL": database_url})
+    assert result.exit_code == 2
+    assert "ADMIN_PASSWORD" in result.output
+    assert "Traceback" not in result.output
+    assert _counts(database_url)["users"] == 0
 
 
 def test_create_admin_prompts_for_what_is_missing(run, database_url, db):
@@ -301,7 +315,13 @@ def test_serve_with_several_workers_turns_sqlite_s_one_process_modes_off(
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(k))
     for name in ("WEB_CONCURRENCY", "GROUP_COMMIT", "SQLITE_ON_LOOP"):
         monkeypatch.delenv(name, raising=False)
-    result = run("serve", "--workers", "2", env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.db"})
+    result = run(
+        "serve",
+        "--workers",
+        "2",
+        "--migrate",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/w.db"},
+    )
     assert result.exit_code == 0, result.output
     assert started and started[0]["workers"] == 2
     settings = get_settings()

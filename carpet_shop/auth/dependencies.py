@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import uuid
 from typing import Annotated, Any
@@ -15,7 +16,7 @@ from carpet_shop.auth.policy import AuthPolicy
 from carpet_shop.auth.schemas import LoginRequest
 from carpet_shop.auth.service import PasswordCheck
 from carpet_shop.core.actor import Actor
-from carpet_shop.core.dependencies import Meta, request_meta
+from carpet_shop.core.dependencies import AppSettings, Meta, request_meta
 from carpet_shop.core.errors import (
     BadRequest,
     Forbidden,
@@ -53,6 +54,9 @@ async def get_actor(
     user, session_id = await run_of(session)(
         auth_service.authenticate, session, state.clock, state.auth_policy, token
     )
+    # For the request's log line (core.logs).
+    request.state.user_id = user.id
+    await state.rate_limiter.check_user(user.id)
     return Actor(user=user, meta=request_meta(request), session_id=session_id)
 
 
@@ -79,10 +83,29 @@ async def get_branch_scope(
     return actor.list_scope(branch_id)
 
 
+async def require_metrics_reader(
+    request: Request,
+    session: RequestSession,
+    settings: AppSettings,
+    token: Annotated[str | None, Depends(bearer)],
+) -> None:
+    """Prometheus with METRICS_TOKEN (its `bearer_token`), or the director's access token."""
+    if not token:
+        raise Unauthorized("Send METRICS_TOKEN or a director's access token as a Bearer token")
+    if settings.metrics_token is not None and hmac.compare_digest(
+        token.encode(), settings.metrics_token.encode()
+    ):
+        return
+    actor = await get_actor(request, session, token)
+    if not actor.is_admin:
+        raise Forbidden("Metrics are for the director")
+
+
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 AdminActor = Annotated[Actor, Depends(require_admin)]
 ProductEditor = Annotated[Actor, Depends(require_product_editor)]
 Scope = Annotated[BranchScope, Depends(get_branch_scope)]
+MetricsReader = Annotated[None, Depends(require_metrics_reader)]
 
 
 async def get_login_body(request: Request) -> LoginRequest:

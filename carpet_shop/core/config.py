@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from carpet_shop import __version__
 
@@ -76,14 +78,18 @@ class Settings(BaseSettings):
     # off. Sellers of one branch often share the shop's address, so only failures count.
     failed_logins_per_minute_per_ip: int = Field(default=30, ge=0)
 
-    # How often each worker stores debt statuses and flags newly overdue debts; 0 turns the
-    # job off. Reads never wait for it: they compute the true status themselves.
+    # How often debt statuses are stored and newly overdue debts flagged (by one process of
+    # all that serve the shop: core.scheduler); 0 turns the job off. Reads never wait for
+    # it: they compute the true status themselves.
     debt_status_interval_seconds: int = Field(default=300, ge=0)
 
-    # Redis, for live events across worker processes and hosts (pub/sub); none: in-process,
-    # or, with several workers, streams read the table every `sse_poll_seconds`.
+    # Several workers and hosts (README "Production"): the shared Redis (core.redis) for the
+    # read caches' commit counter, rate limits, the scheduler's wake-ups and live events across
+    # workers (pub/sub). None: each process keeps its own, uncached with several workers, and
+    # live streams read the table every `sse_poll_seconds`.
     redis_url: str | None = None
-    # Prefix of every Redis key and channel of this shop (several shops may share a server).
+    # Prefix of every Redis key and channel of this shop ("<prefix>:<name>"), so several shops
+    # (or test runs) can share one server.
     redis_prefix: str = "carpet_shop"
     # Seconds between SSE heartbeats (a comment line keeping proxies from closing the stream).
     sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
@@ -100,6 +106,30 @@ class Settings(BaseSettings):
     # a lease); off for hosts that only serve the API.
     telegram_sender: bool = True
 
+    # Logs (core.logs): text or one JSON object per line; LOG_FILE adds a file rotated at
+    # 10 MB with 5 kept.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_file: str | None = None
+
+    # GET /metrics answers a director's token, or this one (Prometheus's bearer_token).
+    metrics_token: str | None = None
+
+    # General rate limits (core.rate_limits), per minute; 0 turns one off. A signed-in user
+    # is counted by user, everyone by address too (a branch's phones behind one NAT share
+    # an address, hence the larger number).
+    rate_limit_per_user_per_minute: int = Field(default=600, ge=0)
+    rate_limit_per_address_per_minute: int = Field(default=1200, ge=0)
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (the reverse proxy);
+    # "*" trusts everyone (only behind a proxy that overwrites them).
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    # Scheduled SQLite backups (core.backup): every N hours into BACKUP_DIR, keeping the
+    # newest BACKUP_KEEP; 0 hours turns them off.
+    backup_interval_hours: float = Field(default=0, ge=0)
+    backup_dir: str = "backups"
+    backup_keep: int = Field(default=14, ge=1)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -107,13 +137,36 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "not a database URL; expected sqlite:///path/to/shop.db or "
+                "postgresql+psycopg://user:password@host:5432/name"
+            ) from exc
+        backend, _, driver = url.drivername.partition("+")
+        if backend in {"postgres", "postgresql"} and driver in {"", "psycopg"}:
+            # `postgres://` is how hosting providers and libpq spell it; the driver is psycopg 3.
+            return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        if backend == "sqlite" and driver in {"", "pysqlite"}:
+            return value
+        raise ValueError(
+            f"unsupported database {url.drivername!r}; use sqlite:///path/to/shop.db or "
+            "postgresql+psycopg://user:password@host:5432/name"
+        )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Asia/Tashkent"
+            ) from exc
         return value
 
     @property

@@ -21,17 +21,25 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 import anyio.to_thread
 from anyio import CapacityLimiter
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from carpet_shop.core import metrics, sqlite
 from carpet_shop.core import read_cache as kept_reads
-from carpet_shop.core import sqlite
 from carpet_shop.core.config import Settings
 from carpet_shop.core.errors import keeps_writes
 from carpet_shop.core.events import Announcer
 from carpet_shop.core.group_commit import GroupCommit
 from carpet_shop.core.read_cache import CommitWatch, ReadCache
+from carpet_shop.core.redis import SharedRedis
+from carpet_shop.core.shared_cache import RedisCommitWatch
 
 _RUN = "carpet_shop_run"
+# A session whose calls run in threads: each call ends the transaction it leaves open.
+_ENDS_IN_CALL = "carpet_shop_ends_in_call"
+_FLUSHED = "carpet_shop_flushed"
+_ENDED = "carpet_shop_ended"
+_COMMITTED = "carpet_shop_committed"
+_READ = "carpet_shop_read"
 
 # Connections per process: a request holds one from its first query to its commit.
 POOL_SIZE = 10
@@ -68,9 +76,116 @@ def in_threads(limiter: CapacityLimiter | None = None) -> Run:
 
 
 def run_of(session: Session) -> Run:
-    """Where the request's session says its work runs (see `Database.unit_of_work`)."""
+    """Where the request's session says its work runs (see `Database.unit_of_work`). Where
+    that is a thread, a call that wrote nothing ends the transaction it used before it
+    returns (a commit: loaded objects stay usable), so no transaction is left open while the
+    request waits for the event loop or the next thread: a dependency's reads (who is
+    signed in) hold nothing while the route waits for its turn."""
     run: Run = session.info[_RUN]
-    return run
+    if not session.info.get(_ENDS_IN_CALL):
+        return run
+
+    async def ending(call: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+        return await run(_call_then_end_reads, session, call, args, kwargs)
+
+    return ending
+
+
+async def run_to_the_end(session: Session, call: Callable[..., R], /, **kwargs: Any) -> R:
+    """The route's body where its session runs. In a thread, its transaction ends in that
+    same call: committed (or rolled back, or committed when the error keeps writes), so the
+    rows it locked are never held while the commit waits for a thread, nor while the answer
+    is sent. Any SQL after that (a lazy load while the answer is shaped) begins a new
+    transaction, which tests refuse (`Database.check_ends`)."""
+    run: Run = session.info[_RUN]
+    if not session.info.get(_ENDS_IN_CALL):
+        return await run(call, **kwargs)
+    return await run(_call_then_end, session, call, kwargs)
+
+
+def _call_then_end(session: Session, call: Callable[..., R], kwargs: dict[str, Any]) -> R:
+    try:
+        result = call(**kwargs)
+    except BaseException as exc:
+        _end_transaction(session, keep=keeps_writes(exc))
+        session.info[_ENDED] = True
+        raise
+    _end_transaction(session, keep=True)
+    session.info[_ENDED] = True
+    session.info[_COMMITTED] = True
+    return result
+
+
+def _call_then_end_reads(
+    session: Session, call: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> R:
+    try:
+        result = call(*args, **kwargs)
+    except BaseException:
+        if not _wrote(session):
+            _end_transaction(session, keep=False)
+        raise
+    if not _wrote(session):
+        _end_transaction(session, keep=True)
+    return result
+
+
+def _wrote(session: Session) -> bool:
+    """Whether the session's open transaction holds writes (or changes not yet flushed, or
+    on PostgreSQL row locks): those stay for the route, ended with the request's unit of work."""
+    if not session.in_transaction():
+        return False
+    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
+        return True
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or session.info.get(_READ):
+        return False
+    # A transaction gets an id at its first write or row lock.
+    return bool(connection.exec_driver_sql(_XID_ASSIGNED).scalar())
+
+
+_XID_ASSIGNED = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
+
+
+def _end_transaction(session: Session, *, keep: bool) -> None:
+    if not session.in_transaction():
+        return
+    if not keep:
+        session.rollback()
+        return
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _flushed(session: Session, *_: object) -> None:
+    session.info[_FLUSHED] = True
+
+
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)
+
+
+def _refuse_sql_after_the_end(session: Session, *_: object) -> None:
+    if session.info.get(_ENDED):
+        raise SqlAfterTheEnd(
+            "The route's transaction has ended (committed with its body, see "
+            "core.database.run_to_the_end), yet the session ran SQL after it: load what the "
+            "answer needs in the route's body (a lazy load while the answer is shaped?)"
+        )
+
+
+def _count_connections(engine: Engine) -> None:
+    """The pool's use, for /metrics (core.metrics)."""
+    in_use, opened = metrics.DB_CONNECTIONS_IN_USE, metrics.DB_CONNECTIONS_OPEN
+    event.listen(engine, "checkout", lambda *_: in_use.inc())
+    event.listen(engine, "checkin", lambda *_: in_use.dec())
+    event.listen(engine, "connect", lambda *_: opened.inc())
+    event.listen(engine, "close", lambda *_: opened.dec())
+    event.listen(engine, "close_detached", lambda *_: opened.dec())
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
@@ -86,8 +201,14 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000, echo: bool = 
             **pool,
         )
         sqlite.configure(engine, sqlite_busy_timeout_ms)
+        _count_connections(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
+    # A server that does not answer is reported after 10 s, not after the system's TCP timeout.
+    engine = create_engine(
+        url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **pool
+    )
+    _count_connections(engine)
+    return engine
 
 
 @dataclass
@@ -107,6 +228,12 @@ class Database:
     engine: Engine
     inline: bool = False
     group_commits: bool = False
+    # Tests: a session that runs SQL after its route's transaction ended fails loudly
+    # (see `run_to_the_end`).
+    check_ends: bool = False
+    # The shared Redis, when configured: where commits are announced to the other workers'
+    # caches (core.shared_cache) unless SQLite announces them itself.
+    shared: SharedRedis | None = None
     # SQLite's writers take turns here, on the event loop (see core.dependencies), unless
     # they commit in groups, which take turns of their own.
     write_turn: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
@@ -117,7 +244,7 @@ class Database:
         init=False, default_factory=lambda: asyncio.Semaphore(MAX_SESSIONS)
     )
     # What has been committed, for caches that last until the next commit (core.read_cache).
-    commits: CommitWatch = field(init=False)
+    commits: CommitWatch | RedisCommitWatch = field(init=False)
     _caches: dict[str, ReadCache[Any]] = field(init=False, default_factory=dict)
     # Told what each committed transaction announced (core.events).
     announcer: Announcer = field(init=False, default_factory=Announcer)
@@ -136,14 +263,22 @@ class Database:
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=writer, expire_on_commit=False, autoflush=False)
         event.listen(self._read, "before_flush", _refuse_writes)
+        kept_reads.watch(self._read)
+        for sessions in (self._read, self._write):
+            event.listen(sessions, "after_flush", _flushed)
+            event.listen(sessions, "after_transaction_end", _transaction_ended)
+            if self.check_ends:
+                event.listen(sessions, "after_begin", _refuse_sql_after_the_end)
         self.commits = CommitWatch(self.engine)
+        if self.shared is not None and self.engine.dialect.name != "sqlite":
+            self.commits = RedisCommitWatch(self.shared, self._write)
         sqlite_file = self.engine.dialect.name == "sqlite"
         self.inline = self.inline and sqlite_file
         if self.inline and self.group_commits:
             self.group_commit = GroupCommit(writer.connect, self.session_slots)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
+    def from_settings(cls, settings: Settings, shared: SharedRedis | None = None) -> Database:
         engine = make_engine(
             settings.database_url,
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -155,6 +290,8 @@ class Database:
             engine,
             inline=settings.sqlite_on_loop and one_process,
             group_commits=settings.group_commit,
+            shared=shared,
+            check_ends=settings.environment == "test",
         )
 
     def runner(self, *, write: bool) -> Run:
@@ -193,15 +330,22 @@ class Database:
         async with self._turn(write), self.session_slots:
             session = self.session(write=write)
             session.info[_RUN] = run
+            if run is not on_loop:
+                # Each call ends what it began (`run_of`, `run_to_the_end`): a transaction is
+                # never left open while the request waits for a thread or the loop.
+                session.info[_ENDS_IN_CALL] = True
+                session.info[_READ] = not write
             try:
                 yield session
             except BaseException as exc:
                 keep = keeps_writes(exc)
-                await run(_end, session, keep=keep)
-                if keep:
+                await _finish(run, session, keep=keep)
+                # Announced when committed: here, or already with the route's body (an error
+                # raised after `run_to_the_end` committed does not undo its writes).
+                if keep or session.info.get(_COMMITTED):
                     self.announcer.committed(session)
                 raise
-            await run(_end, session, keep=True)
+            await _finish(run, session, keep=True)
         self.announcer.committed(session)
 
     def _turn(self, write: bool) -> AbstractAsyncContextManager[Any]:
@@ -217,6 +361,11 @@ class Database:
             return self.write_turn
         return nullcontext()
 
+    @property
+    def caches_shared(self) -> bool:
+        """Whether the read caches are exact across every process serving the database."""
+        return self.engine.dialect.name == "sqlite" or isinstance(self.commits, RedisCommitWatch)
+
     async def run(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """A blocking write call from async code (jobs, tests): where a write session's run."""
         return await self.runner(write=True)(call, *args, **kwargs)
@@ -229,9 +378,10 @@ class Database:
         if write:
             return self._write()
         session = self._read()
-        # Taken before the session's first query, so whatever it reads is at least as new as
-        # this mark says: what it reads may then be kept under the mark (core.read_cache).
-        kept_reads.attach(session, self._caches, self.commits.mark())
+        # The mark is taken as its transaction begins, before its first query, so whatever it
+        # reads is at least as new as the mark says: what it reads may then be kept under the
+        # mark (core.read_cache). Taken where that query runs, not here on the event loop.
+        kept_reads.attach(session, self._caches, self.commits.mark)
         return session
 
     @contextmanager
@@ -269,6 +419,19 @@ class WriteInReadSession(RuntimeError):
 
 def _refuse_writes(session: Session, *_: object) -> None:
     raise WriteInReadSession("A read session never writes: declare WriteSession")
+
+
+class SqlAfterTheEnd(RuntimeError):
+    """A session ran SQL after its route's transaction had ended (tests only)."""
+
+
+async def _finish(run: Run, session: Session, *, keep: bool) -> None:
+    """The unit of work's end: nothing left to end (the route's call ended it) is a close,
+    on the loop; a transaction still open is ended where the session runs."""
+    if session.in_transaction():
+        await run(_end, session, keep=keep)
+    else:
+        session.close()
 
 
 def _end(session: Session, *, keep: bool) -> None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from carpet_shop.core import metrics
 from carpet_shop.core.errors import keeps_writes
 
 log = logging.getLogger("carpet_shop.group_commit")
@@ -246,6 +247,7 @@ class GroupCommit:
                 except BaseException as exc:
                     failure = exc
             if failure is None:
+                metrics.GROUP_COMMIT_SIZE.observe(group.members)
                 group.saved.set_result(None)
                 return
             log.error("a group of %d writes was not saved", group.members, exc_info=failure)

@@ -7,7 +7,6 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -18,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from carpet_shop.core import i18n
+from carpet_shop.core import i18n, metrics
 from carpet_shop.core.envelope import error_envelope
 from carpet_shop.core.errors import AppError, RateLimited
 from carpet_shop.core.field_messages import field_message
 from carpet_shop.core.i18n import translate
+from carpet_shop.core.logs import RequestLog, current_request
 
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("carpet_shop.access")
 error_log = logging.getLogger("carpet_shop.errors")
 
@@ -57,10 +56,16 @@ class _BodyTooLarge(StarletteHTTPException):
         super().__init__(status_code=413, detail="The request body is too large")
 
 
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
-        return True
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (`/api/products/{product_id}`), so that logs and
+    metrics group by endpoint; paths that matched nothing are one group."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    if str(scope.get("path", "")).startswith("/uploads/"):
+        return "/uploads"
+    return "unmatched"
 
 
 class RequestContextMiddleware:
@@ -96,7 +101,8 @@ class RequestContextMiddleware:
         headers = dict(scope.get("headers") or [])
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        entry = RequestLog(request_id=request_id, method=scope["method"], path=scope["path"])
+        token = current_request.set(entry)
         # The language of every message of this answer (CONTRACT.md "Languages").
         language = i18n.negotiate(
             headers.get(b"accept-language", b"").decode("latin-1") or None, self.default_language
@@ -155,14 +161,25 @@ class RequestContextMiddleware:
                 )
                 await JSONResponse(body, status_code=500)(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            duration_ms = round(elapsed * 1000, 1)
+            entry.route = route_template(scope)
+            metrics.REQUESTS.labels(scope["method"], entry.route, str(status)).inc()
+            metrics.LATENCY.labels(scope["method"], entry.route).observe(elapsed)
+            if status < 400:
+                for count in entry.on_success:
+                    count()
+            user_id = scope.get("state", {}).get("user_id")
+            entry.user_id = str(user_id) if user_id is not None else None
             access_log.info(
                 "%s %s %s %.1fms",
-                scope.get("method"),
-                scope.get("path"),
+                scope["method"],
+                scope["path"],
                 status,
-                (time.perf_counter() - started) * 1000,
+                duration_ms,
+                extra={"status": status, "duration_ms": duration_ms},
             )
-            request_id_var.reset(token)
+            current_request.reset(token)
             i18n.reset(language_token)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from carpet_shop.core.models import Base
+from carpet_shop.core.shared_cache import UNSEEN_BY_CACHES
 
 
 class JobLease(Base):
@@ -27,7 +28,9 @@ class JobLease(Base):
 
 def take(session: Session, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the lease `name` for `holder` until now + ttl; False if another holds it.
-    Commit right after: the lease is the caller's only once committed."""
+    Commit right after: the lease is the caller's only once committed. The read caches of
+    other workers need not hear of it (core.shared_cache): it changes nothing they keep."""
+    session.info[UNSEEN_BY_CACHES] = True
     taken = session.execute(
         update(JobLease)
         .where(
@@ -47,6 +50,7 @@ def take(session: Session, name: str, holder: str, now: datetime, ttl: timedelta
 
 
 def release(session: Session, name: str, holder: str, now: datetime) -> None:
+    session.info[UNSEEN_BY_CACHES] = True
     session.execute(
         update(JobLease)
         .where(JobLease.name == name, JobLease.holder == holder)

@@ -29,7 +29,9 @@ _DESCRIPTIONS = {
     409: "CONFLICT: a unique value is taken or others depend on it",
     413: "PAYLOAD_TOO_LARGE",
     422: "VALIDATION_ERROR: details.fields lists each field and what is wrong",
-    429: "RATE_LIMITED: see Retry-After",
+    429: "RATE_LIMITED: too many requests a minute from this address or user (settings "
+    "RATE_LIMIT_PER_ADDRESS_PER_MINUTE, RATE_LIMIT_PER_USER_PER_MINUTE); Retry-After says "
+    "when to try again",
     500: "INTERNAL_ERROR: anything unexpected (details.request_id names it in the log)",
     503: "SERVICE_UNAVAILABLE: see Retry-After",
 }
@@ -364,7 +366,7 @@ def _with_errors(spec: dict[str, Any]) -> None:
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            statuses = [500]
+            statuses = [429, 500]
             if "requestBody" in operation:
                 statuses += [400, 413]
             for status in statuses:
@@ -375,6 +377,11 @@ def _with_errors(spec: dict[str, Any]) -> None:
                         "content": {"application/json": {"schema": ref}},
                     },
                 )
+            # The general rate limits (core.rate_limits) apply to every operation.
+            responses["429"].setdefault("headers", {})["Retry-After"] = {
+                "description": "Seconds until the client may try again",
+                "schema": {"type": "integer"},
+            }
 
 
 def install(app: FastAPI, plain: Mapping[str, dict[str, Any]] | None = None) -> None:

@@ -8,9 +8,13 @@ serves them again for as long as nothing has been committed to the database sinc
 of our own changes whenever any other connection, in this process or another, has
 committed ("PRAGMA data_version", sqlite.org/pragma.html). Our connection never writes, so
 every commit counts. That makes the cache exact, not a guess with a time to live, and it
-holds with several worker processes on one file. PostgreSQL has no such counter, so there
-the mark is None and nothing is cached; an in-memory SQLite database (only one connection
-sees it) is never cached either.
+holds with several worker processes on one file. PostgreSQL has no such counter: there the
+mark comes from a counter in the shared Redis (core.shared_cache), and without Redis it is
+None and nothing is cached; an in-memory SQLite database (only one connection sees it) is
+never cached either.
+
+A read session's mark is taken when its transaction begins, before its first query, in the
+thread (or on the loop) where that query runs: asking Redis for it never blocks the loop.
 """
 
 from __future__ import annotations
@@ -21,25 +25,53 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from carpet_shop.core import metrics
 from carpet_shop.core.sqlite import file_of
 
 V = TypeVar("V")
 
 _CACHES = "carpet_shop_read_caches"
 _COMMIT_MARK = "carpet_shop_commit_mark"
+_MARKS = "carpet_shop_commit_marks"
 
 
-def attach(session: Session, caches: dict[str, ReadCache[Any]], mark: int | None) -> None:
-    """Let a read session keep reads: in `caches`, under the commit `mark` taken before its
-    first query (see `Database.session`). Write sessions have no mark and keep nothing."""
+def attach(
+    session: Session, caches: dict[str, ReadCache[Any]], marks: Callable[[], int | None]
+) -> None:
+    """Let a read session keep reads: in `caches`, under the commit mark `marks()` gives when
+    its transaction begins (see `watch`). Write sessions have no marks and keep nothing."""
     session.info[_CACHES] = caches
-    session.info[_COMMIT_MARK] = mark
+    session.info[_MARKS] = marks
+
+
+def watch(sessions: sessionmaker[Session]) -> None:
+    """Take each transaction's mark as it begins (before its first statement) and forget it
+    when it ends: a session whose transaction ended and began again reads under a new mark."""
+    event.listen(sessions, "after_begin", _take_mark)
+    event.listen(sessions, "after_transaction_end", _forget_mark)
+
+
+def _take_mark(session: Session, transaction: SessionTransaction, connection: object) -> None:
+    marks: Callable[[], int | None] | None = session.info.get(_MARKS)
+    if marks is not None:
+        session.info[_COMMIT_MARK] = marks()
+
+
+def _forget_mark(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_COMMIT_MARK, None)
 
 
 def mark_of(session: Session) -> int | None:
+    """The mark of the session's transaction (beginning it if it has not begun); None for a
+    write session and where commits cannot be told apart."""
+    if _MARKS not in session.info:
+        return None
+    if _COMMIT_MARK not in session.info:
+        session.connection()  # begins the transaction, which takes the mark
     mark: int | None = session.info.get(_COMMIT_MARK)
     return mark
 
@@ -47,7 +79,7 @@ def mark_of(session: Session) -> int | None:
 def cache_in(caches: dict[str, ReadCache[Any]], name: str, capacity: int) -> ReadCache[Any]:
     cache = caches.get(name)
     if cache is None:
-        cache = caches.setdefault(name, ReadCache(capacity))
+        cache = caches.setdefault(name, ReadCache(capacity, name=name))
     return cache
 
 
@@ -59,8 +91,10 @@ def kept(session: Session, name: str, capacity: int, key: Hashable, make: Callab
     clock and must be immutable (bytes, frozen dataclasses). In a write session, or where
     commits cannot be told apart, nothing is kept and this is `make()`."""
     caches: dict[str, ReadCache[Any]] | None = session.info.get(_CACHES)
+    if caches is None:
+        return make()
     mark = mark_of(session)
-    if caches is None or mark is None:
+    if mark is None:
         return make()
     cache: ReadCache[V] = cache_in(caches, name, capacity)
     return cache.get_or_make(mark, key, make)
@@ -116,8 +150,9 @@ class ReadCache(Generic[V]):
     current again, so nothing stale is ever served (see `Database.session`).
     """
 
-    def __init__(self, capacity: int):
+    def __init__(self, capacity: int, *, name: str = "unnamed"):
         self._capacity = capacity
+        self._name = name
         self._mark: int | None = None
         self._entries: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
@@ -132,7 +167,9 @@ class ReadCache(Generic[V]):
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
+                metrics.cache_read(self._name, hit=True)
                 return value
+        metrics.cache_read(self._name, hit=False)
         value = make()
         with self._lock:
             # Another request may have seen a newer mark meanwhile: then ours is stale.

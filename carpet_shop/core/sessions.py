@@ -33,7 +33,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
-from carpet_shop.core.database import Database
+from carpet_shop.core.database import Database, run_to_the_end
 from carpet_shop.core.database import run_of as run_of
 
 R = TypeVar("R")
@@ -127,7 +127,7 @@ def _runs_where_its_session_says(
 ) -> Callable[..., Any]:
     @functools.wraps(endpoint)
     async def run(**values: Any) -> Any:
-        return await run_of(values[parameter])(endpoint, **values)
+        return await run_to_the_end(values[parameter], endpoint, **values)
 
     return run
 

@@ -1,16 +1,15 @@
 """The scheduled status job: stores each debt's true status and flags new overdue debts.
 
 Reads never depend on it (they compute the status), so it can run late or twice. Each run is
-one transaction of two idempotent UPDATEs; with several workers each running it, a debt is
-flagged by exactly one of them (see `DebtRepository.mark_overdue`), and each flagged debt
-notifies (OVERDUE_DEBT) in the same transaction. Debts due within the director's number of
-days notify once per deadline (DEBT_DUE_SOON): the event's key, not the job, makes it once.
+one transaction of two idempotent UPDATEs. One process of all those serving the shop runs it
+each period (core.scheduler); were two ever to run it at once, a debt would still be flagged
+by exactly one of them (see `DebtRepository.mark_overdue`). Each flagged debt notifies
+(OVERDUE_DEBT) in the same transaction. Debts due within the director's number of days notify
+once per deadline (DEBT_DUE_SOON): the event's key, not the job, makes it once.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -20,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from carpet_shop.core import metrics
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.database import Database
+from carpet_shop.core.scheduler import PeriodicJob
 from carpet_shop.debts.repository import DebtRepository
 from carpet_shop.notifications import service as notifications_service
 from carpet_shop.notifications import triggers as notify
@@ -105,6 +106,7 @@ def refresh_statuses(session: Session, clock: Clock, *, tz: ZoneInfo) -> JobResu
 def run_once(database: Database, clock: Clock, *, tz: ZoneInfo) -> JobResult:
     with database.transaction() as session:
         result = refresh_statuses(session, clock, tz=tz)
+    metrics.DEBTS_NEWLY_OVERDUE.inc(len(result.newly_overdue))
     for notice in result.newly_overdue:
         log.info(
             "debt %s overdue since %s: %s so'm remain (branch %s, customer %s)",
@@ -117,28 +119,6 @@ def run_once(database: Database, clock: Clock, *, tz: ZoneInfo) -> JobResult:
     return result
 
 
-class StatusJob:
-    """Runs `run_once` at start-up and then every `interval` seconds until stopped."""
-
-    def __init__(self, database: Database, clock: Clock, tz: ZoneInfo, interval: float):
-        self.database, self.clock, self.tz, self.interval = database, clock, tz, interval
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="debt-status-job")
-
-    async def stop(self) -> None:
-        # Let a run in progress finish (it holds a connection) rather than cancel it midway.
-        self._stop.set()
-        if self._task is not None:
-            await self._task
-
-    async def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await asyncio.to_thread(run_once, self.database, self.clock, tz=self.tz)
-            except Exception:
-                log.exception("debt status job failed; retrying at the next interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
+def status_job(database: Database, clock: Clock, tz: ZoneInfo, interval: float) -> PeriodicJob:
+    """The job as scheduled: once per `interval` seconds by one of the serving processes."""
+    return PeriodicJob(database, "debt-status", interval, lambda: run_once(database, clock, tz=tz))

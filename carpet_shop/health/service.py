@@ -11,15 +11,39 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from carpet_shop.core.errors import ServiceUnavailable
+from carpet_shop.core.i18n import Message
+from carpet_shop.health import repository
 
 
 def check_database(session: Session) -> None:
+    """503 with the reason when the database cannot serve: unreachable, or its schema is not
+    the one this version of the code needs (a deploy that forgot `carpet-shop migrate`)."""
     try:
-        session.execute(text("SELECT 1"))
+        state = repository.schema_state(session)
     except SQLAlchemyError as exc:
         raise ServiceUnavailable(
-            "The database is not reachable", details={"database": False}
+            "The database is not reachable", details={"database": False, "reason": "unreachable"}
         ) from exc
+    if state.pending:
+        message = (
+            Message(
+                "Migrations are pending: the database is at {current}, this version needs "
+                "{expected}; run `carpet-shop migrate`",
+                current=", ".join(state.current),
+                expected=", ".join(state.heads),
+            )
+            if state.current
+            else Message("The database has no schema yet; run `carpet-shop migrate`")
+        )
+        raise ServiceUnavailable(
+            message,
+            details={
+                "database": True,
+                "reason": "migrations_pending",
+                "revision": list(state.current),
+                "expected_revision": list(state.heads),
+            },
+        )
 
 
 def migration_revision(session: Session) -> str | None:

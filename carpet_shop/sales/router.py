@@ -10,7 +10,7 @@ from pydantic_core import to_json
 
 from carpet_shop.auth.dependencies import CurrentActor
 from carpet_shop.catalog.views import LowStockDefaults
-from carpet_shop.core import i18n
+from carpet_shop.core import i18n, metrics
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
@@ -80,6 +80,7 @@ def create_sale(
         tz=settings.tz,
         low_stock=LowStockDefaults.from_settings(settings),
     )
+    metrics.sale_rung_up(view.sale.branch_id, view.sale.amount)
     # Written once as JSON by the model (the route's response_model documents it).
     content = to_json(ok(read_for(view, admin=actor.is_admin), "Sale created"))
     if claim is not None:
