@@ -1,7 +1,7 @@
 """Scheduled jobs: the period each job was last claimed for, so one process runs it.
 
 Revision ID: 5c1d7e0a9b21
-Revises: f35e230ca7d2
+Revises: 5a1e5d2c0f16
 Create Date: 2026-12-03 17:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from carpet_shop.core.types import UTCDateTime
 
 revision: str = "5c1d7e0a9b21"
-down_revision: str | None = "f35e230ca7d2"
+down_revision: str | None = "5a1e5d2c0f16"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
