@@ -5,15 +5,17 @@ from __future__ import annotations
 import hmac
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from carpet_shop.auth import service as auth_service
 from carpet_shop.auth.policy import AuthPolicy
-from carpet_shop.auth.schemas import LoginRequest
+from carpet_shop.auth.schemas import LoginRequest, ResetPasswordRequest
 from carpet_shop.auth.service import PasswordCheck
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.dependencies import AppSettings, Meta, request_meta
@@ -149,3 +151,21 @@ async def check_password_first(
 
 
 CheckedPassword = Annotated[PasswordCheck | None, Depends(check_password_first)]
+
+
+@dataclass(frozen=True)
+class NewPassword:
+    """A reset's code and its new password, already hashed."""
+
+    token: str
+    password_hash: str
+
+
+async def hash_new_password(body: ResetPasswordRequest, policy: Policy) -> NewPassword:
+    """The reset's new password hashed (Argon2) before the route's write session opens, as a
+    sign-in's password is checked before it (check_password_first)."""
+    password_hash = await run_in_threadpool(policy.hasher.hash, body.new_password)
+    return NewPassword(body.token, password_hash)
+
+
+HashedNewPassword = Annotated[NewPassword, Depends(hash_new_password)]

@@ -43,3 +43,20 @@ class LoginAttempt(IdMixin, Base):
         Index("ix_login_attempts_username_timestamp", "username", "timestamp"),
         Index("ix_login_attempts_ip_timestamp", "ip_address", "timestamp"),
     )
+
+
+class PasswordReset(IdMixin, Base):
+    """One password reset token: only its digest is kept; it works once, for 15 minutes."""
+
+    __tablename__ = "password_resets"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "telegram": sent to the user's linked chat; "director": issued by the director by hand.
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    ip_address: Mapped[str | None] = mapped_column(String(64))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, bindparam, func, select, update
 
-from carpet_shop.auth.models import AuthSession, LoginAttempt
+from carpet_shop.auth.models import AuthSession, LoginAttempt, PasswordReset
 from carpet_shop.auth.schemas import SignedInUser
 from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.read_cache import kept
@@ -143,3 +143,32 @@ class LoginAttemptRepository(Repository[LoginAttempt]):
             )
         ).one()
         return int(count or 0), earliest
+
+
+class PasswordResetRepository(Repository[PasswordReset]):
+    model = PasswordReset
+
+    def use(self, token_hash: str, now: datetime) -> uuid.UUID | None:
+        """Spend the unused, unexpired token with this digest in one conditional UPDATE: the
+        user it resets, or None. Two resets racing with one token: exactly one matches."""
+        reset = self.session.scalar(
+            select(PasswordReset).where(PasswordReset.token_hash == token_hash)
+        )
+        if reset is None or reset.used_at is not None or reset.expires_at <= now:
+            return None
+        result = self.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return reset.user_id if result.rowcount else None  # type: ignore[attr-defined]
+
+    def void_unused_of_user(self, user_id: uuid.UUID, now: datetime) -> None:
+        """Earlier tokens of the user stop working: only the newest one resets."""
+        self.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )

@@ -11,12 +11,20 @@ from carpet_shop.auth.dependencies import (
     AdminActor,
     CheckedPassword,
     CurrentActor,
+    HashedNewPassword,
     LoginBody,
     Policy,
 )
-from carpet_shop.auth.schemas import LoginRequest, RefreshRequest, SessionRead, TokenPair
+from carpet_shop.auth.schemas import (
+    ForgotPasswordRequest,
+    LoginRequest,
+    RefreshRequest,
+    SessionRead,
+    TokenPair,
+)
 from carpet_shop.core.dependencies import AppClock, Meta
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
+from carpet_shop.core.i18n import Message
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
 from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
@@ -140,3 +148,47 @@ def end_session(
 ) -> Envelope[None]:
     service.end_session(session, clock, actor, session_id)
     return ok(None, "Session ended")
+
+
+@router.post(
+    "/forgot-password",
+    response_model=Envelope[None],
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(422, 429),
+    summary="Ask for a password reset code: sent to the linked Telegram chat, "
+    "otherwise the director issues one",
+    description="The same answer whether or not the username exists. The code works once, "
+    "for 15 minutes.",
+)
+def forgot_password(
+    body: ForgotPasswordRequest,
+    session: WriteSession,
+    clock: AppClock,
+    policy: Policy,
+    meta: Meta,
+) -> Envelope[None]:
+    service.request_reset(session, clock, policy, meta, body.username)
+    return ok(
+        None,
+        Message(
+            "If this account exists, a reset code was sent to its Telegram; "
+            "without Telegram, ask the director for one"
+        ),
+    )
+
+
+@router.post(
+    "/reset-password",
+    response_model=Envelope[None],
+    responses=errors(400, 422, 429, s400="BAD_REQUEST: the code is invalid, used or expired"),
+    summary="Set a new password with a reset code; every session of the user ends",
+)
+def reset_password(
+    new: HashedNewPassword,
+    session: WriteSession,
+    clock: AppClock,
+    policy: Policy,
+    meta: Meta,
+) -> Envelope[None]:
+    service.reset_password(session, clock, policy, meta, new.token, new.password_hash)
+    return ok(None, Message("Password changed; sign in with the new one"))

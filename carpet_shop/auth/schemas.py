@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 
 from carpet_shop.core.schemas import ReadModel, RequestModel
 from carpet_shop.users.models import Role
-from carpet_shop.users.schemas import UserRead
+from carpet_shop.users.schemas import Password, UserRead
 
 Token = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
@@ -26,6 +26,26 @@ class LoginRequest(RequestModel):
 
 class RefreshRequest(RequestModel):
     refresh_token: Token
+
+
+class ForgotPasswordRequest(RequestModel):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=50)] = Field(
+        examples=["seller1"]
+    )
+
+
+class ResetPasswordRequest(RequestModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The reset code from Telegram or from the director"
+    )
+    new_password: Password
+
+
+class ResetCode(ReadModel):
+    """A reset code the director hands over in person; it works once, until `expires_at`."""
+
+    code: str
+    expires_at: datetime
 
 
 class TokenPair(ReadModel):

@@ -17,10 +17,14 @@ from sqlalchemy.orm import Session
 
 from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
-from carpet_shop.auth.errors import AccountDeactivated, RefreshTokenReused
-from carpet_shop.auth.models import AuthSession, LoginAttempt
+from carpet_shop.auth.errors import AccountDeactivated, InvalidResetToken, RefreshTokenReused
+from carpet_shop.auth.models import AuthSession, LoginAttempt, PasswordReset
 from carpet_shop.auth.policy import AuthPolicy
-from carpet_shop.auth.repository import AuthSessionRepository, LoginAttemptRepository
+from carpet_shop.auth.repository import (
+    AuthSessionRepository,
+    LoginAttemptRepository,
+    PasswordResetRepository,
+)
 from carpet_shop.auth.schemas import SignedInUser
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
@@ -32,9 +36,17 @@ from carpet_shop.core.errors import (
     RateLimited,
     Unauthorized,
 )
+from carpet_shop.core.i18n import Message, translate
 from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.security import token_digest
+from carpet_shop.notifications.models import (
+    Language,
+    NotificationSettings,
+    OutboxStatus,
+    TelegramLink,
+)
+from carpet_shop.notifications.repository import NotificationRepository
 from carpet_shop.users.models import User
 from carpet_shop.users.repository import UserRepository
 
@@ -394,4 +406,174 @@ def end_user_sessions(
 ) -> int:
     return AuthSessionRepository(session).revoke_all_of_user(
         user_id, now=clock.now(), reason=reason, keep=keep_session_id
+    )
+
+
+# Password reset (specification 5C)
+
+RESET_LIFETIME = timedelta(minutes=15)
+RESET_BY_TELEGRAM = "telegram"
+RESET_BY_DIRECTOR = "director"
+
+
+def _reset_attempt(session: Session, meta: RequestMeta, username: str, now: datetime) -> None:
+    """A reset request or a refused reset code counts like a failed sign-in from its address
+    (`_check_rate`): codes and usernames are not guessed faster than passwords."""
+    LoginAttemptRepository(session).add(
+        LoginAttempt(
+            username=username[:50], ip_address=meta.ip_address, success=False, timestamp=now
+        )
+    )
+
+
+def _new_reset(
+    session: Session, user: User, now: datetime, channel: str, ip_address: str | None
+) -> tuple[PasswordReset, str]:
+    """A fresh reset code for `user`; earlier unused codes of theirs stop working."""
+    repo = PasswordResetRepository(session)
+    repo.void_unused_of_user(user.id, now)
+    token = secrets.token_urlsafe(24)
+    reset = PasswordReset(
+        id=new_id(),
+        user_id=user.id,
+        token_hash=token_digest(token),
+        channel=channel,
+        created_at=now,
+        expires_at=now + RESET_LIFETIME,
+        ip_address=ip_address,
+    )
+    repo.add(reset)
+    return reset, token
+
+
+def _language_of(session: Session, user_id: uuid.UUID) -> Language:
+    chosen = session.get(NotificationSettings, user_id)
+    return chosen.language if chosen is not None else Language.UZ
+
+
+def request_reset(
+    session: Session, clock: Clock, policy: AuthPolicy, meta: RequestMeta, username: str
+) -> None:
+    """Forgot password: a user with a linked Telegram chat gets a code there (queued in the
+    outbox, in this transaction, in their language); anyone else asks the director, who sees
+    the request in the audit log and issues a code (`issue_reset_code`). The caller learns
+    neither whether the username exists nor which way the code went."""
+    username = username.strip().lower()
+    now = clock.now()
+    _check_rate(session, policy, meta, now)
+    _reset_attempt(session, meta, username, now)
+    user = UserRepository(session).find_live_by_username(username)
+    if user is None or not user.is_active:
+        return
+    link = session.get(TelegramLink, user.id)
+    if link is None:
+        audit.record(
+            session,
+            user_id=user.id,
+            action=AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=user.id,
+            changes={"password_reset": "requested", "delivery": RESET_BY_DIRECTOR},
+            meta=meta,
+            clock=clock,
+        )
+        return
+    reset, token = _new_reset(session, user, now, RESET_BY_TELEGRAM, meta.ip_address)
+    text = translate(
+        Message(
+            "Password reset code: {code}\nIt works once, for {minutes} minutes. "
+            "If you did not ask for it, ignore this message.",
+            code=token,
+            minutes=int(RESET_LIFETIME.total_seconds() // 60),
+        ),
+        language=_language_of(session, user.id).value,
+    )
+    NotificationRepository(session).insert_outbox(
+        [
+            {
+                "id": new_id(),
+                "chat_id": link.chat_id,
+                "dedupe_key": f"password_reset:{reset.id}",
+                "notification_id": None,
+                "text": text,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": None,
+                "created_at": now,
+                "sent_at": None,
+            }
+        ]
+    )
+    audit.record(
+        session,
+        user_id=user.id,
+        action=AuditAction.UPDATE,
+        entity_type="user",
+        entity_id=user.id,
+        changes={"password_reset": "requested", "delivery": RESET_BY_TELEGRAM},
+        meta=meta,
+        clock=clock,
+    )
+
+
+@dataclass(frozen=True)
+class IssuedResetCode:
+    code: str
+    expires_at: datetime
+
+
+def issue_reset_code(
+    session: Session, clock: Clock, actor: Actor, user_id: uuid.UUID
+) -> IssuedResetCode:
+    """The director issues a reset code to hand over in person (the user has no Telegram)."""
+    user = UserRepository(session).get(user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound.of("User", user_id)
+    now = clock.now()
+    reset, token = _new_reset(session, user, now, RESET_BY_DIRECTOR, actor.meta.ip_address)
+    audit.log(
+        session,
+        actor,
+        clock,
+        AuditAction.UPDATE,
+        "user",
+        user.id,
+        {"password_reset": "code_issued"},
+    )
+    return IssuedResetCode(code=token, expires_at=reset.expires_at)
+
+
+def reset_password(
+    session: Session,
+    clock: Clock,
+    policy: AuthPolicy,
+    meta: RequestMeta,
+    token: str,
+    password_hash: str,
+) -> None:
+    """Spend a reset code: the new password (hashed before this transaction) replaces the
+    old one, and every session of the user ends."""
+    now = clock.now()
+    _check_rate(session, policy, meta, now)
+    user_id = PasswordResetRepository(session).use(token_digest(token), now)
+    user = UserRepository(session).get(user_id) if user_id is not None else None
+    if user is None or user.deleted_at is not None or not user.is_active:
+        _reset_attempt(session, meta, "", now)
+        raise InvalidResetToken()
+    user.password_hash = password_hash
+    user.password_changed_at = now
+    user.failed_login_count = 0
+    user.locked_until = None
+    session.flush()
+    ended = end_user_sessions(session, clock, user.id, reason="password_reset")
+    audit.record(
+        session,
+        user_id=user.id,
+        action=AuditAction.UPDATE,
+        entity_type="user",
+        entity_id=user.id,
+        changes={"password_reset": "done", "sessions_ended": ended},
+        meta=meta,
+        clock=clock,
     )

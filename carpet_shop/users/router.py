@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 from carpet_shop.auth import service as auth_service
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Policy
 from carpet_shop.auth.router import token_pair
-from carpet_shop.auth.schemas import PasswordChanged
+from carpet_shop.auth.schemas import PasswordChanged, ResetCode
 from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
@@ -124,3 +124,19 @@ def unlock_user(
         UserRead.model_validate(service.unlock_user(session, actor, clock, user_id)),
         "User unlocked",
     )
+
+
+@router.post(
+    "/{user_id}/reset-code",
+    response_model=Envelope[ResetCode],
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTHED, 403, 404),
+    summary="Issue a password reset code to hand over in person (director only)",
+    description="For a user without a linked Telegram chat. The code works once, for 15 "
+    "minutes, at POST /api/auth/reset-password; earlier codes of the user stop working.",
+)
+def issue_reset_code(
+    user_id: uuid.UUID, actor: AdminActor, session: WriteSession, clock: AppClock
+) -> Envelope[ResetCode]:
+    issued = auth_service.issue_reset_code(session, clock, actor, user_id)
+    return ok(ResetCode(code=issued.code, expires_at=issued.expires_at), "Reset code issued")
