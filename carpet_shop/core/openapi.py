@@ -137,6 +137,22 @@ def _name_request_bodies(spec: dict[str, Any]) -> None:
         schemas[new] = schemas.pop(old) | {"title": new}
 
 
+def _named_unions(spec: dict[str, Any]) -> None:
+    """An envelope's `data` that is one of several schemas (a password change answers its new
+    tokens, any other change the user) gets a schema of its own, named after its options:
+    left inline, generators name it "Data", and every such union would share that name."""
+    schemas = spec["components"]["schemas"]
+    for schema in list(schemas.values()):
+        data = schema.get("properties", {}).get("data")
+        options = data.get("anyOf") if isinstance(data, dict) else None
+        refs = [o.get("$ref", "") for o in options] if isinstance(options, list) else []
+        if len(refs) < 2 or not all(r.startswith("#/components/schemas/") for r in refs):
+            continue
+        name = "Or".join(r.rsplit("/", 1)[-1] for r in refs)
+        schemas.setdefault(name, {"title": name, "anyOf": options})
+        schema["properties"]["data"] = {"$ref": f"#/components/schemas/{name}"}
+
+
 def _variants(spec: dict[str, Any]) -> None:
     """A director's variant of a schema (ProductAdminRead: a seller's ProductRead plus buy
     prices) shown as that schema extended with `allOf`, so generators make it a subtype; the
@@ -402,6 +418,7 @@ def install(app: FastAPI, plain: Mapping[str, dict[str, Any]] | None = None) -> 
         _no_bare_null_properties(spec["components"]["schemas"])
         _name_request_bodies(spec)
         _variants(spec)
+        _named_unions(spec)
         _headers_and_examples(spec)
         app.openapi_schema = spec
         return spec
