@@ -43,10 +43,8 @@ from carpet_shop.core.security import token_digest
 from carpet_shop.notifications.models import (
     Language,
     NotificationSettings,
-    OutboxStatus,
-    TelegramLink,
 )
-from carpet_shop.notifications.repository import NotificationRepository
+from carpet_shop.notifications.repository import NotificationRepository, outbox_row
 from carpet_shop.users.models import User
 from carpet_shop.users.repository import UserRepository
 
@@ -465,53 +463,29 @@ def request_reset(
     user = UserRepository(session).find_live_by_username(username)
     if user is None or not user.is_active:
         return
-    link = session.get(TelegramLink, user.id)
-    if link is None:
-        audit.record(
-            session,
-            user_id=user.id,
-            action=AuditAction.UPDATE,
-            entity_type="user",
-            entity_id=user.id,
-            changes={"password_reset": "requested", "delivery": RESET_BY_DIRECTOR},
-            meta=meta,
-            clock=clock,
+    chat_id = NotificationRepository(session).chat_of(user.id)
+    delivery = RESET_BY_DIRECTOR if chat_id is None else RESET_BY_TELEGRAM
+    if chat_id is not None:
+        reset, token = _new_reset(session, user, now, RESET_BY_TELEGRAM, meta.ip_address)
+        text = translate(
+            Message(
+                "Password reset code: {code}\nIt works once, for {minutes} minutes. "
+                "If you did not ask for it, ignore this message.",
+                code=token,
+                minutes=int(RESET_LIFETIME.total_seconds() // 60),
+            ),
+            language=_language_of(session, user.id).value,
         )
-        return
-    reset, token = _new_reset(session, user, now, RESET_BY_TELEGRAM, meta.ip_address)
-    text = translate(
-        Message(
-            "Password reset code: {code}\nIt works once, for {minutes} minutes. "
-            "If you did not ask for it, ignore this message.",
-            code=token,
-            minutes=int(RESET_LIFETIME.total_seconds() // 60),
-        ),
-        language=_language_of(session, user.id).value,
-    )
-    NotificationRepository(session).insert_outbox(
-        [
-            {
-                "id": new_id(),
-                "chat_id": link.chat_id,
-                "dedupe_key": f"password_reset:{reset.id}",
-                "notification_id": None,
-                "text": text,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": None,
-                "created_at": now,
-                "sent_at": None,
-            }
-        ]
-    )
+        NotificationRepository(session).insert_outbox(
+            [outbox_row(chat_id, f"password_reset:{reset.id}", text, now)]
+        )
     audit.record(
         session,
         user_id=user.id,
         action=AuditAction.UPDATE,
         entity_type="user",
         entity_id=user.id,
-        changes={"password_reset": "requested", "delivery": RESET_BY_TELEGRAM},
+        changes={"password_reset": "requested", "delivery": delivery},
         meta=meta,
         clock=clock,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.repository import Repository, insert_on_conflict
 from carpet_shop.notifications.models import (
     Language,
@@ -17,6 +18,7 @@ from carpet_shop.notifications.models import (
     NotificationEvent,
     NotificationSettings,
     NotificationType,
+    OutboxStatus,
     ShopNotificationSettings,
     TelegramLink,
     TelegramOutbox,
@@ -25,6 +27,24 @@ from carpet_shop.users.models import Role, User
 
 ALL_TYPES = [t.value for t in NotificationType]
 SHOP_ROW = 1
+
+
+def outbox_row(chat_id: int, key: str, text: str, now: datetime) -> dict[str, Any]:
+    """A Telegram message to queue (`NotificationRepository.insert_outbox`); the Bot API takes
+    4,096 characters at most."""
+    return {
+        "id": new_id(),
+        "chat_id": chat_id,
+        "dedupe_key": key,
+        "notification_id": None,
+        "text": text[:4096],
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": None,
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,11 @@ class NotificationRepository(Repository[Notification]):
     def insert_notifications(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.session.execute(insert(Notification), rows)
+
+    def chat_of(self, user_id: uuid.UUID) -> int | None:
+        """The Telegram chat a user linked, if any."""
+        link = self.session.get(TelegramLink, user_id)
+        return None if link is None else link.chat_id
 
     def insert_outbox(self, rows: list[dict[str, Any]]) -> None:
         """Queue messages; one already queued for the same chat and key stays as it is."""

@@ -30,7 +30,6 @@ from carpet_shop.notifications.models import (
     Notification,
     NotificationSettings,
     NotificationType,
-    OutboxStatus,
     ShopNotificationSettings,
     TelegramLink,
 )
@@ -38,6 +37,7 @@ from carpet_shop.notifications.repository import (
     ALL_TYPES,
     SHOP_ROW,
     NotificationRepository,
+    outbox_row,
 )
 
 # Announced after the commit to the app's live streams (core.events).
@@ -137,22 +137,6 @@ def emit(session: Session, clock: Clock, event: Event) -> Emitted:
             {"user_ids": sorted({str(r["recipient_id"]) for r in rows})},
         )
     return Emitted(rows, len(outbox))
-
-
-def outbox_row(chat_id: int, key: str, text: str, now: datetime) -> dict[str, Any]:
-    return {
-        "id": new_id(),
-        "chat_id": chat_id,
-        "dedupe_key": key,
-        "notification_id": None,
-        "text": text[:4096],
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "last_error": None,
-        "created_at": now,
-        "sent_at": None,
-    }
 
 
 # The recipient's own notifications

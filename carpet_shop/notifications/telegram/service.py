@@ -36,8 +36,8 @@ from carpet_shop.notifications.models import (
     TelegramLinkCode,
     TelegramOutbox,
 )
-from carpet_shop.notifications.repository import NotificationRepository
-from carpet_shop.notifications.service import outbox_row, shop_settings
+from carpet_shop.notifications.repository import NotificationRepository, outbox_row
+from carpet_shop.notifications.service import shop_settings
 
 LINK_CODE_LIFETIME = timedelta(minutes=15)
 # A message whose sending was interrupted (the sender died mid-call) may have arrived: it is
