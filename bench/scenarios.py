@@ -137,11 +137,11 @@ def _photo() -> str:
 
 
 def _product_with_photo(ctx: Context, connection: int, n: int) -> dict[str, Any]:
-    """A seller (may add products) adds a carpet with a base64 photo, as the app does."""
+    """A seller (may add products) adds a carpet with a base64 photo, as the app does; the
+    cost is the director's to set, so a seller sends none."""
     return {
         "name": f"Bench photo carpet {connection}-{n}",
         "category": "Gilamlar",
-        "buy_price": 100000,
         "sell_price": 150000,
         "quantity": 1,
         "photo": _photo(),

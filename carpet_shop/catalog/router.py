@@ -28,7 +28,7 @@ from carpet_shop.core.openapi import AUTHED, TAGGED, errors
 from carpet_shop.core.pagination import Page, PageParams
 from carpet_shop.core.query import query_parameters, query_reader
 from carpet_shop.core.schemas import NO_NUL
-from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
+from carpet_shop.core.sessions import QuickReadSession, ReadSession, SessionRoute, WriteSession
 
 router = APIRouter(tags=["products"], route_class=SessionRoute)
 
@@ -43,7 +43,7 @@ router = APIRouter(tags=["products"], route_class=SessionRoute)
 def list_products(
     request: Request,
     actor: CurrentActor,
-    session: ReadSession,
+    session: QuickReadSession,
     query: Annotated[ProductListQuery, Depends(query_reader(ProductListQuery))],
 ) -> Response:
     # One query model instead of the shared Scope, Page and filter dependencies: this is the

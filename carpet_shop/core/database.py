@@ -294,10 +294,12 @@ class Database:
             check_ends=settings.environment == "test",
         )
 
-    def runner(self, *, write: bool) -> Run:
-        """Where a session's calls run: writes of inline SQLite on the loop, reads of SQLite
-        in a few threads of their own, everything else in the thread pool."""
-        if write and self.inline:
+    def runner(self, *, write: bool, quick: bool = False) -> Run:
+        """Where a session's calls run: writes and quick reads of inline SQLite on the loop,
+        other reads of SQLite in a few threads of their own, everything else in the thread
+        pool. A quick read (`QuickReadSession`) is answered from a kept page or by key in
+        less time than handing it to a thread and back takes."""
+        if self.inline and (write or quick):
             return on_loop
         if self.dialect == "sqlite":
             if self._readers is None:
@@ -306,7 +308,7 @@ class Database:
         return in_threads()
 
     @asynccontextmanager
-    async def unit_of_work(self, *, write: bool) -> AsyncIterator[Session]:
+    async def unit_of_work(self, *, write: bool, quick: bool = False) -> AsyncIterator[Session]:
         """A request's session, committed when the block ends normally (or with an error
         that keeps writes, see `AppError`) and rolled back otherwise; its `run_of` says
         where its calls run. On SQLite served by one process, writes are savepoints of a
@@ -314,7 +316,7 @@ class Database:
 
         What the transaction announced (core.events) is handed to the app's listeners once
         it is committed, and dropped when it is not."""
-        run = self.runner(write=write)
+        run = self.runner(write=write, quick=quick)
         if write and self.group_commit is not None:
             member: Session | None = None
             try:

@@ -1,4 +1,5 @@
-"""The request's unit of work, declared by each route: `ReadSession` or `WriteSession`.
+"""The request's unit of work, declared by each route: `ReadSession`, `QuickReadSession` or
+`WriteSession`.
 
 A route names the session it works in, in its signature, the way Polar's routes do
 (`server/polar/postgres.py`):
@@ -15,7 +16,10 @@ A GET that writes declares `WriteSession` like any other write.
 
 It also decides where the route's work runs (`Database.runner`), so routes and services
 stay plain synchronous code that calls the next layer directly: on the event loop, or in
-the thread pool. Routes are made with `SessionRoute` (every router passes it as its
+the thread pool. A `QuickReadSession` is a read the route promises is quick (a kept page, a
+row by key): on SQLite served by one process it runs on the event loop like the writers,
+where any other read goes to a thread so that a long one never holds the sellers up.
+Routes are made with `SessionRoute` (every router passes it as its
 `route_class`), which runs a plain `def` route where its session says.
 Dependencies that need the request's session (who is signed in) declare `RequestSession`:
 the same session as the route's, of the kind the route declared.
@@ -41,6 +45,9 @@ R = TypeVar("R")
 
 class SessionKind(StrEnum):
     READ = "read"
+    # A read answered from a kept page or by key (the product list phones scroll): on SQLite
+    # served by one process it runs on the event loop, where a thread hop would cost more.
+    QUICK_READ = "quick_read"
     WRITE = "write"
 
 
@@ -56,7 +63,8 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
             f"{request.method} {request.url.path} must declare ReadSession or WriteSession"
         )
     database: Database = request.app.state.database
-    async with database.unit_of_work(write=kind is SessionKind.WRITE) as session:
+    write, quick = kind is SessionKind.WRITE, kind is SessionKind.QUICK_READ
+    async with database.unit_of_work(write=write, quick=quick) as session:
         yield session
 
 
@@ -69,13 +77,22 @@ async def _read_session(session: RequestSession) -> Session:
     return session
 
 
+async def _quick_read_session(session: RequestSession) -> Session:
+    return session
+
+
 async def _write_session(session: RequestSession) -> Session:
     return session
 
 
 ReadSession = Annotated[Session, Depends(_read_session)]
+QuickReadSession = Annotated[Session, Depends(_quick_read_session)]
 WriteSession = Annotated[Session, Depends(_write_session)]
-_DECLARATIONS = ((SessionKind.READ, ReadSession), (SessionKind.WRITE, WriteSession))
+_DECLARATIONS = (
+    (SessionKind.READ, ReadSession),
+    (SessionKind.QUICK_READ, QuickReadSession),
+    (SessionKind.WRITE, WriteSession),
+)
 
 
 async def read_first(request: Request, call: Callable[..., R], /, *args: Any) -> R:

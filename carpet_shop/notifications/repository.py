@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
 
+from carpet_shop.catalog.models import Product
 from carpet_shop.core.ids import new_id
+from carpet_shop.core.prepared import Prepared
 from carpet_shop.core.repository import Repository, insert_on_conflict
 from carpet_shop.notifications.models import (
+    InventoryAlert,
     Language,
     Notification,
     NotificationEvent,
@@ -27,6 +30,32 @@ from carpet_shop.users.models import Role, User
 
 ALL_TYPES = [t.value for t in NotificationType]
 SHOP_ROW = 1
+
+# Read by every sale (is it a large one? did it cross a product's stock level?), so prepared
+# like the sale's own statements (core.prepared).
+_SHOP_SETTINGS = Prepared(
+    select(
+        ShopNotificationSettings.large_sale_threshold,
+        ShopNotificationSettings.debt_due_soon_days,
+        ShopNotificationSettings.customer_reminders,
+    ).where(ShopNotificationSettings.id == SHOP_ROW)
+)
+_LEVEL_RULES = Prepared(
+    select(
+        Product.id,
+        Product.type,
+        Product.low_stock_threshold,
+        InventoryAlert.id,
+        InventoryAlert.alert_type,
+        InventoryAlert.threshold,
+        InventoryAlert.is_active,
+    )
+    .outerjoin(
+        InventoryAlert,
+        (InventoryAlert.product_id == Product.id) & (InventoryAlert.size == ""),
+    )
+    .where(Product.id.in_(bindparam("product_ids", expanding=True)))
+)
 
 
 def outbox_row(chat_id: int, key: str, text: str, now: datetime) -> dict[str, Any]:
@@ -214,4 +243,24 @@ class NotificationRepository(Repository[Notification]):
         return self.session.get(NotificationSettings, user_id)
 
     def shop_settings(self) -> ShopNotificationSettings | None:
+        """The row itself, to change it."""
         return self.session.get(ShopNotificationSettings, SHOP_ROW)
+
+    def shop_settings_values(self) -> tuple[Any, ...] | None:
+        """(large_sale_threshold, debt_due_soon_days, customer_reminders), or None before
+        the director first chose."""
+        rows = _SHOP_SETTINGS.rows(self.connection, {})
+        return rows[0] if rows else None
+
+    def level_rules(self, product_ids: Sequence[uuid.UUID]) -> list[tuple[Any, ...]]:
+        """Per product: (id, type, low_stock_threshold) and one of its whole-product alert
+        rules (rule id, alert type, threshold, is_active), or Nones when it has none."""
+        return _LEVEL_RULES.rows(self.connection, {"product_ids": list(product_ids)})
+
+    def mark_rules_triggered(self, rule_ids: Sequence[uuid.UUID], now: datetime) -> None:
+        self.session.execute(
+            update(InventoryAlert)
+            .where(InventoryAlert.id.in_(rule_ids))
+            .values(last_triggered=now)
+            .execution_options(synchronize_session=False)
+        )

@@ -250,10 +250,10 @@ class ShopSettings:
 
 
 def shop_settings(session: Session) -> ShopSettings:
-    row = NotificationRepository(session).shop_settings()
+    row = NotificationRepository(session).shop_settings_values()
     if row is None:
         return ShopSettings(DEFAULT_LARGE_SALE, DEFAULT_DUE_SOON_DAYS, True)
-    return ShopSettings(row.large_sale_threshold, row.debt_due_soon_days, row.customer_reminders)
+    return ShopSettings(*row)
 
 
 SHOP_SETTINGS_ENTITY = "shop_notification_settings"

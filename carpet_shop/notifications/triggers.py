@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,15 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carpet_shop.branches.models import Branch
-from carpet_shop.catalog.models import Product, ProductType
+from carpet_shop.catalog.models import ProductType
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.clock import Clock
 from carpet_shop.notifications.models import (
     AlertType,
-    InventoryAlert,
     NotificationEvent,
     NotificationType,
 )
+from carpet_shop.notifications.repository import NotificationRepository
 from carpet_shop.notifications.service import Event, emit, shop_settings
 
 ZERO = Decimal("0")
@@ -35,25 +36,25 @@ def _unit(kind: ProductType) -> str:
     return "m" if kind == ProductType.METER else "pcs"
 
 
+@dataclass(frozen=True)
+class _Rule:
+    id: uuid.UUID
+    threshold: Decimal
+    is_active: bool
+
+
 def _levels(
     session: Session, product_ids: Sequence[uuid.UUID], defaults: LowStockDefaults
-) -> dict[uuid.UUID, tuple[Decimal | None, Decimal | None, dict[AlertType, InventoryAlert]]]:
+) -> dict[uuid.UUID, tuple[Decimal | None, Decimal | None, dict[AlertType, _Rule]]]:
     """Per product: the low-stock level and the out-of-stock level (None: that alert is
     turned off), and its rules. A product's active rule wins; an inactive rule silences the
     alert; without a rule, LOW_STOCK uses the product's threshold or the shop's default."""
     found: dict[uuid.UUID, Any] = {}
-    rows = session.execute(
-        select(Product.id, Product.type, Product.low_stock_threshold, InventoryAlert)
-        .outerjoin(
-            InventoryAlert,
-            (InventoryAlert.product_id == Product.id) & (InventoryAlert.size == ""),
-        )
-        .where(Product.id.in_(list(product_ids)))
-    )
-    for product_id, kind, threshold, rule in rows:
+    for row in NotificationRepository(session).level_rules(product_ids):
+        product_id, kind, threshold, rule_id, alert_type, level, is_active = row
         _, _, rules = found.setdefault(product_id, (kind, threshold, {}))
-        if rule is not None:
-            rules[rule.alert_type] = rule
+        if rule_id is not None:
+            rules[AlertType(alert_type)] = _Rule(rule_id, level, is_active)
     levels = {}
     for product_id, (kind, threshold, rules) in found.items():
         low_rule, out_rule = rules.get(AlertType.LOW_STOCK), rules.get(AlertType.OUT_OF_STOCK)
@@ -83,7 +84,7 @@ def stock_taken(
         return
     levels = _levels(session, list({m["product_id"] for m in movements}), defaults)
     now = clock.now()
-    touched = False
+    triggered: list[uuid.UUID] = []
     for movement in movements:
         product = products[movement["product_id"]]
         after: Decimal = movement["balance_after"]
@@ -97,7 +98,7 @@ def stock_taken(
             continue
         rule = rules.get(kind)
         if rule is not None:
-            rule.last_triggered, touched = now, True
+            triggered.append(rule.id)
         emit(
             session,
             clock,
@@ -119,8 +120,8 @@ def stock_taken(
                 sellers_of=product.branch_id,
             ),
         )
-    if touched:
-        session.flush()
+    if triggered:
+        NotificationRepository(session).mark_rules_triggered(triggered, now)
 
 
 def stock_set(

@@ -16,6 +16,7 @@ from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.core.dependencies import AppClock
 from carpet_shop.core.sessions import (
+    QuickReadSession,
     ReadSession,
     SessionKind,
     SessionRoute,
@@ -56,8 +57,8 @@ def test_safe_methods_read_and_the_others_write(app):
     for route in _api_routes(app.routes):
         if isinstance(route, SessionRoute):
             reads = route.methods <= {"GET", "HEAD"} or route.path in POSTS_THAT_READ
-            expected = SessionKind.READ if reads else SessionKind.WRITE
-            assert route.session_kind is expected, (route.methods, route.path)
+            expected = {SessionKind.READ, SessionKind.QUICK_READ} if reads else {SessionKind.WRITE}
+            assert route.session_kind in expected, (route.methods, route.path)
 
 
 def test_the_check_sees_a_route_without_a_declaration(app, factory):
@@ -97,21 +98,27 @@ def test_where_work_runs_is_decided_by_the_session(app, factory, backend):
     def write(actor: CurrentActor, session: WriteSession) -> None:
         threads["write"] = threading.get_ident()
 
+    def quick(actor: CurrentActor, session: QuickReadSession) -> None:
+        threads["quick"] = threading.get_ident()
+
     app.add_api_route("/api/test-loop", on_the_loop, methods=["GET"])
     app.add_api_route("/api/test-read", read, methods=["GET"])
     app.add_api_route("/api/test-write", write, methods=["POST"])
+    app.add_api_route("/api/test-quick", quick, methods=["GET"])
     with TestClient(app) as client:
         director = auth_headers(client, factory.admin())
         client.get("/api/test-loop")
         assert client.get("/api/test-read", headers=director).status_code == 200
         assert client.post("/api/test-write", headers=director).status_code == 200
+        assert client.get("/api/test-quick", headers=director).status_code == 200
     assert threads["read"] != threads["loop"]
     assert (threads["write"] == threads["loop"]) is (backend.name == "sqlite")
+    assert (threads["quick"] == threads["loop"]) is (backend.name == "sqlite")
 
 
 @pytest.mark.parametrize("kind", [ReadSession, WriteSession])
 def test_a_route_declares_one_session(kind):
-    def both(a: ReadSession, b: WriteSession) -> None:
+    def both(a: QuickReadSession, b: WriteSession) -> None:
         return None
 
     with pytest.raises(TypeError, match="more than one session"):
