@@ -5,6 +5,7 @@ from carpet_shop.analytics.models import (
     ProductsDaily,
     ProductsMonthly,
     SalesDaily,
+    SizesDaily,
 )
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.auth.models import AuthSession, LoginAttempt
@@ -73,6 +74,7 @@ __all__ = [
     "ScheduledJob",
     "ShopNotificationSettings",
     "Size",
+    "SizesDaily",
     "StockMovement",
     "TelegramBotState",
     "TelegramLink",

@@ -381,6 +381,9 @@ class Factory:
                 SaleItem(
                     position=position,
                     product_id=product.id,
+                    # A product with one size sells that size, as the sales service implies.
+                    size=only_size(product),
+                    cut_size=None,
                     quantity=quantity,
                     amount=amount,
                     list_price=standard,
@@ -440,6 +443,11 @@ class Factory:
             )
         item.returned_quantity += quantity
         item.refunded_amount += refund
+
+
+def only_size(product: Product) -> str | None:
+    sizes = product.available_sizes or []
+    return sizes[0] if len(sizes) == 1 and product.type == ProductType.UNIT else None
 
 
 def _cents(value: Decimal) -> Decimal:

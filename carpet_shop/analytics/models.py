@@ -16,9 +16,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from carpet_shop.catalog.models import ProductType
 from carpet_shop.core.models import Base
 from carpet_shop.sales.models import PaymentType
 
@@ -105,5 +106,39 @@ class ProductsMonthly(ProductFigures, Base):
 
     shop_month: Mapped[date] = mapped_column(primary_key=True)
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), primary_key=True)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class SizesDaily(Base):
+    """Per shop day, branch and size sold: receipts and their net figures. A piece's `2×3`
+    and a roll's `2×30` are told apart by `product_type` (a roll's line has a cut). Lines of
+    products without sizes are not here.
+
+    The director's "top sizes" over a month would otherwise add up every line of the month.
+    """
+
+    __tablename__ = "analytics_sizes_daily"
+
+    shop_day: Mapped[date] = mapped_column(primary_key=True)
+    branch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    product_type: Mapped[ProductType] = mapped_column(
+        Enum(
+            ProductType,
+            name="product_type",
+            native_enum=False,
+            length=16,
+            values_callable=lambda members: [m.value for m in members],
+        ),
+        primary_key=True,
+    )
+    size: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sale_count: Mapped[int] = mapped_column(default=0)
+    item_count: Mapped[int] = mapped_column(default=0)
+    quantity: Mapped[Decimal] = mapped_column(default=ZERO)
+    revenue: Mapped[Decimal] = mapped_column(default=ZERO)
+    refunded: Mapped[Decimal] = mapped_column(default=ZERO)
+    extra_profit: Mapped[Decimal] = mapped_column(default=ZERO)
+    director_profit: Mapped[Decimal] = mapped_column(default=ZERO)
 
     __table_args__ = ({"sqlite_with_rowid": False},)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
+    case,
     func,
     literal,
     or_,
@@ -32,7 +33,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from carpet_shop.analytics.figures import Figures
-from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
+from carpet_shop.analytics.models import (
+    PaymentsDaily,
+    ProductsDaily,
+    ProductsMonthly,
+    SalesDaily,
+    SizesDaily,
+)
 from carpet_shop.analytics.sql import (
     BUCKET_SECONDS,
     EpochBucket,
@@ -329,9 +336,21 @@ class RollupSource:
         return _by_category_and_collection(self.session, self._products())
 
     def by_size(self) -> list[SizeSold]:
-        # The rollups keep products, not sizes: sizes are added up from the receipts of
-        # the same branches and days (one row per size sold, a few dozen).
-        return ReceiptSource(self.session, self.filters).by_size()
+        t = SizesDaily
+        stmt = (
+            select(
+                t.product_type.label("type"),
+                t.size,
+                as_money(func.sum(as_int(t.quantity))).label("quantity"),
+                *self._sums(t),
+            )
+            .where(*self._where(t))
+            .group_by(t.product_type, t.size)
+        )
+        return [
+            SizeSold(ProductType(r.type), r.size, r.quantity, _figures(r))
+            for r in self.session.execute(stmt)
+        ]
 
 
 def split_months(
@@ -481,10 +500,10 @@ def recent_activity(
     return [(entry, username) for entry, username in session.execute(stmt)]
 
 
-def receipt_buckets(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
+def receipt_buckets(session: Session) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
     """Every receipt's figures per quarter hour, for rebuilding the rollups: rows by
-    (bucket, branch, seller), by (bucket, branch, seller, payment type), and by
-    (bucket, product, branch)."""
+    (bucket, branch, seller), by (bucket, branch, seller, payment type), by
+    (bucket, product, branch), and by (bucket, branch, kind of product, size)."""
     bucket = EpochBucket(Sale.date, literal(BUCKET_SECONDS)).label("bucket")
     kept = as_int(SaleItem.quantity) - as_int(SaleItem.returned_quantity)
     sums: list[ColumnElement[Any]] = [
@@ -522,8 +541,27 @@ def receipt_buckets(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
         as_money(func.sum(kept)).label("quantity"),
         *sums,
     ).group_by(bucket, SaleItem.product_id, Sale.branch_id)
+    # A roll's line has its cut (analytics.rollups.kind_of).
+    kind = case(
+        (SaleItem.cut_size.is_(None), literal(ProductType.UNIT.value)),
+        else_=literal(ProductType.METER.value),
+    ).label("product_type")
+    sizes = (
+        items.add_columns(
+            bucket,
+            Sale.branch_id,
+            kind,
+            SaleItem.size,
+            func.count(func.distinct(Sale.id)).label("sale_count"),
+            as_money(func.sum(kept)).label("quantity"),
+            *sums,
+        )
+        .where(SaleItem.size.is_not(None))
+        .group_by(bucket, Sale.branch_id, kind, SaleItem.size)
+    )
     return (
         list(session.execute(sales)),
         list(session.execute(payments)),
         list(session.execute(products)),
+        list(session.execute(sizes)),
     )

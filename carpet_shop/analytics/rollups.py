@@ -18,9 +18,16 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from carpet_shop.analytics.figures import ZERO, ItemNet, item_net
-from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
+from carpet_shop.analytics.models import (
+    PaymentsDaily,
+    ProductsDaily,
+    ProductsMonthly,
+    SalesDaily,
+    SizesDaily,
+)
 from carpet_shop.analytics.repository import receipt_buckets
 from carpet_shop.analytics.sql import BUCKET_SECONDS, AddingUpsert
+from carpet_shop.catalog.models import ProductType
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
 
 SALES_KEY = ("shop_day", "branch_id", "seller_id")
@@ -28,11 +35,14 @@ PAYMENTS_KEY = ("shop_day", "branch_id", "seller_id", "payment_type")
 PRODUCTS_KEY = ("shop_day", "product_id")
 PRODUCTS_MONTH_KEY = ("shop_month", "product_id")
 PRODUCT_FIXED = ("branch_id",)
+SIZES_KEY = ("shop_day", "branch_id", "product_type", "size")
 
 _SALES = AddingUpsert(SalesDaily, SALES_KEY)
 _PAYMENTS = AddingUpsert(PaymentsDaily, PAYMENTS_KEY)
 _PRODUCTS = AddingUpsert(ProductsDaily, PRODUCTS_KEY, fixed=PRODUCT_FIXED)
 _PRODUCTS_MONTHLY = AddingUpsert(ProductsMonthly, PRODUCTS_MONTH_KEY, fixed=PRODUCT_FIXED)
+_SIZES = AddingUpsert(SizesDaily, SIZES_KEY)
+FIGURES = ("item_count", "revenue", "refunded", "extra_profit", "director_profit")
 
 
 def shop_day(sale: Sale, tz: ZoneInfo) -> date:
@@ -50,10 +60,51 @@ def _net(item: SaleItem, returned: Decimal, refunded: Decimal) -> ItemNet:
     )
 
 
+def kind_of(item: SaleItem) -> ProductType:
+    """What a sized line sold: a roll's line has its cut, a piece's none."""
+    return ProductType.UNIT if item.cut_size is None else ProductType.METER
+
+
+def _size_rows(
+    day: date, branch_id: Any, nets: Sequence[tuple[SaleItem, ItemNet]], counted: int
+) -> list[dict[str, Any]]:
+    """Per size, the lines' net figures; `counted` is 1 for a sale (its receipt and lines
+    count) and 0 for a return's change (they were counted when sold)."""
+    by_size: dict[tuple[ProductType, str], dict[str, Any]] = {}
+    for item, net in nets:
+        if item.size is None:
+            continue
+        kind = kind_of(item)
+        row = by_size.setdefault(
+            (kind, item.size),
+            {
+                "shop_day": day,
+                "branch_id": branch_id,
+                "product_type": kind,
+                "size": item.size,
+                "sale_count": counted,
+                "item_count": 0,
+                "quantity": ZERO,
+                "revenue": ZERO,
+                "refunded": ZERO,
+                "extra_profit": ZERO,
+                "director_profit": ZERO,
+            },
+        )
+        row["item_count"] += counted
+        row["quantity"] += net.quantity
+        row["revenue"] += net.revenue
+        row["refunded"] += net.refunded
+        row["extra_profit"] += net.extra_profit
+        row["director_profit"] += net.director_profit
+    return list(by_size.values())
+
+
 def sale_rows(
     sale: Sale, items: Sequence[SaleItem], payments: Sequence[SalePayment], tz: ZoneInfo
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rollup rows one sale adds: (sales row, payment rows, product rows), keys merged."""
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rollup rows one sale adds: (sales row, payment rows, product rows, size rows),
+    keys merged."""
     day = shop_day(sale, tz)
     nets = [(item, _net(item, item.returned_quantity, item.refunded_amount)) for item in items]
     sales_row = {
@@ -103,7 +154,12 @@ def sale_rows(
         row["refunded"] += net.refunded
         row["extra_profit"] += net.extra_profit
         row["director_profit"] += net.director_profit
-    return sales_row, payment_rows, list(by_product.values())
+    return (
+        sales_row,
+        payment_rows,
+        list(by_product.values()),
+        _size_rows(day, sale.branch_id, nets, 1),
+    )
 
 
 def _add_products(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -127,10 +183,11 @@ def record_sale(
     tz: ZoneInfo,
 ) -> None:
     """Add a new sale to the rollups. Call it in the sale's transaction, after the flush."""
-    sales_row, payment_rows, product_rows = sale_rows(sale, items, payments, tz)
+    sales_row, payment_rows, product_rows, size_rows = sale_rows(sale, items, payments, tz)
     _SALES.add(session, [sales_row])
     _PAYMENTS.add(session, payment_rows)
     _add_products(session, product_rows)
+    _SIZES.add(session, size_rows)
 
 
 def record_return(
@@ -184,6 +241,7 @@ def record_return(
             }
         ],
     )
+    _SIZES.add(session, _size_rows(day, sale.branch_id, [(item, change)], 0))
 
 
 def _fold(
@@ -200,6 +258,24 @@ def _fold(
     return out
 
 
+def fold_sizes(rows: Sequence[Any], tz: ZoneInfo) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The size rows of `receipt_buckets` added up into shop days."""
+    return _fold(
+        rows,
+        lambda r, d: (
+            (d, r.branch_id, r.product_type, r.size),
+            {
+                "shop_day": d,
+                "branch_id": r.branch_id,
+                "product_type": r.product_type,
+                "size": r.size,
+            },
+        ),
+        ("sale_count", "quantity", *FIGURES),
+        tz,
+    )
+
+
 def _in_batches(session: Session, rollup: AddingUpsert, rows: list[dict[str, Any]]) -> None:
     # SQLite allows some thousands of bound values per statement.
     for start in range(0, len(rows), 500):
@@ -210,10 +286,10 @@ def rebuild(session: Session, tz: ZoneInfo) -> int:
     """Recompute every rollup from the receipts (after a restore, a bulk import, or to check
     them); returns the number of sales. Writes the whole tables: run it with the service
     stopped or quiet."""
-    sales, payments, products = receipt_buckets(session)
-    for model in (SalesDaily, PaymentsDaily, ProductsDaily, ProductsMonthly):
+    sales, payments, products, sizes = receipt_buckets(session)
+    for model in (SalesDaily, PaymentsDaily, ProductsDaily, ProductsMonthly, SizesDaily):
         session.execute(delete(model))
-    figures = ("item_count", "revenue", "refunded", "extra_profit", "director_profit")
+    figures = FIGURES
     by_day = _fold(
         sales,
         lambda r, d: (
@@ -260,5 +336,6 @@ def rebuild(session: Session, tz: ZoneInfo) -> int:
         for f in ("quantity", *figures):
             target[f] += row[f]
     _in_batches(session, _PRODUCTS_MONTHLY, list(monthly.values()))
+    _in_batches(session, _SIZES, list(fold_sizes(sizes, tz).values()))
     session.flush()
     return sum(int(row["sale_count"]) for row in by_day.values())

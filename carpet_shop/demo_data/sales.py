@@ -20,6 +20,7 @@ from carpet_shop.demo_data.writers import (
     PRODUCTS_MONTHLY,
     SALE_COLUMNS,
     SALES_DAILY,
+    SIZES_DAILY,
     Writer,
 )
 
@@ -48,10 +49,11 @@ class _Rollups:
     sales: dict[tuple[Any, ...], list[int]]
     payments: dict[tuple[Any, ...], list[int]]
     products: dict[tuple[Any, ...], list[Any]]
+    sizes: dict[tuple[Any, ...], list[int]]
 
     @classmethod
     def empty(cls) -> _Rollups:
-        return cls({}, {}, {})
+        return cls({}, {}, {}, {})
 
     def write(self, writer: Writer) -> None:
         writer.add(
@@ -78,6 +80,11 @@ class _Rollups:
             "analytics_products_monthly",
             *PRODUCTS_MONTHLY,
             [(*k, *v) for k, v in monthly.items()],
+        )
+        writer.add(
+            "analytics_sizes_daily",
+            *SIZES_DAILY,
+            [(*k, *v) for k, v in self.sizes.items()],
         )
 
 
@@ -133,10 +140,11 @@ def generate_chunk(spec: ChunkSpec) -> ChunkRows:
     receipt = list(spec.first_receipt)
     rows = ChunkRows([], [], [], _Rollups.empty(), receipt)
     sales, items, payments = rows.sales, rows.items, rows.payments
-    r_sales, r_payments, r_products = (
+    r_sales, r_payments, r_products, r_sizes = (
         rows.rollups.sales,
         rows.rollups.payments,
         rows.rollups.products,
+        rows.rollups.sizes,
     )
     # UUIDv7 layout: milliseconds, version, variant, then a counter unique to this chunk.
     id_base = (0x7 << 76) | (0b10 << 62) | (spec.index << 40)
@@ -168,6 +176,7 @@ def generate_chunk(spec: ChunkSpec) -> ChunkRows:
             if sale_row is None:
                 sale_row = r_sales[(day_text, branch_id, seller_id)] = [0, 0, 0, 0, 0, 0]
             sale_row[0] += 1
+            sizes_of_sale: set[tuple[Any, ...]] = set()
             for position, product in enumerate(chosen):
                 if product.meter:
                     quantity = 100 + 5 * int(rand() * 101)  # 1.00 to 6.00 m, in cm
@@ -227,6 +236,21 @@ def generate_chunk(spec: ChunkSpec) -> ChunkRows:
                 product_row[4] += refunded
                 product_row[5] += kept_extra
                 product_row[6] += kept_director
+                if product.size is not None:
+                    kind = "meter" if product.meter else "unit"
+                    size_key = (day_text, branch_id, kind, product.size)
+                    size_row = r_sizes.get(size_key)
+                    if size_row is None:
+                        size_row = r_sizes[size_key] = [0, 0, 0, 0, 0, 0, 0]
+                    if size_key not in sizes_of_sale:
+                        sizes_of_sale.add(size_key)
+                        size_row[0] += 1
+                    size_row[1] += 1
+                    size_row[2] += quantity - returned
+                    size_row[3] += amount
+                    size_row[4] += refunded
+                    size_row[5] += kept_extra
+                    size_row[6] += kept_director
                 sale_row[1] += 1
                 sale_row[2] += amount
                 sale_row[3] += refunded

@@ -65,6 +65,18 @@ PRODUCT_FIGURES = (
 )
 PRODUCTS_DAILY = ("shop_day", "product_id"), PRODUCT_FIGURES
 PRODUCTS_MONTHLY = ("shop_month", "product_id"), PRODUCT_FIGURES
+SIZES_DAILY = (
+    ("shop_day", "branch_id", "product_type", "size"),
+    (
+        "sale_count",
+        "item_count",
+        "quantity",
+        "revenue",
+        "refunded",
+        "extra_profit",
+        "director_profit",
+    ),
+)
 
 
 class Writer(Protocol):

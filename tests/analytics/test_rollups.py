@@ -11,12 +11,18 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from carpet_shop import cli
-from carpet_shop.analytics.models import PaymentsDaily, ProductsDaily, ProductsMonthly, SalesDaily
+from carpet_shop.analytics.models import (
+    PaymentsDaily,
+    ProductsDaily,
+    ProductsMonthly,
+    SalesDaily,
+    SizesDaily,
+)
 from carpet_shop.analytics.service import rebuild
 from tests.analytics.shop import build_shop, local, money
 from tests.factories import auth_headers
 
-TABLES = (SalesDaily, PaymentsDaily, ProductsDaily, ProductsMonthly)
+TABLES = (SalesDaily, PaymentsDaily, ProductsDaily, ProductsMonthly, SizesDaily)
 
 
 def rollup_rows(db) -> dict[str, set[tuple[Any, ...]]]:
