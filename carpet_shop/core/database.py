@@ -40,6 +40,8 @@ _FLUSHED = "carpet_shop_flushed"
 _ENDED = "carpet_shop_ended"
 _COMMITTED = "carpet_shop_committed"
 _READ = "carpet_shop_read"
+# A quick read's way off the loop: where it runs again when what it reads is not kept.
+_QUICK_FALLBACK = "carpet_shop_quick_fallback"
 
 # Connections per process: a request holds one from its first query to its commit.
 POOL_SIZE = 10
@@ -96,7 +98,18 @@ async def run_to_the_end(session: Session, call: Callable[..., R], /, **kwargs: 
     same call: committed (or rolled back, or committed when the error keeps writes), so the
     rows it locked are never held while the commit waits for a thread, nor while the answer
     is sent. Any SQL after that (a lazy load while the answer is shaped) begins a new
-    transaction, which tests refuse (`Database.check_ends`)."""
+    transaction, which tests refuse (`Database.check_ends`).
+
+    A quick read on the loop is served there only from kept answers (core.read_cache): the
+    first read that is not kept stops it (NotKept, before it has read anything but the
+    commit mark), and it runs again in a reader thread, like any other read."""
+    fallback: Run | None = session.info.get(_QUICK_FALLBACK)
+    if fallback is not None:
+        try:
+            with kept_reads.kept_only(session):
+                return call(**kwargs)
+        except kept_reads.NotKept:
+            return await fallback(call, **kwargs)
     run: Run = session.info[_RUN]
     if not session.info.get(_ENDS_IN_CALL):
         return await run(call, **kwargs)
@@ -302,10 +315,13 @@ class Database:
         if self.inline and (write or quick):
             return on_loop
         if self.dialect == "sqlite":
-            if self._readers is None:
-                self._readers = CapacityLimiter(SQLITE_READERS)
-            return in_threads(self._readers)
+            return self._reader_threads()
         return in_threads()
+
+    def _reader_threads(self) -> Run:
+        if self._readers is None:
+            self._readers = CapacityLimiter(SQLITE_READERS)
+        return in_threads(self._readers)
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool, quick: bool = False) -> AsyncIterator[Session]:
@@ -332,6 +348,8 @@ class Database:
         async with self._turn(write), self.session_slots:
             session = self.session(write=write)
             session.info[_RUN] = run
+            if quick and run is on_loop:
+                session.info[_QUICK_FALLBACK] = self._reader_threads()
             if run is not on_loop:
                 # Each call ends what it began (`run_of`, `run_to_the_end`): a transaction is
                 # never left open while the request waits for a thread or the loop.

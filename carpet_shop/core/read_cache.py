@@ -13,8 +13,9 @@ mark comes from a counter in the shared Redis (core.shared_cache), and without R
 None and nothing is cached; an in-memory SQLite database (only one connection sees it) is
 never cached either.
 
-A read session's mark is taken when its transaction begins, before its first query, in the
-thread (or on the loop) where that query runs: asking Redis for it never blocks the loop.
+A read session's mark is taken when its transaction begins, before its first query, or when
+it first asks for a kept answer, whichever comes first, in the thread (or on the loop) where
+that runs: asking Redis for it never blocks the loop (reads of PostgreSQL run in threads).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, event
@@ -34,6 +36,8 @@ from carpet_shop.core.sqlite import file_of
 V = TypeVar("V")
 
 _CACHES = "carpet_shop_read_caches"
+# Set while a quick read runs on the event loop: it may serve kept answers only.
+_KEPT_ONLY = "carpet_shop_kept_only"
 _COMMIT_MARK = "carpet_shop_commit_mark"
 _MARKS = "carpet_shop_commit_marks"
 
@@ -66,12 +70,16 @@ def _forget_mark(session: Session, transaction: SessionTransaction) -> None:
 
 
 def mark_of(session: Session) -> int | None:
-    """The mark of the session's transaction (beginning it if it has not begun); None for a
-    write session and where commits cannot be told apart."""
-    if _MARKS not in session.info:
+    """The mark the session reads under; None for a write session and where commits cannot
+    be told apart. Without a transaction yet, it is taken now, before anything is read, and
+    no transaction is begun: a request served only kept answers never takes a connection.
+    Whatever is read afterwards is at least as new as the mark, so nothing older is ever kept
+    under it (a transaction begun later takes a newer mark, `_take_mark`)."""
+    marks: Callable[[], int | None] | None = session.info.get(_MARKS)
+    if marks is None:
         return None
     if _COMMIT_MARK not in session.info:
-        session.connection()  # begins the transaction, which takes the mark
+        session.info[_COMMIT_MARK] = marks()
     mark: int | None = session.info.get(_COMMIT_MARK)
     return mark
 
@@ -81,6 +89,21 @@ def cache_in(caches: dict[str, ReadCache[Any]], name: str, capacity: int) -> Rea
     if cache is None:
         cache = caches.setdefault(name, ReadCache(capacity, name=name))
     return cache
+
+
+class NotKept(Exception):
+    """A quick read on the event loop found no kept answer: whoever runs it runs it again in
+    a thread, where reading the database holds up no one (core.database.run_to_the_end)."""
+
+
+@contextmanager
+def kept_only(session: Session) -> Iterator[None]:
+    """While the block runs, `kept` serves what is kept and raises NotKept for the rest."""
+    session.info[_KEPT_ONLY] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_KEPT_ONLY, None)
 
 
 def kept(session: Session, name: str, capacity: int, key: Hashable, make: Callable[[], V]) -> V:
@@ -97,7 +120,13 @@ def kept(session: Session, name: str, capacity: int, key: Hashable, make: Callab
     if mark is None:
         return make()
     cache: ReadCache[V] = cache_in(caches, name, capacity)
+    if session.info.get(_KEPT_ONLY):
+        return cache.get_or_make(mark, key, _not_kept)
     return cache.get_or_make(mark, key, make)
+
+
+def _not_kept() -> Any:
+    raise NotKept
 
 
 class CommitWatch:

@@ -16,9 +16,10 @@ A GET that writes declares `WriteSession` like any other write.
 
 It also decides where the route's work runs (`Database.runner`), so routes and services
 stay plain synchronous code that calls the next layer directly: on the event loop, or in
-the thread pool. A `QuickReadSession` is a read the route promises is quick (a kept page, a
-row by key): on SQLite served by one process it runs on the event loop like the writers,
-where any other read goes to a thread so that a long one never holds the sellers up.
+the thread pool. Reads of SQLite go to a few reader threads, so that a long one never holds
+the sellers' writes up on the loop; a `QuickReadSession` (the product list) is served on the
+loop while its answer is kept (core.read_cache), and goes to a reader thread the moment it
+would read the database (`run_to_the_end`).
 Routes are made with `SessionRoute` (every router passes it as its
 `route_class`), which runs a plain `def` route where its session says.
 Dependencies that need the request's session (who is signed in) declare `RequestSession`:
@@ -45,8 +46,9 @@ R = TypeVar("R")
 
 class SessionKind(StrEnum):
     READ = "read"
-    # A read answered from a kept page or by key (the product list phones scroll): on SQLite
-    # served by one process it runs on the event loop, where a thread hop would cost more.
+    # A read most often answered from a kept page (the product list phones scroll): on SQLite
+    # served by one process it runs on the event loop while what it reads is kept, where a
+    # thread hop would cost more than the answer, and in a reader thread otherwise.
     QUICK_READ = "quick_read"
     WRITE = "write"
 

@@ -15,6 +15,7 @@ from carpet_shop.auth.dependencies import AdminActor, CurrentActor
 from carpet_shop.branches import service as branches_service
 from carpet_shop.branches.schemas import BranchCreate
 from carpet_shop.core.dependencies import AppClock
+from carpet_shop.core.read_cache import kept
 from carpet_shop.core.sessions import (
     QuickReadSession,
     ReadSession,
@@ -113,7 +114,41 @@ def test_where_work_runs_is_decided_by_the_session(app, factory, backend):
         assert client.get("/api/test-quick", headers=director).status_code == 200
     assert threads["read"] != threads["loop"]
     assert (threads["write"] == threads["loop"]) is (backend.name == "sqlite")
+    # Nothing kept was read: the route ran on the loop (SQLite) from start to end.
     assert (threads["quick"] == threads["loop"]) is (backend.name == "sqlite")
+
+
+def test_a_quick_read_is_served_on_the_loop_only_while_its_answer_is_kept(app, factory, backend):
+    """SQLite served by one process: the first request reads the database in a reader
+    thread and keeps its answer; the next one, with nothing committed in between, is
+    answered on the event loop. PostgreSQL without Redis keeps nothing: always threads."""
+    threads: dict[str, int] = {}
+    made: list[int] = []
+
+    async def on_the_loop(session: ReadSession) -> None:
+        threads["loop"] = threading.get_ident()
+
+    def quick(actor: CurrentActor, session: QuickReadSession) -> None:
+        def make() -> str:
+            made.append(threading.get_ident())
+            return "answer"
+
+        assert kept(session, "test.quick", 4, "key", make) == "answer"
+        threads.setdefault("first", threading.get_ident())
+        threads["last"] = threading.get_ident()
+
+    app.add_api_route("/api/test-loop", on_the_loop, methods=["GET"])
+    app.add_api_route("/api/test-quick-kept", quick, methods=["GET"])
+    with TestClient(app) as client:
+        director = auth_headers(client, factory.admin())
+        client.get("/api/test-loop")
+        for _ in range(2):
+            assert client.get("/api/test-quick-kept", headers=director).status_code == 200
+    assert threads["first"] != threads["loop"] and made[0] != threads["loop"]
+    if backend.name == "sqlite":
+        assert len(made) == 1 and threads["last"] == threads["loop"]
+    else:
+        assert len(made) == 2 and threads["last"] != threads["loop"]
 
 
 @pytest.mark.parametrize("kind", [ReadSession, WriteSession])
