@@ -142,6 +142,8 @@ def _product_with_photo(ctx: Context, connection: int, n: int) -> dict[str, Any]
     return {
         "name": f"Bench photo carpet {connection}-{n}",
         "category": "Gilamlar",
+        # One of the generated shop's collections (carpet_shop/demo_data/shop.py).
+        "collection": "Lara",
         "sell_price": 150000,
         "quantity": 1,
         "photo": _photo(),
