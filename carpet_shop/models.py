@@ -15,10 +15,12 @@ from carpet_shop.commissions.models import Commission
 from carpet_shop.core.leases import JobLease
 from carpet_shop.core.models import Base
 from carpet_shop.core.scheduler import ScheduledJob
+from carpet_shop.currency.models import CurrencyRate
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.models import Debt, Payment
 from carpet_shop.discounts.models import Discount
 from carpet_shop.frontend_data.models import FrontendRecord
+from carpet_shop.goods_receipts.models import GoodsReceipt, GoodsReceiptLine, PurchaseSettings
 from carpet_shop.imports.models import ImportPreview
 from carpet_shop.inventory.models import StockMovement
 from carpet_shop.notifications.models import (
@@ -33,8 +35,12 @@ from carpet_shop.notifications.models import (
     TelegramLinkCode,
     TelegramOutbox,
 )
+from carpet_shop.numbering.models import DocumentCounter
+from carpet_shop.payables.models import Payable, SupplierPayment
+from carpet_shop.purchase_orders.models import PurchaseOrder, PurchaseOrderLine
 from carpet_shop.returns.models import ReturnItem, SaleReturn
 from carpet_shop.sales.models import IdempotencyRecord, ReceiptCounter, Sale, SaleItem, SalePayment
+from carpet_shop.suppliers.models import Supplier
 from carpet_shop.transfers.models import Transfer
 from carpet_shop.users.models import User
 
@@ -45,11 +51,15 @@ __all__ = [
     "Branch",
     "Collection",
     "Commission",
+    "CurrencyRate",
     "Customer",
     "CustomerTelegram",
     "Debt",
     "Discount",
+    "DocumentCounter",
     "FrontendRecord",
+    "GoodsReceipt",
+    "GoodsReceiptLine",
     "IdempotencyRecord",
     "ImportPreview",
     "InventoryAlert",
@@ -58,12 +68,16 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "NotificationSettings",
+    "Payable",
     "Payment",
     "PaymentsDaily",
     "Product",
     "ProductSize",
     "ProductsDaily",
     "ProductsMonthly",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "PurchaseSettings",
     "ReceiptCounter",
     "ReturnItem",
     "Sale",
@@ -76,6 +90,8 @@ __all__ = [
     "Size",
     "SizesDaily",
     "StockMovement",
+    "Supplier",
+    "SupplierPayment",
     "TelegramBotState",
     "TelegramLink",
     "TelegramLinkCode",

@@ -126,6 +126,8 @@ class Product(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     sell_price_per_m2: Mapped[Decimal | None]
     buy_price_per_m2: Mapped[Decimal | None]
     price_step: Mapped[Decimal | None]
+    # A dollar list price, shown in so'm at today's rate (currency/conversion.py).
+    sell_price_usd: Mapped[Decimal | None] = mapped_column(default=None)
     # Stock was put on one of several sizes by a rule (the migration to stock per size, or a
     # product created with one quantity): listed by GET /api/inventory/needs-count until the
     # director counts it per size.

@@ -21,6 +21,7 @@ class MovementKind(enum.StrEnum):
     TRANSFER_CANCELLED = "transfer_cancelled"
     ADJUSTMENT = "adjustment"
     IMPORT = "import"
+    RECEIPT = "receipt"
 
 
 class StockMovement(IdMixin, Base):
