@@ -249,7 +249,12 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=200, help="products per branch")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured time per scenario")
     parser.add_argument("--warmup", type=float, default=1.5, help="warm-up per scenario")
-    parser.add_argument("--db", type=Path, help="reuse this database file (made by a prior run)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="the SQLite file: reused when it exists (made by a prior run), else made there "
+        "and kept",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database file")
     parser.add_argument("--only", help="run only scenarios whose name contains this")
     parser.add_argument(
@@ -280,7 +285,8 @@ def main() -> None:
         " + Redis" if args.redis_url else ""
     )
     try:
-        if args.db is None and not args.reuse:
+        # A --db that does not exist yet is made, not read empty (every request would fail).
+        if (args.db is None or not args.db.exists()) and not args.reuse:
             started = time.monotonic()
             data.generate(url, args.sales, args.products)
             print(f"Generated {args.sales:,} sales in {time.monotonic() - started:.0f} s")
