@@ -426,8 +426,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("products", schema=None) as batch_op:
-        batch_op.drop_column("sell_price_usd")
+    # Not a batch copy: on SQLite that drops and refills `products`, which fails on the sale
+    # items and movements that point at them. SQLite (3.35+) drops a plain column in place.
+    op.drop_column("products", "sell_price_usd")
 
     with op.batch_alter_table("supplier_payments", schema=None) as batch_op:
         batch_op.drop_index("uq_supplier_payments_payable_idempotency_key")
