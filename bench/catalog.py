@@ -19,10 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from carpet_shop.catalog import demo as catalog_demo
 from carpet_shop.catalog import service as catalog_service
-from carpet_shop.catalog.models import Category, ProductType
+from carpet_shop.catalog.models import Category, ProductSize, ProductType
 from carpet_shop.catalog.schemas import ProductCreate
 from carpet_shop.core import migrations
 from carpet_shop.core.clock import SystemClock
@@ -46,6 +47,8 @@ REQUESTS = {
         "/api/catalog/facets",
         {"category": "Gilamlar", "collection": "Lara", "width": "2"},
     ),
+    # The phone's drill-down below a width, across categories: the 100,000-size target.
+    "drill-down: heights of width 3": ("/api/catalog/facets", {"width": "3"}),
     "autocomplete": ("/api/products/autocomplete", {"q": "lara"}),
     "low stock": ("/api/inventory/low-stock", {}),
 }
@@ -110,7 +113,12 @@ def main() -> None:
         database = Database.from_settings(settings)
         started = time.perf_counter()
         fill(database, args.products)
-        print(f"{args.products} products made in {time.perf_counter() - started:.1f}s on {url}")
+        with database.transaction() as session:
+            sizes = session.scalar(select(func.count()).select_from(ProductSize))
+        print(
+            f"{args.products} products ({sizes} product sizes) made in "
+            f"{time.perf_counter() - started:.1f}s on {url}"
+        )
         with TestClient(create_app(settings=settings, database=database)) as client:
             login = client.post(
                 "/api/auth/login", json={"username": "seller1", "password": "seller123"}

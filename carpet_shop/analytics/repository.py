@@ -81,16 +81,6 @@ class SizeSold:
 
 
 @dataclass(frozen=True)
-class GroupFigures:
-    """Figures of the products of one category in one collection."""
-
-    category: Category
-    collection_id: uuid.UUID
-    collection_name: str
-    figures: Figures
-
-
-@dataclass(frozen=True)
 class PaymentRow:
     payment_type: PaymentType
     sale_count: int
@@ -144,8 +134,10 @@ def _named_by_seller(session: Session, grouped: Subquery) -> list[SellerRow]:
     ]
 
 
-def _top_products(session: Session, grouped: Subquery, limit: int) -> list[ProductRow]:
-    """The products with the most net revenue (then by name), with their names."""
+def _products_sold(
+    session: Session, grouped: Subquery, limit: int | None = None
+) -> list[ProductRow]:
+    """The products sold, most net revenue first (then by name), with their names."""
     stmt = (
         select(
             grouped,
@@ -162,8 +154,9 @@ def _top_products(session: Session, grouped: Subquery, limit: int) -> list[Produ
             Product.name,
             Product.id,
         )
-        .limit(limit)
     )
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [
         ProductRow(
             product_id=r.product_id,
@@ -175,31 +168,6 @@ def _top_products(session: Session, grouped: Subquery, limit: int) -> list[Produ
             quantity=r.quantity,
             figures=_figures(r),
         )
-        for r in session.execute(stmt)
-    ]
-
-
-def _by_category_and_collection(session: Session, grouped: Subquery) -> list[GroupFigures]:
-    """Product figures added up per (category, collection): a few dozen rows at most."""
-    stmt = (
-        select(
-            Product.category,
-            Product.collection_id,
-            Collection.name.label("collection_name"),
-            literal(0).label("sale_count"),
-            func.sum(grouped.c.item_count).label("item_count"),
-            as_money(func.sum(as_int(grouped.c.revenue))).label("revenue"),
-            as_money(func.sum(as_int(grouped.c.refunded))).label("refunded"),
-            as_money(func.sum(as_int(grouped.c.extra_profit))).label("extra_profit"),
-            as_money(func.sum(as_int(grouped.c.director_profit))).label("director_profit"),
-        )
-        .select_from(grouped)
-        .join(Product, Product.id == grouped.c.product_id)
-        .join(Collection, Collection.id == Product.collection_id)
-        .group_by(Product.category, Product.collection_id, Collection.name)
-    )
-    return [
-        GroupFigures(r.category, r.collection_id, r.collection_name, _figures(r))
         for r in session.execute(stmt)
     ]
 
@@ -329,11 +297,8 @@ class RollupSource:
             .subquery()
         )
 
-    def top_products(self, limit: int) -> list[ProductRow]:
-        return _top_products(self.session, self._products(), limit)
-
-    def by_category_and_collection(self) -> list[GroupFigures]:
-        return _by_category_and_collection(self.session, self._products())
+    def products_sold(self, limit: int | None = None) -> list[ProductRow]:
+        return _products_sold(self.session, self._products(), limit)
 
     def by_size(self) -> list[SizeSold]:
         t = SizesDaily
@@ -458,11 +423,8 @@ class ReceiptSource:
             .subquery()
         )
 
-    def top_products(self, limit: int) -> list[ProductRow]:
-        return _top_products(self.session, self._products(), limit)
-
-    def by_category_and_collection(self) -> list[GroupFigures]:
-        return _by_category_and_collection(self.session, self._products())
+    def products_sold(self, limit: int | None = None) -> list[ProductRow]:
+        return _products_sold(self.session, self._products(), limit)
 
     def by_size(self) -> list[SizeSold]:
         """Per (kind of product, size sold), net of returns; lines of products without

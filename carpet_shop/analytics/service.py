@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from carpet_shop.analytics import widgets
 from carpet_shop.analytics.figures import Figures, shares_percent
 from carpet_shop.analytics.repository import (
-    GroupFigures,
     NamedRow,
     PaymentRow,
     ProductRow,
@@ -236,9 +235,9 @@ def _by_net_revenue(figures: Figures, name: str) -> tuple[Decimal, str]:
 
 
 def _groups(
-    rows: Sequence[GroupFigures], key: Callable[[GroupFigures], tuple[str, str]]
+    rows: Sequence[ProductRow], key: Callable[[ProductRow], tuple[str, str]]
 ) -> list[GroupRow]:
-    """Categories or collections, from the (category, collection) rows: a few dozen."""
+    """Categories or collections, added up from the products sold."""
     groups: dict[tuple[str, str], Figures] = {}
     for row in rows:
         groups.setdefault(key(row), Figures()).add(row.figures)
@@ -286,7 +285,9 @@ def sales_report(
     hourly = _is_one_day(filters.window)
     source = choose_source(session, filters, hourly=hourly)
     branches = source.by_branch()
-    groups = source.by_category_and_collection()
+    # Every product sold, read once: the top of the list and the category and collection
+    # sums come from the same rows.
+    products = source.products_sold()
     return SalesReport(
         window=filters.window,
         granularity=Granularity.HOUR if hourly else Granularity.DAY,
@@ -294,9 +295,9 @@ def sales_report(
         by_payment_type=_payments(source.by_payment()),
         by_branch=branches,
         by_seller=sorted(source.by_seller(), key=lambda r: _by_net_revenue(r.figures, r.name)),
-        by_category=_groups(groups, lambda g: (g.category.value, g.category.value)),
-        by_collection=_groups(groups, lambda g: (str(g.collection_id), g.collection_name)),
-        top_products=source.top_products(top),
+        by_category=_groups(products, lambda g: (g.category.value, g.category.value)),
+        by_collection=_groups(products, lambda g: (str(g.collection_id), g.collection_name)),
+        top_products=products[:top],
         top_sizes=_sizes(source.by_size(), top),
         series=_series(source, filters.window, tz, hourly, GroupBy.DAY),
     )
@@ -331,7 +332,7 @@ def dashboard(
     today_filters = SaleFilters(scope=scope, window=days_window(today, today, tz))
     today_total = _total(RollupSource(session, today_filters).by_branch())
     month = days_window(today.replace(day=1), today, tz)
-    top = RollupSource(session, SaleFilters(scope=scope, window=month)).top_products(DASHBOARD_TOP)
+    top = RollupSource(session, SaleFilters(scope=scope, window=month)).products_sold(DASHBOARD_TOP)
     return Dashboard(
         total_sales_today=today_total.net_revenue,
         sales_count_today=today_total.sale_count,
