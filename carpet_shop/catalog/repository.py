@@ -60,6 +60,8 @@ from carpet_shop.transfers.models import Transfer, TransferStatus
 
 # Pages of the product list kept until the next commit (core.read_cache): about 25 KB each.
 LISTED_PAGES_KEPT = 256
+# Drill-down answers kept per (level, scope, filters): a few per collection and branch.
+FACETS_KEPT = 256
 
 
 @functools.cache
@@ -378,8 +380,24 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
 
     def facet_rows(
         self, level: FacetLevel, scope: BranchScope, filters: ProductFilters
-    ) -> list[tuple[Any, ...]]:
-        """One GROUP BY for the level below the filters: (value columns…, count, in_stock)."""
+    ) -> tuple[tuple[Any, ...], ...]:
+        """One GROUP BY for the level below the filters: (value columns…, count, in_stock).
+
+        A seller taps through the drill-down over and over between sales, so a read session
+        keeps the rows until the next commit (core.read_cache), as it keeps the list's pages.
+        The key is everything they depend on: the level, the caller's scope and the validated
+        filters (a frozen dataclass: a filter added there is in the key)."""
+        return kept(
+            self.session,
+            "catalog.facets",
+            FACETS_KEPT,
+            (level, scope, filters),
+            lambda: self._facet_rows(level, scope, filters),
+        )
+
+    def _facet_rows(
+        self, level: FacetLevel, scope: BranchScope, filters: ProductFilters
+    ) -> tuple[tuple[Any, ...], ...]:
         if level in ("category", "collection"):
             counted = func.count(Product.id)
             stocked = func.count(case((in_stock(), Product.id)))
@@ -414,7 +432,7 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
             params[name] = declared.bind(value)
         stmt = stmt.where(*scope.conditions_on(Product.branch_id))
         grouped = stmt.where(Product.deleted_at.is_(None)).group_by(*keys).order_by(*keys)
-        return [tuple(row) for row in self.session.execute(grouped, params)]
+        return tuple(tuple(row) for row in self.session.execute(grouped, params))
 
     @staticmethod
     def _threshold(default_pieces: Decimal, default_metres: Decimal) -> ColumnElement[int]:

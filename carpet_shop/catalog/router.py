@@ -90,7 +90,7 @@ def catalog_facets(
     request: Request,
     actor: CurrentActor,
     scope: Scope,
-    session: ReadSession,
+    session: QuickReadSession,
     # The product list's filters that have a drill-down counterpart (catalog.filters).
     query: Annotated[BaseModel, Depends(query_reader(FacetQuery))],
 ) -> Response:

@@ -16,6 +16,7 @@ from carpet_shop.catalog.filters import (
     FacetQuery,
     ProductFilters,
     ProductListQuery,
+    facet_filters,
 )
 from carpet_shop.catalog.models import Category, ProductType
 from carpet_shop.core.repository import BranchScope
@@ -85,6 +86,26 @@ def test_the_read_caches_key_is_the_validated_query_and_the_callers_view(monkeyp
     for name in sent:
         other = ProductListQuery.model_validate({k: v for k, v in sent.items() if k != name})
         assert other != query, name
+
+
+def test_the_drill_downs_kept_rows_are_keyed_by_the_validated_filters_and_the_scope(monkeypatch):
+    keys: list[object] = []
+
+    def kept(session: object, name: str, capacity: int, key: object, make: object) -> object:
+        keys.append(key)
+        return ()
+
+    monkeypatch.setattr(repository, "kept", kept)
+    scope = BranchScope(allowed_branch_id=uuid.uuid4())
+    sent = {name: SENT[name] for name in FacetQuery.model_fields}
+    filters = facet_filters(FacetQuery.model_validate(sent))
+    service.facets(None, scope, filters)  # type: ignore[arg-type]
+    assert keys == [("height", scope, filters)]
+    for name in sent:
+        fewer = facet_filters(
+            FacetQuery.model_validate({k: v for k, v in sent.items() if k != name})
+        )
+        assert fewer != filters, name
 
 
 def test_the_drill_down_takes_exactly_the_filters_with_a_facet_counterpart(client):

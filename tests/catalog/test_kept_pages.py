@@ -72,3 +72,30 @@ def test_a_kept_page_is_sent_with_the_time_it_is_sent(shop):
     assert first["data"] == second["data"]
     sent = [datetime.fromisoformat(body["timestamp"]) for body in (first, second)]
     assert sent[1] > sent[0]
+
+
+# The drill-down keeps its rows the same way (catalog.repository.facet_rows).
+
+
+def _heights(shop, who, **params):
+    body = assert_ok(shop.get(who, "/api/catalog/facets", width=2, **params))
+    return {item["value"]: (item["count"], item["in_stock"]) for item in body["items"]}
+
+
+def test_a_sale_of_the_last_piece_shows_in_the_next_drill_down(shop):
+    lara = shop.product(name="Lara", quantity=1, buy_price=200, sell_price=300)
+    assert _heights(shop, "plain_a") == {"3": (1, 1)}
+    assert _heights(shop, "plain_a") == {"3": (1, 1)}
+    sale = {"product_id": str(lara.id), "quantity": 1, "amount": 300, "payment_type": "cash"}
+    assert_ok(shop.post("plain_a", "/api/sales", sale), 201)
+    assert _heights(shop, "plain_a") == {"3": (1, 0)}
+
+
+def test_sellers_of_other_branches_never_get_each_others_drill_down(shop):
+    shop.product(name="Lara", quantity=2)
+    assert _heights(shop, "plain_a") == {"3": (1, 1)}
+    assert _heights(shop, "editor_b") == {}
+    shop.product(branch=shop.branch_b, name="Sergeli", quantity=0)
+    assert _heights(shop, "editor_b") == {"3": (1, 0)}
+    assert _heights(shop, "admin") == {"3": (2, 1)}
+    assert _heights(shop, "admin", branch_id=str(shop.branch_b.id)) == {"3": (1, 0)}
