@@ -11,6 +11,7 @@ would make it, in process, over the ASGI interface (no network).
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import statistics
 import tempfile
@@ -124,7 +125,10 @@ def main() -> None:
                 "/api/auth/login", json={"username": "seller1", "password": "seller123"}
             )
             headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
-            print(f"{'request (seller of one branch)':34} {'median':>8} {'p95':>8}  rows")
+            # Each request's access line would bury the table.
+            logging.getLogger("carpet_shop").setLevel(logging.WARNING)
+            heading = f"{'first':>8} {'median':>8} {'p95':>8}"
+            print(f"{'request (seller of one branch)':34} {heading}  rows")
             for label, (path, params) in REQUESTS.items():
                 times = []
                 for _ in range(args.repeat):
@@ -137,7 +141,12 @@ def main() -> None:
                 rows = data["items"] if isinstance(data, dict) else data
                 total = body.get("meta", {}).get("total", len(rows))
                 p95 = statistics.quantiles(times, n=20)[-1]
-                print(f"{label:34} {statistics.median(times):6.1f}ms {p95:6.1f}ms  {total}")
+                # The first read of a screen goes to the database; the repeats are kept reads
+                # (core.read_cache) until the next commit, as between two sales in a shop.
+                print(
+                    f"{label:34} {times[0]:6.1f}ms {statistics.median(times):6.1f}ms "
+                    f"{p95:6.1f}ms  {total}"
+                )
         database.dispose()
 
 
