@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from carpet_shop.currency.models import Currency
+from carpet_shop.main import create_app
 from carpet_shop.payables import jobs
 from carpet_shop.payables.models import Payable, PayableStatus
 from tests.factories import SHOP_TZ, auth_headers, make_payable
@@ -119,3 +122,18 @@ def test_workers_running_the_job_at_once_raise_each_notice_once(shop, factory, c
     assert not errors
     flagged = [n.payable_id for r in results for n in r.newly_overdue]
     assert len(flagged) == len(set(flagged)) == 8
+
+
+def test_the_service_runs_the_job_at_start_up(settings, db, clock, factory):
+    payable = make_payable(factory, total=100, due_date=TOMORROW)
+    clock.current = END_OF_TOMORROW
+    app = create_app(
+        settings=settings.model_copy(update={"debt_status_interval_seconds": 3600}),
+        database=db,
+        clock=clock,
+    )
+    with TestClient(app):
+        deadline = time.monotonic() + 10
+        while _stored(db, payable.id)[0] != PayableStatus.OVERDUE and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert _stored(db, payable.id)[0] == PayableStatus.OVERDUE
