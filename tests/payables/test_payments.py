@@ -187,3 +187,18 @@ def test_invalid_payments(client, shop, factory):
     )
     assert_error(refused, 404, "NOT_FOUND")
     assert _read(client, payable, shop.as_admin)["remaining_amount"] == 1000
+
+
+def test_a_payment_worth_less_than_a_cent_is_refused(client, shop, factory):
+    factory.usd_rate("12500")
+    payable = make_payable(factory, total=10, currency=Currency.USD, branch=shop.branch_a)
+    # 62.49 so'm is 0.004999 USD: nothing once rounded to the cent.
+    body = assert_error(
+        _pay(client, payable, shop.as_admin, "62.49", currency="UZS"), 422, "VALIDATION_ERROR"
+    )
+    assert body["error"]["details"]["fields"][0]["field"] == "amount"
+    # 62.50 so'm is 0.005 USD: half up, one cent.
+    paid = _pay(client, payable, shop.as_admin, "62.50", currency="UZS")
+    assert paid.status_code == 201, paid.text
+    assert _money(paid.json()["data"]["payment"]["amount"]) == CENT
+    assert len(_read(client, payable, shop.as_admin)["payments"]) == 1
