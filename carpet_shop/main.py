@@ -51,6 +51,9 @@ from carpet_shop.notifications.router import STREAM_DOCS, STREAM_PATH, alerts_ro
 from carpet_shop.notifications.router import router as notifications_router
 from carpet_shop.notifications.router import stream as notifications_stream
 from carpet_shop.notifications.telegram.jobs import TelegramWorker
+from carpet_shop.payables import jobs as payable_jobs
+from carpet_shop.payables.router import router as payables_router
+from carpet_shop.payables.supplier_router import router as supplier_money_router
 from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
@@ -94,6 +97,8 @@ TAGS = [
         "description": "Notifications, their live stream (SSE), settings and Telegram",
     },
     {"name": "search", "description": "One search across products (and more to come)"},
+    # Issue 21, part C.
+    {"name": "payables", "description": "What the shop owes suppliers, and paying them (director)"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and database state"},
 ]
@@ -154,6 +159,8 @@ def create_app(
             if settings.debt_status_interval_seconds > 0:
                 interval = settings.debt_status_interval_seconds
                 jobs.append(debt_jobs.status_job(database, clock, settings.tz, interval))
+                # Issue 21, part C: payables past due, at the debts job's interval.
+                jobs.append(payable_jobs.status_job(database, clock, settings.tz, interval))
             if settings.backup_interval_hours > 0 and settings.is_sqlite:
                 jobs.append(backups.scheduled(database, settings))
             for job in jobs:
@@ -243,6 +250,9 @@ def create_app(
         discounts_router,
         commissions_router,
         audit_router,
+        # Issue 21, part C: payables and a supplier's money.
+        payables_router,
+        supplier_money_router,
         reports_router,
         imports_router,
         frontend_data_router,

@@ -40,6 +40,7 @@ from carpet_shop.demo import ensure_admin
 from carpet_shop.discounts import service as discounts_service
 from carpet_shop.discounts.models import Discount, DiscountScope, DiscountType
 from carpet_shop.discounts.schemas import DiscountCreate
+from carpet_shop.payables.models import Payable
 from carpet_shop.sales import service as sales_service
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.sales.schemas import SaleCreate
@@ -587,3 +588,80 @@ class TwoBranches:
 
     def delete(self, who: str, url: str) -> Any:
         return self.client.delete(url, headers=self.headers[who])
+
+
+# Issue 21, part C (payables): a goods receipt written as rows, and its payable opened through
+# payables/opening.open_for_receipt (part B builds receipts; these tests need only the rows).
+
+
+def make_payable(
+    factory: Factory,
+    *,
+    total: Decimal | int | str = 1_000_000,
+    currency: Currency = Currency.UZS,
+    supplier: Supplier | None = None,
+    branch: Branch | None = None,
+    due_date: date | None = None,
+    received_on: date | None = None,
+    rate: Decimal | int | str = 12_500,
+    product: Product | None = None,
+) -> Payable:
+    """A credit goods receipt of one line costing `total` in `currency` and its payable.
+    A dollar receipt's so'm total is `total` at `rate`."""
+    from carpet_shop.currency.conversion import usd_to_uzs
+    from carpet_shop.goods_receipts.models import (
+        GoodsReceipt,
+        GoodsReceiptLine,
+        GoodsReceiptStatus,
+    )
+    from carpet_shop.numbering.repository import GOODS_RECEIPT, DocumentCounterRepository
+    from carpet_shop.payables.opening import open_for_receipt
+
+    supplier = supplier or factory.supplier()
+    branch = branch or factory.branch()
+    product = product or factory.product(branch=branch)
+    amount, usd_rate = Decimal(total), Decimal(rate)
+    amount_uzs = usd_to_uzs(amount, usd_rate) if currency == Currency.USD else amount
+    received = received_on or factory.today()
+    with factory.db.transaction() as session:
+        now = factory.clock.now()
+        receipt = GoodsReceipt(
+            number=DocumentCounterRepository(session).next_number(GOODS_RECEIPT),
+            purchase_order_id=None,
+            supplier_id=supplier.id,
+            branch_id=branch.id,
+            received_on=received,
+            status=GoodsReceiptStatus.COMPLETE,
+            on_credit=True,
+            due_date=due_date or received + timedelta(days=30),
+            allow_over_receipt=False,
+            rate=usd_rate if currency == Currency.USD else None,
+            total_uzs=amount_uzs,
+            total_usd=amount if currency == Currency.USD else None,
+            note=None,
+            created_by_id=factory.admin().id,
+            created_at=now,
+            updated_at=now,
+        )
+        receipt.lines.append(
+            GoodsReceiptLine(
+                position=1,
+                purchase_order_line_id=None,
+                product_id=product.id,
+                size=only_size(product),
+                quantity=Decimal(1),
+                currency=currency,
+                buy_price=amount,
+                buy_price_uzs=amount_uzs,
+                amount=amount,
+                amount_uzs=amount_uzs,
+            )
+        )
+        session.add(receipt)
+        session.flush()
+        assert receipt.due_date is not None
+        payable = open_for_receipt(
+            session, factory.actor(), factory.clock, receipt, receipt.due_date
+        )
+        assert payable is not None
+        return payable

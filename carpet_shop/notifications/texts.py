@@ -65,6 +65,11 @@ _TITLES: dict[NotificationType, dict[Language, str]] = {
         Language.UZ: "Qoldiq o'zgartirildi",
         Language.RU: "Остаток изменён",
     },
+    # Issue 21, part C (payables).
+    NotificationType.OVERDUE_PAYABLE: {
+        Language.UZ: "Yetkazib beruvchiga to'lov muddati o'tdi",
+        Language.RU: "Просрочен долг поставщику",
+    },
 }
 
 _TRANSFER_STEPS = {
@@ -124,10 +129,22 @@ def _message(kind: NotificationType, lang: Language, d: dict[str, Any]) -> str:
             if uz
             else f"{d['receipt_number']}: возврат на {refund} {decision}"
         )
+    if kind == NotificationType.OVERDUE_PAYABLE:
+        return _overdue_payable(lang, d)
     # STOCK_ADJUSTED
     before = quantity_text(d["before"], d["unit"], lang)
     after = quantity_text(d["after"], d["unit"], lang)
     return f"{d['product_name']}: {before} → {after} ({d['adjusted_by']})"
+
+
+def _overdue_payable(lang: Language, d: dict[str, Any]) -> str:
+    """Issue 21, part C: what the shop still owes a supplier past the due date."""
+    usd = d["currency"] == "USD"
+    owed = f"{amount_text(d['remaining_amount'])} USD" if usd else som(d["remaining_amount"], lang)
+    who, receipt, due = d["supplier_name"], d["receipt_number"], d["due_date"]
+    if lang == Language.UZ:
+        return f"{who}, {receipt}: {owed} qarz, muddat {due} edi"
+    return f"{who}, {receipt}: долг {owed}, срок был {due}"
 
 
 def render(kind: NotificationType, language: Language, data: dict[str, Any]) -> tuple[str, str]:

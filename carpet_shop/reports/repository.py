@@ -8,7 +8,9 @@ list's own filters and branch scoping narrow them, so a report counts what its l
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,8 +25,11 @@ from carpet_shop.catalog.repository import ProductRepository, stock_hundredths
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.repository import DebtFilters, DebtRepository
+from carpet_shop.goods_receipts.models import GoodsReceipt
+from carpet_shop.payables.repository import PayableFilters, PayableRepository
 from carpet_shop.sales.filters import SaleFilters
 from carpet_shop.sales.models import Sale, SaleItem, SalePayment
+from carpet_shop.suppliers.models import Supplier
 from carpet_shop.users.models import User
 
 # Rows fetched from the cursor at a time: constant memory, few round trips on PostgreSQL
@@ -145,5 +150,63 @@ def debt_rows(
         .join(Branch, Branch.id == listed.c.branch_id)
         .join(User, User.id == listed.c.seller_id)
         .order_by(listed.c.payment_deadline, listed.c.created_at, listed.c.id)
+    )
+    return _stream(session, stmt)
+
+
+# Issue 21, part C: purchases and payables (the director's).
+
+
+@dataclass(frozen=True)
+class PurchaseFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    supplier_id: uuid.UUID | None = None
+    branch_id: uuid.UUID | None = None
+
+
+def purchase_rows(session: Session, filters: PurchaseFilters) -> Iterator[Row[Any]]:
+    """Goods receipts per supplier received in the period: how many, so'm and dollars."""
+    stmt = (
+        select(
+            Supplier.name.label("supplier"),
+            func.count(GoodsReceipt.id).label("receipt_count"),
+            func.coalesce(func.sum(as_int(GoodsReceipt.total_uzs)), 0).label("total_uzs"),
+            func.coalesce(func.sum(as_int(GoodsReceipt.total_usd)), 0).label("total_usd"),
+        )
+        .join(Supplier, Supplier.id == GoodsReceipt.supplier_id)
+        .group_by(Supplier.id, Supplier.name)
+        .order_by(Supplier.name, Supplier.id)
+    )
+    if filters.date_from is not None:
+        stmt = stmt.where(GoodsReceipt.received_on >= filters.date_from)
+    if filters.date_to is not None:
+        stmt = stmt.where(GoodsReceipt.received_on <= filters.date_to)
+    if filters.supplier_id is not None:
+        stmt = stmt.where(GoodsReceipt.supplier_id == filters.supplier_id)
+    if filters.branch_id is not None:
+        stmt = stmt.where(GoodsReceipt.branch_id == filters.branch_id)
+    return _stream(session, stmt)
+
+
+def payable_rows(session: Session, filters: PayableFilters, today: date) -> Iterator[Row[Any]]:
+    """The payables list's payables (same filters), by due date."""
+    listed = PayableRepository(session).listing(filters, today).subquery()
+    stmt = (
+        select(
+            Supplier.name.label("supplier"),
+            GoodsReceipt.number.label("receipt_number"),
+            GoodsReceipt.received_on,
+            Branch.name.label("branch"),
+            listed.c.due_date,
+            listed.c.currency,
+            as_int(listed.c.total_amount).label("total"),
+            as_int(listed.c.remaining_amount).label("remaining"),
+        )
+        .select_from(listed)
+        .join(Supplier, Supplier.id == listed.c.supplier_id)
+        .join(GoodsReceipt, GoodsReceipt.id == listed.c.goods_receipt_id)
+        .join(Branch, Branch.id == listed.c.branch_id)
+        .order_by(listed.c.due_date, listed.c.created_at, listed.c.id)
     )
     return _stream(session, stmt)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated, Any
@@ -23,9 +24,10 @@ from carpet_shop.analytics.service import GroupBy
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, Scope
 from carpet_shop.catalog.filters import ProductListQuery
 from carpet_shop.catalog.views import LowStockDefaults
+from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope
-from carpet_shop.core.errors import Forbidden
+from carpet_shop.core.errors import Forbidden, ValidationFailed
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.periods import resolve
 from carpet_shop.core.query import query_parameters, query_reader
@@ -36,8 +38,10 @@ from carpet_shop.core.sessions import (
     StreamedReadSessions,
 )
 from carpet_shop.debts.dependencies import DebtQuery, ShopToday
+from carpet_shop.payables.dependencies import PayableQuery
 from carpet_shop.reports import service
 from carpet_shop.reports.files import csv_chunks, json_chunks
+from carpet_shop.reports.repository import PurchaseFilters
 from carpet_shop.reports.schemas import ReportData
 from carpet_shop.reports.table import Table
 from carpet_shop.reports.workbook import file_chunks, write_workbook
@@ -247,3 +251,51 @@ def profit_report(
         lambda s: service.profit_table(s, filters, settings.tz, group_by, today=today),
         fmt,
     )
+
+
+# Issue 21, part C: purchases by supplier and the payables list (director only).
+
+
+async def purchase_filters(
+    date_from: Annotated[ShopDay | None, Query(description="Received on or after")] = None,
+    date_to: Annotated[ShopDay | None, Query(description="Received on or before")] = None,
+    supplier_id: uuid.UUID | None = None,
+    branch_id: uuid.UUID | None = None,
+) -> PurchaseFilters:
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed.field("date_to", "date_to is before date_from")
+    return PurchaseFilters(
+        date_from=date_from, date_to=date_to, supplier_id=supplier_id, branch_id=branch_id
+    )
+
+
+@router.get(
+    "/purchases",
+    responses={**FILE_RESPONSES, **errors(*AUTHED, 403)},
+    summary="Goods receipts by supplier and period: count, so'm and dollar totals (admin)",
+)
+def purchases_report(
+    actor: AdminActor,
+    session: ReadSession,
+    reads: StreamedReadSessions,
+    filters: Annotated[PurchaseFilters, Depends(purchase_filters)],
+    today: ShopToday,
+    fmt: FormatQuery = ReportFormat.JSON,
+) -> StreamingResponse:
+    return _stream(reads, lambda s: service.purchases_table(s, filters, today=today), fmt)
+
+
+@router.get(
+    "/payables",
+    responses={**FILE_RESPONSES, **errors(*AUTHED, 403)},
+    summary="What the shop owes suppliers: the payables list's filters, by due date (admin)",
+)
+def payables_report(
+    actor: AdminActor,
+    session: ReadSession,
+    reads: StreamedReadSessions,
+    filters: PayableQuery,
+    today: ShopToday,
+    fmt: FormatQuery = ReportFormat.JSON,
+) -> StreamingResponse:
+    return _stream(reads, lambda s: service.payables_table(s, filters, today=today), fmt)

@@ -26,8 +26,13 @@ from carpet_shop.analytics.figures import Figures, shares_percent, to_cents
 from carpet_shop.catalog.filters import ProductFilters
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.currency.models import Currency
 from carpet_shop.debts.repository import DebtFilters
 from carpet_shop.debts.status import days_overdue, status_of
+from carpet_shop.payables.models import PayableStatus
+from carpet_shop.payables.repository import PayableFilters
+from carpet_shop.payables.status import days_overdue as payable_days_overdue
+from carpet_shop.payables.status import status_of as payable_status_of
 from carpet_shop.reports import repository
 from carpet_shop.reports.table import (
     Column,
@@ -448,3 +453,98 @@ def profit_table(
 
 
 Builder = Callable[[Session], Table]
+
+
+# Issue 21, part C: purchases by supplier, and the payables list (director).
+
+PURCHASE_COLUMNS = (
+    Column("supplier", "Supplier", T, 26),
+    Column("receipt_count", "Receipts", N, 9),
+    Column("total_uzs", "Total, so'm", M, 18),
+    Column("total_usd", "Total, USD", M, 14),
+)
+
+
+def purchases_table(session: Session, filters: repository.PurchaseFilters, *, today: date) -> Table:
+    """Goods receipts per supplier in the period: so'm totals include the dollar lines at
+    their receipt's rate; the dollar column is the dollar lines alone, in dollars."""
+    sums = {"supplier_count": 0, "receipt_count": 0, "total_uzs": 0, "total_usd": 0}
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for r in repository.purchase_rows(session, filters):
+            sums["supplier_count"] += 1
+            sums["receipt_count"] += r.receipt_count
+            sums["total_uzs"] += int(r.total_uzs)
+            sums["total_usd"] += int(r.total_usd)
+            yield (r.supplier, r.receipt_count, int(r.total_uzs), int(r.total_usd))
+
+    def totals() -> list[Total]:
+        return [
+            Total("supplier_count", N, sums["supplier_count"]),
+            Total("receipt_count", N, sums["receipt_count"]),
+            Total("total_uzs", M, sums["total_uzs"]),
+            Total("total_usd", M, sums["total_usd"]),
+        ]
+
+    return Table(
+        "purchases", PURCHASE_COLUMNS, rows(), totals, filters.date_from, filters.date_to or today
+    )
+
+
+PAYABLE_COLUMNS = (
+    Column("supplier", "Supplier", T, 24),
+    Column("receipt_number", "Receipt", T, 12),
+    Column("received_on", "Received", Kind.DATE, 11),
+    Column("branch", "Branch", T, 18),
+    Column("due_date", "Due date", Kind.DATE, 11),
+    Column("currency", "Currency", T, 8),
+    Column("total", "Total", M, 16),
+    Column("paid", "Paid", M, 16),
+    Column("remaining", "Remaining", M, 16),
+    Column("days_overdue", "Days overdue", N, 8),
+    Column("status", "Status", T, 9),
+)
+
+
+def payables_table(session: Session, filters: PayableFilters, *, today: date) -> Table:
+    """The payables list as a file. Amounts are in each payable's currency, so the totals
+    are per currency (`remaining_uzs`, `remaining_usd`, ...), never one mixed sum."""
+    sums: dict[str, int] = {"payable_count": 0, "overdue_count": 0}
+    for currency in ("uzs", "usd"):
+        for key in ("total", "paid", "remaining"):
+            sums[f"{key}_{currency}"] = 0
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for r in repository.payable_rows(session, filters, today):
+            remaining = hundredths_decimal(r.remaining)
+            status = payable_status_of(remaining, r.due_date, today)
+            paid = r.total - r.remaining
+            currency = Currency(r.currency)
+            suffix = currency.value.lower()
+            sums["payable_count"] += 1
+            sums["overdue_count"] += int(status == PayableStatus.OVERDUE)
+            sums[f"total_{suffix}"] += r.total
+            sums[f"paid_{suffix}"] += paid
+            sums[f"remaining_{suffix}"] += r.remaining
+            yield (
+                r.supplier,
+                r.receipt_number,
+                r.received_on,
+                r.branch,
+                r.due_date,
+                currency.value,
+                r.total,
+                paid,
+                r.remaining,
+                payable_days_overdue(remaining, r.due_date, today),
+                status.value,
+            )
+
+    def totals() -> list[Total]:
+        return [
+            Total("payable_count", N, sums["payable_count"]),
+            Total("overdue_count", N, sums["overdue_count"]),
+            *(Total(k, M, v) for k, v in sums.items() if k[-4:] in ("_uzs", "_usd")),
+        ]
+
+    return Table("payables", PAYABLE_COLUMNS, rows(), totals, None, today)

@@ -33,7 +33,7 @@ from carpet_shop.core.database import Database
 from carpet_shop.main import create_app
 from carpet_shop.notifications.models import Notification, NotificationType
 from tests.conftest import T0, TEST_SECRET, Backend
-from tests.factories import Factory, assert_ok, auth_headers
+from tests.factories import Factory, assert_ok, auth_headers, make_payable
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -66,6 +66,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/users/{user_id}"): {"full_name": "Renamed"},
     ("PUT", "/api/branches/{branch_id}"): {"name": "Renamed"},
     ("PUT", "/api/discounts/{discount_id}"): {"discount_value": 50},
+    # Issue 21, part C.
+    ("POST", "/api/payables/{payable_id}/payments"): {"amount": 100, "payment_type": "cash"},
 }
 
 
@@ -262,6 +264,8 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         tx.add(note)
         tx.flush()
         notification_id = str(note.id)
+    # Issue 21, part C: a payable of branch A (director only, so refused to any seller).
+    payable = make_payable(factory, total=500_000, branch=branch_a)
 
     ids = {
         "product_id": str(product.id),
@@ -281,6 +285,9 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "notification_id": notification_id,
         "user_id": str(seller_a.id),
         "branch_id": str(branch_a.id),
+        # Issue 21, part C.
+        "payable_id": str(payable.id),
+        "supplier_id": str(payable.supplier_id),
     }
     admin_view = {
         "product": f"/api/products/{product.id}",
@@ -301,6 +308,9 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "user": f"/api/users/{seller_a.id}",
         "branch": f"/api/branches/{branch_a.id}",
         "commissions": f"/api/commissions?seller_id={seller_a.id}",
+        # Issue 21, part C.
+        "payable": f"/api/payables/{payable.id}",
+        "supplier_balance": f"/api/suppliers/{payable.supplier_id}/balance",
     }
     snapshots = {name: (url, as_admin) for name, url in admin_view.items()}
     # Seller A's own things the director does not see.
