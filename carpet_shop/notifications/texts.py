@@ -65,6 +65,10 @@ _TITLES: dict[NotificationType, dict[Language, str]] = {
         Language.UZ: "Qoldiq o'zgartirildi",
         Language.RU: "Остаток изменён",
     },
+    NotificationType.RECEIPT_NEEDS_COST: {
+        Language.UZ: "Kirim narxi kerak",
+        Language.RU: "Нужна цена прихода",
+    },
 }
 
 _TRANSFER_STEPS = {
@@ -123,6 +127,13 @@ def _message(kind: NotificationType, lang: Language, d: dict[str, Any]) -> str:
             f"{d['receipt_number']}: {refund} qaytarish {decision}"
             if uz
             else f"{d['receipt_number']}: возврат на {refund} {decision}"
+        )
+    if kind == NotificationType.RECEIPT_NEEDS_COST:
+        where = f"{d['number']}, {d['branch_name']}"
+        return (
+            f"{where}: {d['lines']} ta qator narxsiz ({d['received_by']})"
+            if uz
+            else f"{where}: строк без цены: {d['lines']} ({d['received_by']})"
         )
     # STOCK_ADJUSTED
     before = quantity_text(d["before"], d["unit"], lang)
