@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+HUNDREDTH = Decimal("0.01")
+
 from carpet_shop.core.errors import Conflict, Forbidden, ValidationFailed
 from carpet_shop.core.i18n import Message
 
@@ -15,6 +17,9 @@ def over_receipt(
     """409 CONFLICT: more than the order line still expects, and the director did not allow
     it on this receipt; details name the line and its figures."""
     remaining = max(ordered - received, Decimal(0))
+    ordered, received, remaining, requested = (
+        x.quantize(HUNDREDTH) for x in (ordered, received, remaining, requested)
+    )
     return Conflict(
         Message(
             "{name} ({size}): purchase order {number} still expects {remaining} of"
