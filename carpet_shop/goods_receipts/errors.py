@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-HUNDREDTH = Decimal("0.01")
-
 from carpet_shop.core.errors import Conflict, Forbidden, ValidationFailed
 from carpet_shop.core.i18n import Message
+
+HUNDREDTH = Decimal("0.01")
 
 
 def over_receipt(
