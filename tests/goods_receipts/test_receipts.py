@@ -322,3 +322,32 @@ def test_a_receipt_on_credit_opens_its_payable(shop, factory):
         ] == [(receipt["id"], Decimal(110000), Decimal(110000))]
         assert str(payables[0].due_date) == due
     assert cash["on_credit"] is False
+
+
+def test_a_roll_without_sizes_and_the_period_filter(shop, factory, clock):
+    supplier = factory.supplier()
+    roll = shop.product(type="meter", sizes=[], length=10, buy_price=20_000)
+    assert_error(
+        shop.post(
+            "admin",
+            "/api/goods-receipts",
+            receipt_body(shop, supplier, item(roll, 5, 26_000, size="4×5")),
+        ),
+        422,
+        "VALIDATION_ERROR",
+    )
+    receipt = receive(shop, receipt_body(shop, supplier, item(roll, "7.5", 26_000)))
+    assert receipt["lines"][0]["size"] is None
+    data = product(shop, roll.id)
+    assert data["remaining_length"] == 17.5
+    # (10 × 20 000 + 7.5 × 26 000) / 17.5 = 22 571.428… → 22 571.43
+    assert Decimal(str(data["buy_price"])) == Decimal("22571.43")
+    assert ledger_per_size(shop, roll.id) == {None: Decimal("17.5")}
+
+    today = factory.today()
+    listed = shop.get("admin", "/api/goods-receipts", period="today").json()
+    assert [r["id"] for r in listed["data"]] == [receipt["id"]]
+    before = (today - timedelta(days=3)).isoformat()
+    old = shop.get("admin", "/api/goods-receipts", date_from=before, date_to=before).json()
+    assert old["meta"]["total"] == 0
+    assert receipt["received_on"] == today.isoformat()
