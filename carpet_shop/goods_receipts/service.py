@@ -363,6 +363,8 @@ def create_receipt(
     if data.on_credit and data.due_date is None:
         raise ValidationFailed.field("due_date", "A receipt on credit needs its due date")
     today = shop_today(clock, tz)
+    if data.on_credit and data.due_date is not None and data.due_date < today:
+        raise ValidationFailed.field("due_date", "The due date cannot be before today")
     order = _order_for(session, data, supplier)
     branches_service.lock_branches(session, (data.branch_id,))
 
@@ -386,7 +388,8 @@ def create_receipt(
         seen.add((given.id, size))
         if item.buy_price is not None:
             price: Decimal | None = item.buy_price
-            currency = item.currency or supplier.currency
+            default = order_line.currency if order_line is not None else supplier.currency
+            currency = item.currency or default
         elif order_line is not None:
             price, currency = order_line.buy_price, item.currency or order_line.currency
         elif actor.is_admin:
@@ -449,7 +452,8 @@ def create_receipt(
         branch_id=data.branch_id,
         received_on=today,
         on_credit=data.on_credit,
-        due_date=data.due_date,
+        # Only a receipt on credit has a due date.
+        due_date=data.due_date if data.on_credit else None,
         allow_over_receipt=data.allow_over_receipt,
         rate=rate,
         note=data.note,

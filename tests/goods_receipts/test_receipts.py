@@ -322,6 +322,20 @@ def test_a_receipt_on_credit_opens_its_payable(shop, factory):
         ] == [(receipt["id"], Decimal(110000), Decimal(110000))]
         assert str(payables[0].due_date) == due
     assert cash["on_credit"] is False
+    late = (factory.today() - timedelta(days=1)).isoformat()
+    body = receipt_body(shop, supplier, item(carpet, 1, 1), on_credit=True, due_date=late)
+    assert_error(shop.post("admin", "/api/goods-receipts", body), 422, "VALIDATION_ERROR")
+    # Bought in dollars on the order: a price given on the receipt keeps the order's currency.
+    factory.usd_rate(12000)
+    order = ordered(
+        shop,
+        supplier,
+        {"product_id": str(carpet.id), "quantity": 2, "buy_price": 10, "currency": "USD"},
+    )
+    dollars = receive(
+        shop, receipt_body(shop, supplier, item(carpet, 2, 11), purchase_order_id=order["id"])
+    )
+    assert (dollars["lines"][0]["currency"], dollars["total_uzs"]) == ("USD", 264_000)
 
 
 def test_a_roll_without_sizes_and_the_period_filter(shop, factory, clock):
