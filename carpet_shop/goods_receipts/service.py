@@ -404,8 +404,10 @@ def create_receipt(
     receipt_id = new_id()
     rule = cost_rule(session)
     stock = StockRepository(session)
-    receipt_lines: list[GoodsReceiptLine] = []
-    for n, line in enumerate(lines):
+    receipt_lines: dict[int, GoodsReceiptLine] = {}
+    # In product order, as sales take stock, so concurrent documents lock rows in one order.
+    for n in sorted(range(len(lines)), key=lambda n: (str(lines[n].product.id), n)):
+        line = lines[n]
         if line.order_line is not None:
             _fill_order_line(session, order, line, n, allow_over=data.allow_over_receipt)
         # The product's row is held from here on: the stock on hand the cost rule reads is
@@ -441,7 +443,7 @@ def create_receipt(
             assert receipt_line.buy_price_uzs is not None
             _set_cost(session, line.product, line.size, rule, on_hand, line.quantity,
                       receipt_line.buy_price_uzs)  # fmt: skip
-        receipt_lines.append(receipt_line)
+        receipt_lines[n] = receipt_line
 
     now = clock.now()
     receipt = GoodsReceipt(
@@ -461,7 +463,7 @@ def create_receipt(
         created_at=now,
         updated_at=now,
     )
-    receipt.lines = receipt_lines
+    receipt.lines = [receipt_lines[n] for n in range(len(lines))]
     _totals(receipt)
     GoodsReceiptRepository(session).add(receipt)
     if order is not None:
