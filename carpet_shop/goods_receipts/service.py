@@ -399,8 +399,11 @@ def create_receipt(
         product = _in_branch(session, actor, clock, given, data.branch_id)
         lines.append(_Line(product, size, item.quantity, order_line, price, currency))
 
-    needs_rate = any(x.currency == Currency.USD and x.buy_price is not None for x in lines)
-    rate = _rate(session, today, needs_rate, "lines")
+    dollar_lines = [
+        n for n, x in enumerate(lines) if x.currency == Currency.USD and x.buy_price is not None
+    ]
+    field = f"lines.{dollar_lines[0]}.currency" if dollar_lines else "lines"
+    rate = _rate(session, today, bool(dollar_lines), field)
     receipt_id = new_id()
     rule = cost_rule(session)
     stock = StockRepository(session)
@@ -553,8 +556,10 @@ def set_costs(
         line.currency = item.currency or supplier.currency
         line.buy_price = item.buy_price
         priced.append((n, line))
-    needs_rate = any(line.currency == Currency.USD for _, line in priced)
-    rate = _rate(session, receipt.received_on, needs_rate, "lines") or receipt.rate
+    dollar_lines = [n for n, line in priced if line.currency == Currency.USD]
+    needs_rate = bool(dollar_lines)
+    field = f"lines.{dollar_lines[0]}.currency" if dollar_lines else "lines"
+    rate = _rate(session, receipt.received_on, needs_rate, field) or receipt.rate
     if needs_rate:
         receipt.rate = rate
     stock = StockRepository(session)

@@ -276,6 +276,7 @@ def test_a_dollar_line_is_kept_in_both_currencies_exact_to_the_tiyin(shop, facto
     # No rate yet: refused, naming why.
     refused = assert_error(shop.post("admin", "/api/goods-receipts", body), 422, "VALIDATION_ERROR")
     assert "currency-rates" in refused["error"]["message"]
+    assert refused["error"]["details"]["fields"][0]["field"] == "lines.0.currency"
     # The latest rate on or before the receipt's day.
     factory.usd_rate("12650.50", factory.today() - timedelta(days=2))
     receipt = receive(shop, body)

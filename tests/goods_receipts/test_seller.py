@@ -131,3 +131,24 @@ def test_against_an_order_the_sellers_lines_cost_what_was_ordered(shop, factory)
         shop.get("admin", "/api/notifications", type="RECEIPT_NEEDS_COST").json()["meta"]["total"]
         == 0
     )
+
+
+def test_the_director_prices_a_sellers_receipt_in_dollars(shop, factory):
+    supplier = factory.supplier()
+    carpet = shop.product(sizes=["2×3"], stock=0)
+    receipt = receive(shop, receipt_body(shop, supplier, item(carpet, 3)), who="editor_a")
+    [line] = receipt["lines"]
+    url = f"/api/goods-receipts/{receipt['id']}/costs"
+    costs = {"lines": [{"line_id": line["id"], "buy_price": "40.05", "currency": "USD"}]}
+    refused = assert_error(shop.post("admin", url, costs), 422, "VALIDATION_ERROR")
+    assert refused["error"]["details"]["fields"][0]["field"] == "lines.0.currency"
+    factory.usd_rate("12700.10")
+    priced = assert_ok(shop.post("admin", url, costs))
+    [done] = priced["lines"]
+    # 40.05 × 12 700.10 = 508 639.005 → 508 639.01; 3 × 40.05 = 120.15 → 1 525 917.02 so'm.
+    assert Decimal(str(done["buy_price_uzs"])) == Decimal("508639.01")
+    assert Decimal(str(priced["total_usd"])) == Decimal("120.15")
+    assert Decimal(str(priced["total_uzs"])) == Decimal("1525917.02")
+    assert Decimal(str(size_of(product(shop, carpet.id), "2×3")["buy_price"])) == Decimal(
+        "508639.01"
+    )
