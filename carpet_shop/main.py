@@ -42,6 +42,9 @@ from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.frontend_data.router import router as frontend_data_router
+
+# Issue 21, part B: purchase orders and goods receipts.
+from carpet_shop.goods_receipts.router import router as goods_receipts_router
 from carpet_shop.health.metrics import router as metrics_router
 from carpet_shop.health.router import router as health_router
 from carpet_shop.imports.router import router as imports_router
@@ -54,6 +57,7 @@ from carpet_shop.notifications.telegram.jobs import TelegramWorker
 from carpet_shop.payables import jobs as payable_jobs
 from carpet_shop.payables.router import router as payables_router
 from carpet_shop.payables.supplier_router import router as supplier_money_router
+from carpet_shop.purchase_orders.router import router as purchase_orders_router
 from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
@@ -92,6 +96,9 @@ TAGS = [
     {"name": "sizes", "description": "Carpet sizes W×H in metres (master data)"},
     {"name": "inventory", "description": "The stock ledger, stock counts, low stock"},
     {"name": "transfers", "description": "Stock moved between branches"},
+    # Issue 21, part B.
+    {"name": "purchase-orders", "description": "What the shop orders from suppliers (PO-000123)"},
+    {"name": "goods-receipts", "description": "Goods that came in (GR-000123) and their cost"},
     {
         "name": "notifications",
         "description": "Notifications, their live stream (SSE), settings and Telegram",
@@ -256,6 +263,9 @@ def create_app(
         reports_router,
         imports_router,
         frontend_data_router,
+        # Issue 21, part B: purchase orders and goods receipts.
+        purchase_orders_router,
+        goods_receipts_router,
         health_router,
         metrics_router,
     )

@@ -27,7 +27,7 @@ from carpet_shop.catalog.schemas import (
     ProductUpdate,
     SizeStockIn,
 )
-from carpet_shop.catalog.sizes import size_price
+from carpet_shop.catalog.sizes import resolve_size, size_price
 from carpet_shop.catalog.text import parse_size, search_key
 from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.actor import Actor
@@ -707,3 +707,55 @@ def search_hits(session: Session, scope: BranchScope, q: str, limit: int) -> lis
             )
         )
     return hits
+
+
+# Sizes that arrive (goods receipts, purchase orders)
+
+
+def incoming_size(
+    session: Session, product: Product, given: str | None, field: str
+) -> tuple[str | None, bool]:
+    """The size a purchase names, normalised, and whether the product lacks it yet.
+
+    Left out, it is the product's only size (several: 422), as for every stock document. A
+    size the product does not have is accepted when it can be one: a size of the product's
+    collection for pieces, any W×L for a roll (its width × length as received); it is made
+    by `add_size` when the goods arrive. A product without sizes takes none.
+    """
+    sizes = list(product.available_sizes or [])
+    if given is None or given == "" or not sizes:
+        return resolve_size(sizes, given, field), False
+    try:
+        name = parse_size(given)[0]
+    except ValueError as exc:
+        raise ValidationFailed.field(field, str(exc)) from exc
+    if name in sizes:
+        return name, False
+    if product.type == ProductType.UNIT:
+        unknown = master.unknown_sizes(session, [name], product.collection_id)
+        if unknown:
+            raise ValidationFailed.field(
+                field,
+                Message(
+                    "Not sizes of this collection: {names}; add them under /api/sizes",
+                    names=", ".join(unknown),
+                ),
+            )
+    return name, True
+
+
+def add_size(session: Session, actor: Actor, clock: Clock, product: Product, size: str) -> None:
+    """Give the product a new, empty size (a roll: of no length yet); the ledger fills it.
+
+    The caller holds the product's row (two receipts of a new size make it once)."""
+    session.refresh(product, ["available_sizes"])
+    if size in product.available_sizes:
+        return
+    before = audit.snapshot(product, ("available_sizes",))
+    if "size_rows" in product.__dict__:
+        session.refresh(product, ["size_rows"])
+    _add_size_rows(product, [parse_size(size)], {}, {})
+    product.available_sizes = [*product.available_sizes, size]
+    product.updated_at = clock.now()
+    session.flush()
+    audit.log_updated(session, actor, clock, ENTITY, product, before)

@@ -70,6 +70,11 @@ _TITLES: dict[NotificationType, dict[Language, str]] = {
         Language.UZ: "Yetkazib beruvchiga to'lov muddati o'tdi",
         Language.RU: "Просрочен долг поставщику",
     },
+    # Issue 21, part B (goods receipts).
+    NotificationType.RECEIPT_NEEDS_COST: {
+        Language.UZ: "Kirim narxi kerak",
+        Language.RU: "Нужна цена прихода",
+    },
 }
 
 _TRANSFER_STEPS = {
@@ -131,6 +136,13 @@ def _message(kind: NotificationType, lang: Language, d: dict[str, Any]) -> str:
         )
     if kind == NotificationType.OVERDUE_PAYABLE:
         return _overdue_payable(lang, d)
+    if kind == NotificationType.RECEIPT_NEEDS_COST:
+        where = f"{d['number']}, {d['branch_name']}"
+        return (
+            f"{where}: {d['lines']} ta qator narxsiz ({d['received_by']})"
+            if uz
+            else f"{where}: строк без цены: {d['lines']} ({d['received_by']})"
+        )
     # STOCK_ADJUSTED
     before = quantity_text(d["before"], d["unit"], lang)
     after = quantity_text(d["after"], d["unit"], lang)

@@ -367,3 +367,34 @@ def keys_exist(session: Session, keys: Iterable[str]) -> set[str]:
     return set(
         session.scalars(select(NotificationEvent.key).where(NotificationEvent.key.in_(wanted)))
     )
+
+
+# Purchasing (issue 21, part B)
+
+
+def receipt_needs_cost(
+    session: Session, clock: Clock, receipt: Any, received_by: str, actor_id: uuid.UUID
+) -> None:
+    """RECEIPT_NEEDS_COST: a seller received goods no order priced; the directors set the
+    cost (POST /api/goods-receipts/{id}/costs)."""
+    names = _branch_names(session, (receipt.branch_id,))
+    emit(
+        session,
+        clock,
+        Event(
+            type=NotificationType.RECEIPT_NEEDS_COST,
+            key=f"RECEIPT_NEEDS_COST:{receipt.id}",
+            data={
+                "goods_receipt_id": receipt.id,
+                "number": receipt.number,
+                "branch_id": receipt.branch_id,
+                "branch_name": names.get(receipt.branch_id, ""),
+                "lines": sum(1 for line in receipt.lines if line.buy_price is None),
+                "received_by": received_by,
+            },
+            branch_id=receipt.branch_id,
+            entity_type="goods_receipt",
+            entity_id=receipt.id,
+            exclude=actor_id,
+        ),
+    )

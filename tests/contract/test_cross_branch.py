@@ -68,6 +68,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/discounts/{discount_id}"): {"discount_value": 50},
     # Issue 21, part C.
     ("POST", "/api/payables/{payable_id}/payments"): {"amount": 100, "payment_type": "cash"},
+    # Issue 21, part B.
+    ("PUT", "/api/purchase-orders/{order_id}"): {"note": "moved"},
+    ("POST", "/api/goods-receipts/{receipt_id}/costs"): {
+        "lines": [{"line_id": "01a24000-0000-7000-8000-000000000000", "buy_price": 1}]
+    },
 }
 
 
@@ -247,6 +252,20 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         headers=as_admin,
     )
     preview_id = assert_ok(preview, 201)["id"]
+    # Issue 21, part B: a purchase order of branch A, and goods received there.
+    supplier = factory.supplier()
+    order_body = {
+        "supplier_id": str(supplier.id),
+        "branch_id": str(branch_a.id),
+        "lines": [{"product_id": str(product.id), "quantity": 2, "buy_price": 90_000}],
+    }
+    order = assert_ok(client.post("/api/purchase-orders", json=order_body, headers=as_admin), 201)
+    goods = {
+        "supplier_id": str(supplier.id),
+        "branch_id": str(branch_a.id),
+        "lines": [{"product_id": str(product.id), "quantity": 1, "buy_price": 90_000}],
+    }
+    receipt = assert_ok(client.post("/api/goods-receipts", json=goods, headers=as_admin), 201)
     [session] = assert_ok(client.get("/api/auth/sessions", headers=as_a))
     with db.transaction() as tx:
         note = Notification(
@@ -288,6 +307,8 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         # Issue 21, part C.
         "payable_id": str(payable.id),
         "supplier_id": str(payable.supplier_id),
+        "order_id": order["id"],
+        "receipt_id": receipt["id"],
     }
     admin_view = {
         "product": f"/api/products/{product.id}",
@@ -311,6 +332,8 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         # Issue 21, part C.
         "payable": f"/api/payables/{payable.id}",
         "supplier_balance": f"/api/suppliers/{payable.supplier_id}/balance",
+        "purchase_order": f"/api/purchase-orders/{order['id']}",
+        "goods_receipt": f"/api/goods-receipts/{receipt['id']}",
     }
     snapshots = {name: (url, as_admin) for name, url in admin_view.items()}
     # Seller A's own things the director does not see.

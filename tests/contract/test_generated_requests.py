@@ -22,6 +22,7 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,15 @@ def _check(method: str, url: str, response: Any) -> None:
         assert body["error"]["code"] in CODES.get(response.status_code, set()), where
         assert isinstance(body["error"]["message"], str), where
         assert isinstance(body["error"]["details"], dict), where
+
+
+@pytest.fixture(name="settings")
+def _unlimited(settings):
+    """Rate limits off: a few thousand generated requests from one address within a minute
+    (more with every route added) are not what this test is about."""
+    return settings.model_copy(
+        update={"rate_limit_per_user_per_minute": 0, "rate_limit_per_address_per_minute": 0}
+    )
 
 
 def test_every_route_answers_the_contract_for_generated_requests(client, factory, app, backend):
