@@ -37,6 +37,7 @@ from carpet_shop.core.redis import SharedRedis
 from carpet_shop.core.scheduler import PeriodicJob
 from carpet_shop.core.sessions import SessionRoute
 from carpet_shop.core.sqlite import Checkpointer
+from carpet_shop.currency.router import router as currency_router
 from carpet_shop.customers.router import router as customers_router
 from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts.router import router as debts_router
@@ -55,6 +56,7 @@ from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
 from carpet_shop.search.router import router as search_router
+from carpet_shop.suppliers.router import router as suppliers_router
 from carpet_shop.transfers.router import router as transfers_router
 from carpet_shop.users.router import router as users_router
 
@@ -95,6 +97,9 @@ TAGS = [
     },
     {"name": "search", "description": "One search across products (and more to come)"},
     {"name": "audit", "description": "Who changed what, and when"},
+    # Purchasing (issue 21), part A.
+    {"name": "suppliers", "description": "Factories and wholesalers the shop buys from"},
+    {"name": "currency", "description": "The director's dollar rate, one per shop day"},
     {"name": "health", "description": "Liveness and database state"},
 ]
 
@@ -246,6 +251,9 @@ def create_app(
         reports_router,
         imports_router,
         frontend_data_router,
+        # Purchasing (issue 21), part A: suppliers and dollar rates.
+        suppliers_router,
+        currency_router,
         health_router,
         metrics_router,
     )
