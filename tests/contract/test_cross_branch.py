@@ -66,6 +66,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/users/{user_id}"): {"full_name": "Renamed"},
     ("PUT", "/api/branches/{branch_id}"): {"name": "Renamed"},
     ("PUT", "/api/discounts/{discount_id}"): {"discount_value": 50},
+    # Purchasing (issue 21), part A.
+    ("PUT", "/api/suppliers/{supplier_id}"): {"note": "moved"},
 }
 
 
@@ -225,6 +227,8 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         201,
     )
     discount = factory.discount(value=10, branch_id=branch_a.id)
+    # Purchasing (issue 21), part A: suppliers are the director's alone.
+    supplier = factory.supplier(phone="+902125550102")
     alert = assert_ok(
         client.post(
             "/api/inventory/alerts",
@@ -281,6 +285,7 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "notification_id": notification_id,
         "user_id": str(seller_a.id),
         "branch_id": str(branch_a.id),
+        "supplier_id": str(supplier.id),
     }
     admin_view = {
         "product": f"/api/products/{product.id}",
@@ -301,6 +306,7 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "user": f"/api/users/{seller_a.id}",
         "branch": f"/api/branches/{branch_a.id}",
         "commissions": f"/api/commissions?seller_id={seller_a.id}",
+        "supplier": f"/api/suppliers/{supplier.id}",
     }
     snapshots = {name: (url, as_admin) for name, url in admin_view.items()}
     # Seller A's own things the director does not see.
