@@ -152,3 +152,17 @@ def test_a_new_shop_day_is_a_new_page_even_with_nothing_committed(store, factory
     factory.clock.advance(timedelta(hours=14, minutes=30))
     assert factory.today() == today + timedelta(days=1)
     assert _usd(_listed(store, "plain_a")["Heriz"]) == (10, 130000)
+
+
+def test_other_product_reads_show_the_som_price_too(store, factory):
+    product = store.product(name="Low", stock=1, sell_price_usd="10.01")
+    factory.usd_rate("12650.50")
+    low = {p["name"]: p for p in assert_ok(store.get("plain_a", "/api/inventory/low-stock"))}
+    # 10.01 × 12 650.50 = 126 631.505 -> 126 631.51
+    assert _usd(low["Low"]) == (10.01, 126631.51)
+    adjusted = assert_ok(
+        store.post(
+            "admin", f"/api/products/{product.id}/adjust", {"quantity": 3, "reason": "recount"}
+        )
+    )
+    assert _usd(adjusted["product"]) == (10.01, 126631.51)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from carpet_shop.currency.repository import CurrencyRateRepository
 from tests.factories import assert_error, assert_ok, auth_headers
 
 TODAY = "2026-03-10"  # the tests' clock: 10:00 in Tashkent on this day (tests/conftest.py)
@@ -148,3 +149,20 @@ def test_bad_rates_are_validation_errors(client, shop, body, field):
 def test_a_rate_sent_as_a_string_keeps_its_exact_value(client, shop):
     row = assert_ok(_record(client, shop.as_admin, "12650.07"), 201)
     assert row["rate"] == 12650.07
+
+
+def test_a_day_recorded_by_a_concurrent_request_is_a_conflict_not_a_500(client, shop, monkeypatch):
+    first = assert_ok(_record(client, shop.as_admin, 12650), 201)
+    real = CurrencyRateRepository.of_day
+    calls = []
+
+    def racing(self, day):
+        calls.append(day)
+        return None if len(calls) == 1 else real(self, day)
+
+    monkeypatch.setattr(CurrencyRateRepository, "of_day", racing)
+    body = assert_error(_record(client, shop.as_admin, 12700), 409, "CONFLICT")
+    assert len(calls) == 2
+    assert body["error"]["details"]["currency_rate_id"] == first["id"]
+    [row] = assert_ok(client.get("/api/currency-rates", headers=shop.as_admin))
+    assert row["rate"] == 12650

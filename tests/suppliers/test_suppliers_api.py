@@ -11,6 +11,7 @@ from carpet_shop.currency.models import Currency
 from carpet_shop.goods_receipts.models import GoodsReceipt
 from carpet_shop.payables.models import Payable, PayableStatus
 from carpet_shop.purchase_orders.models import PurchaseOrder, PurchaseOrderStatus
+from carpet_shop.suppliers.repository import SupplierRepository
 from tests.factories import assert_error, assert_ok
 
 
@@ -293,3 +294,36 @@ def test_the_factory_makes_suppliers_through_the_service(client, shop, factory):
     read = assert_ok(client.get(f"/api/suppliers/{supplier.id}", headers=shop.as_admin))
     assert read["phone"] == "+998907654321" and read["note"] == "via factory"
     assert [e["action"] for e in _audit(client, shop, supplier.id)] == ["CREATE"]
+
+
+def _first_check_misses(monkeypatch, cls, name):
+    """The first lookup answers none, as it would for a request racing another: the insert
+    then meets the other's row at the unique index."""
+    real = getattr(cls, name)
+    calls = []
+
+    def racing(self, *args, **kwargs):
+        calls.append(args)
+        return None if len(calls) == 1 else real(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, racing)
+    return calls
+
+
+def test_a_phone_taken_by_a_concurrent_request_is_a_conflict_not_a_500(client, shop, monkeypatch):
+    first = assert_ok(_create(client, shop.as_admin, name="First", phone="901234567"), 201)
+    calls = _first_check_misses(monkeypatch, SupplierRepository, "phone_taken")
+    body = assert_error(
+        _create(client, shop.as_admin, name="Racer", phone="+998901234567"), 409, "CONFLICT"
+    )
+    assert len(calls) == 2
+    assert body["error"]["details"]["supplier_id"] == first["id"]
+    assert _names(client, shop) == ["First"]
+    other = assert_ok(_create(client, shop.as_admin, name="Other"), 201)
+    _first_check_misses(monkeypatch, SupplierRepository, "phone_taken")
+    update = client.put(
+        f"/api/suppliers/{other['id']}", json={"phone": "901234567"}, headers=shop.as_admin
+    )
+    assert assert_error(update, 409, "CONFLICT")["error"]["details"]["supplier_id"] == first["id"]
+    read = assert_ok(client.get(f"/api/suppliers/{other['id']}", headers=shop.as_admin))
+    assert read["phone"] is None
