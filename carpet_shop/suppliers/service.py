@@ -25,7 +25,13 @@ from carpet_shop.suppliers.repository import SupplierFilters, SupplierRepository
 from carpet_shop.suppliers.schemas import SupplierCreate, SupplierUpdate
 
 ENTITY = "supplier"
+# The search_name column's length: folding may lengthen a name ("ß" -> "ss", "ﬀ" -> "ff").
+SEARCH_NAME_LENGTH = 120
 AUDITED_FIELDS = ("name", "phone", "country", "currency", "note")
+
+
+def _search_name(name: str) -> str:
+    return search_key(name)[:SEARCH_NAME_LENGTH]
 
 
 def get_supplier(
@@ -59,7 +65,7 @@ def create_supplier(session: Session, actor: Actor, clock: Clock, data: Supplier
     now = clock.now()
     supplier = Supplier(
         name=data.name,
-        search_name=search_key(data.name),
+        search_name=_search_name(data.name),
         phone=data.phone,
         country=data.country,
         currency=data.currency,
@@ -93,7 +99,7 @@ def update_supplier(
         for field, value in changes.items():
             setattr(supplier, field, value)
         if "name" in changes:
-            supplier.search_name = search_key(supplier.name)
+            supplier.search_name = _search_name(supplier.name)
         supplier.updated_at = clock.now()
 
     if not repo.change_unique(apply):

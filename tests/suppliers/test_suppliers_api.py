@@ -327,3 +327,10 @@ def test_a_phone_taken_by_a_concurrent_request_is_a_conflict_not_a_500(client, s
     assert assert_error(update, 409, "CONFLICT")["error"]["details"]["supplier_id"] == first["id"]
     read = assert_ok(client.get(f"/api/suppliers/{other['id']}", headers=shop.as_admin))
     assert read["phone"] is None
+
+
+def test_a_name_that_folds_longer_is_still_stored_and_found(client, shop):
+    name = "ﬀ" * 120  # each ligature folds to "ff": 240 characters to search by
+    supplier = assert_ok(_create(client, shop.as_admin, name=name), 201)
+    assert supplier["name"] == name
+    assert _names(client, shop, q="ffff") == [name]
