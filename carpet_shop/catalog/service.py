@@ -544,6 +544,9 @@ def update_product(
     rules.own_branch(actor, product.branch_id)
     rules.directors_fields(actor, data.model_fields_set)
     changes = data.model_dump(exclude_unset=True)
+    if "sell_price_usd" in changes:
+        given_usd = rules.cents_or_none(changes["sell_price_usd"])
+        rules.directors_price(actor, "sell_price_usd", product.sell_price_usd, given_usd)
     if changes.get("type") not in (None, product.type):
         raise ValidationFailed.field("type", "A product's type cannot change; add a new product")
     if changes.get("branch_id") not in (None, product.branch_id):
@@ -576,9 +579,7 @@ def update_product(
         if field in changes:
             setattr(product, field, rules.cents_or_none(changes[field]))
     if "sell_price_usd" in changes:
-        new_usd = rules.cents_or_none(changes["sell_price_usd"])
-        rules.directors_price(actor, "sell_price_usd", product.sell_price_usd, new_usd)
-        product.sell_price_usd = new_usd
+        product.sell_price_usd = rules.cents_or_none(changes["sell_price_usd"])
 
     prices = rules.prices(
         product.type,
