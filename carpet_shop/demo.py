@@ -26,6 +26,7 @@ from carpet_shop.debts import service as debts_service
 from carpet_shop.debts.models import DebtPaymentType
 from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
 from carpet_shop.sales import demo as sales_demo
+from carpet_shop.suppliers import demo as suppliers_demo
 from carpet_shop.users import service as users_service
 from carpet_shop.users.models import Role, User
 from carpet_shop.users.schemas import UserCreate
@@ -172,4 +173,6 @@ def seed_demo(
     # Debts first: their idempotency marker is a customer the credit sale may also register.
     seed_debts(session, clock, foundation, tz)
     sales_demo.seed_sales(session, clock, foundation, products, tz, low_stock)
+    # Purchasing (issue 21), part A: two suppliers and today's dollar rate.
+    suppliers_demo.seed_suppliers(session, clock, foundation.admin, shop_today(clock, tz))
     return foundation

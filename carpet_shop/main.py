@@ -37,6 +37,7 @@ from carpet_shop.core.redis import SharedRedis
 from carpet_shop.core.scheduler import PeriodicJob
 from carpet_shop.core.sessions import SessionRoute
 from carpet_shop.core.sqlite import Checkpointer
+from carpet_shop.currency.router import router as currency_router
 from carpet_shop.customers.router import router as customers_router
 from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts.router import router as debts_router
@@ -62,6 +63,7 @@ from carpet_shop.reports.router import router as reports_router
 from carpet_shop.returns.router import router as returns_router
 from carpet_shop.sales.router import router as sales_router
 from carpet_shop.search.router import router as search_router
+from carpet_shop.suppliers.router import router as suppliers_router
 from carpet_shop.transfers.router import router as transfers_router
 from carpet_shop.users.router import router as users_router
 
@@ -107,6 +109,9 @@ TAGS = [
     # Issue 21, part C.
     {"name": "payables", "description": "What the shop owes suppliers, and paying them (director)"},
     {"name": "audit", "description": "Who changed what, and when"},
+    # Purchasing (issue 21), part A.
+    {"name": "suppliers", "description": "Factories and wholesalers the shop buys from"},
+    {"name": "currency", "description": "The director's dollar rate, one per shop day"},
     {"name": "health", "description": "Liveness and database state"},
 ]
 
@@ -266,6 +271,9 @@ def create_app(
         # Issue 21, part B: purchase orders and goods receipts.
         purchase_orders_router,
         goods_receipts_router,
+        # Purchasing (issue 21), part A: suppliers and dollar rates.
+        suppliers_router,
+        currency_router,
         health_router,
         metrics_router,
     )

@@ -29,7 +29,9 @@ from carpet_shop.core.clock import FrozenClock, shop_today
 from carpet_shop.core.database import Database
 from carpet_shop.core.dependencies import RequestMeta
 from carpet_shop.core.errors import Conflict
+from carpet_shop.currency import service as currency_service
 from carpet_shop.currency.models import Currency, CurrencyRate
+from carpet_shop.currency.schemas import CurrencyRateCreate
 from carpet_shop.customers import service as customers_service
 from carpet_shop.customers.models import Customer
 from carpet_shop.customers.schemas import CustomerCreate
@@ -45,7 +47,9 @@ from carpet_shop.sales import service as sales_service
 from carpet_shop.sales.models import PaymentType, Sale, SaleItem, SalePayment
 from carpet_shop.sales.schemas import SaleCreate
 from carpet_shop.sales.views import SaleView
+from carpet_shop.suppliers import service as suppliers_service
 from carpet_shop.suppliers.models import Supplier
+from carpet_shop.suppliers.schemas import SupplierCreate
 from carpet_shop.transfers import service as transfers_service
 from carpet_shop.transfers.models import Transfer
 from carpet_shop.transfers.schemas import TransferCreate
@@ -210,36 +214,30 @@ class Factory:
             )
             return outcome.payment
 
-    # Purchasing (issue 21). Written as rows until each part's service exists; the parts'
-    # branches switch these to their services.
+    # Purchasing (issue 21). Suppliers and dollar rates through their services (part A);
+    # the other parts' branches switch theirs.
 
     def supplier(
         self, name: str | None = None, *, currency: Currency = Currency.UZS, **fields: Any
     ) -> Supplier:
         n = next(_seq)
         with self.db.transaction() as session:
-            supplier = Supplier(
-                name=name or f"Supplier {n}",
-                search_name=(name or f"Supplier {n}").casefold(),
-                currency=currency,
-                created_by_id=self.admin().id,
-                **fields,
+            return suppliers_service.create_supplier(
+                session,
+                self.actor(),
+                self.clock,
+                SupplierCreate(name=name or f"Supplier {n}", currency=currency, **fields),
             )
-            session.add(supplier)
-            session.flush()
-            return supplier
 
     def usd_rate(self, rate: Decimal | int | str, day: date | None = None) -> CurrencyRate:
         with self.db.transaction() as session:
-            row = CurrencyRate(
-                day=day or self.today(),
-                rate=Decimal(rate),
-                created_by_id=self.admin().id,
-                created_at=self.clock.now(),
+            return currency_service.record_rate(
+                session,
+                self.actor(),
+                self.clock,
+                CurrencyRateCreate(rate=Decimal(rate), day=day),
+                self.today(),
             )
-            session.add(row)
-            session.flush()
-            return row
 
     # Catalog
 

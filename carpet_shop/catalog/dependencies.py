@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 import anyio.to_thread
@@ -8,20 +9,34 @@ from fastapi import Depends, Request
 
 from carpet_shop.auth.dependencies import CurrentActor, bearer
 from carpet_shop.auth.policy import AuthPolicy
+from carpet_shop.catalog import service
 from carpet_shop.catalog.photos import PhotoStore
 from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.actor import Actor
+from carpet_shop.core.clock import shop_today
 from carpet_shop.core.dependencies import AppSettings
 from carpet_shop.core.errors import AppError
+from carpet_shop.core.sessions import RequestSession, run_of
 
 
 def views_for(request: Request, actor: Actor) -> ProductViews:
+    """The caller's views, without today's dollar rate (catalog.service.priced_views adds
+    it where the request's session is at hand)."""
     defaults = LowStockDefaults.from_settings(request.app.state.settings)
     return ProductViews(admin=actor.is_admin, defaults=defaults)
 
 
-async def get_views(request: Request, actor: CurrentActor) -> ProductViews:
-    return views_for(request, actor)
+def shop_today_of(request: Request) -> date:
+    """Today in the shop's time zone, read from the app's state (no dependency to resolve)."""
+    state = request.app.state
+    return shop_today(state.clock, state.settings.tz)
+
+
+async def get_views(request: Request, actor: CurrentActor, session: RequestSession) -> ProductViews:
+    """The caller's views with the dollar rate in force today, read in the request's session
+    where it runs (core.sessions)."""
+    views = views_for(request, actor)
+    return await run_of(session)(service.priced_views, session, views, shop_today_of(request))
 
 
 async def get_photo_store(settings: AppSettings) -> PhotoStore:

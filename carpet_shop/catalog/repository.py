@@ -118,6 +118,7 @@ _LISTED: tuple[Any, ...] = tuple(
         ("buy_price_per_m2", Product.buy_price_per_m2),
         ("price_step", Product.price_step),
         ("needs_count", Product.needs_count),
+        ("sell_price_usd", Product.sell_price_usd),
     )
 )
 # The sizes of a page's products, read as the driver returns them, like the page.

@@ -9,7 +9,13 @@ from pydantic import BaseModel
 
 from carpet_shop.auth.dependencies import AdminActor, CurrentActor, ProductEditor, Scope
 from carpet_shop.catalog import service
-from carpet_shop.catalog.dependencies import Photos, PreparedPhotos, Views, views_for
+from carpet_shop.catalog.dependencies import (
+    Photos,
+    PreparedPhotos,
+    Views,
+    shop_today_of,
+    views_for,
+)
 from carpet_shop.catalog.filters import FacetQuery, ProductListQuery, facet_filters
 from carpet_shop.catalog.schemas import (
     AnyProductRead,
@@ -52,7 +58,7 @@ def list_products(
         raise Forbidden("Only the director sees deleted products")
     scope = actor.list_scope(query.branch_id)
     views = views_for(request, actor)
-    data, tag, total = service.list_products(session, scope, views, query)
+    data, tag, total = service.list_products(session, scope, views, query, shop_today_of(request))
     return tagged_page(request, data, tag, query.page_params(), total)
 
 

@@ -37,6 +37,18 @@ def directors_fields(actor: Actor, sent: Iterable[str]) -> None:
         )
 
 
+def directors_price(
+    actor: Actor, field: str, current: Decimal | None, given: Decimal | None
+) -> None:
+    """403 when a seller changes a price only the director sets (the dollar list price).
+    Sellers see it, so a seller's app that sends it back unchanged is not refused."""
+    if actor.is_admin or given == current:
+        return
+    raise Forbidden(
+        Message("Only the director sets {names}", names=field), details={"fields": [field]}
+    )
+
+
 def own_branch(actor: Actor, branch_id: uuid.UUID) -> None:
     if not actor.scope().can_see(branch_id):
         raise Forbidden("Sellers may only manage products of their own branch")

@@ -145,6 +145,11 @@ class ProductCreate(RequestModel):
     price_step: PriceStep | None = Field(
         default=None, description="Prices by area are rounded to this many so'm; left out, 1"
     )
+    sell_price_usd: PositiveMoney | None = Field(
+        default=None,
+        description="A list price in US dollars (the director's), shown in so'm at today's "
+        "rate as sell_price_usd_uzs; sales are still rung up in so'm",
+    )
     photo: PhotoText | None = None
     low_stock_threshold: Metres | None = Field(
         default=None, description="Pieces or metres; left out, the shop's default"
@@ -178,6 +183,9 @@ class ProductUpdate(RequestModel):
     sell_price_per_m2: PositiveMoney | None = None
     buy_price_per_m2: PositiveMoney | None = None
     price_step: PriceStep | None = None
+    sell_price_usd: PositiveMoney | None = Field(
+        default=None, description="The director's; null removes the dollar price"
+    )
     photo: PhotoText | None = Field(default=None, description="null removes the photo")
     low_stock_threshold: Metres | None = None
     branch_id: uuid.UUID | None = Field(
@@ -240,6 +248,14 @@ class ProductRead(ReadModel):
     price_step: DecimalNumber | None = None
     needs_count: bool = Field(
         default=False, description="Stock was put on one of several sizes: count it per size"
+    )
+    sell_price_usd: DecimalNumber | None = Field(
+        default=None, description="The list price in US dollars, when the product has one"
+    )
+    sell_price_usd_uzs: DecimalNumber | None = Field(
+        default=None,
+        description="sell_price_usd in so'm at the rate in force today, rounded half up to "
+        "the tiyin; null without a dollar price or without any rate recorded",
     )
     photo: str | None = Field(description="URL of the full image")
     photo_thumb: str | None = Field(description="URL of the thumbnail")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +38,7 @@ from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
 from carpet_shop.core.i18n import Message
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.currency.repository import CurrencyRateRepository
 from carpet_shop.inventory import ledger
 from carpet_shop.inventory.models import MovementKind
 from carpet_shop.notifications import triggers as notify
@@ -58,6 +61,7 @@ AUDITED_FIELDS = (
     "photo",
     "low_stock_threshold",
     "branch_id",
+    "sell_price_usd",
 )
 ZERO = Decimal("0")
 
@@ -78,15 +82,25 @@ def read_product(session: Session, scope: BranchScope, product_id: uuid.UUID) ->
     return product
 
 
+def priced_views(session: Session, views: ProductViews, today: date) -> ProductViews:
+    """`views` showing dollar list prices in so'm at the rate in force `today` (kept until
+    the next commit, by day: the product list asks on every page)."""
+    rate = CurrencyRateRepository(session).kept_rate_on(today)
+    return views if rate == views.usd_rate else replace(views, usd_rate=rate)
+
+
 def list_products(
     session: Session,
     scope: BranchScope,
     views: ProductViews,
     query: ProductListQuery,
+    today: date,
 ) -> tuple[bytes, str, int]:
     """A page of products as the JSON array of a list envelope (see catalog.views), its
-    content tag (core.etag) and the total."""
-    return ProductRepository(session).listed_page_json(views, scope, query)
+    content tag (core.etag) and the total. Dollar prices in so'm are at `today`'s rate, which
+    is part of the kept page's key (with the views): a new rate or a new day is a new page."""
+    priced = priced_views(session, views, today)
+    return ProductRepository(session).listed_page_json(priced, scope, query)
 
 
 def live_products(session: Session) -> Sequence[Product]:
@@ -254,6 +268,7 @@ def create_product(
     photos: PhotoStore | None = None,
 ) -> Product:
     rules.directors_fields(actor, data.model_fields_set)
+    rules.directors_price(actor, "sell_price_usd", None, data.sell_price_usd)
     branch_id = rules.target_branch(session, actor, data.branch_id)
     collection = master.resolve_collection(session, data.collection, data.collection_id)
     names = _size_names(data.type, data.sizes, data.available_sizes)
@@ -309,6 +324,7 @@ def create_product(
             sell_price_per_m2=sell_rate,
             buy_price_per_m2=buy_rate,
             price_step=step,
+            sell_price_usd=rules.cents_or_none(data.sell_price_usd),
             needs_count=by_rule,
             branch_id=branch_id,
             created_at=now,
@@ -528,6 +544,9 @@ def update_product(
     rules.own_branch(actor, product.branch_id)
     rules.directors_fields(actor, data.model_fields_set)
     changes = data.model_dump(exclude_unset=True)
+    if "sell_price_usd" in changes:
+        given_usd = rules.cents_or_none(changes["sell_price_usd"])
+        rules.directors_price(actor, "sell_price_usd", product.sell_price_usd, given_usd)
     if changes.get("type") not in (None, product.type):
         raise ValidationFailed.field("type", "A product's type cannot change; add a new product")
     if changes.get("branch_id") not in (None, product.branch_id):
@@ -559,6 +578,8 @@ def update_product(
     for field in ("sell_price_per_m2", "buy_price_per_m2", "price_step"):
         if field in changes:
             setattr(product, field, rules.cents_or_none(changes[field]))
+    if "sell_price_usd" in changes:
+        product.sell_price_usd = rules.cents_or_none(changes["sell_price_usd"])
 
     prices = rules.prices(
         product.type,

@@ -17,6 +17,7 @@ from carpet_shop.catalog.schemas import (
 from carpet_shop.catalog.sizes import DEFAULT_OFFCUT_LENGTH, is_offcut, size_price
 from carpet_shop.core.config import Settings
 from carpet_shop.core.json_values import hundredths_number, id_text, instant_text, json_list
+from carpet_shop.currency.pricing import som_price
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ class ProductViews:
 
     admin: bool
     defaults: LowStockDefaults
+    # So'm per dollar in force today (catalog.service.priced_views): dollar list prices are
+    # shown in so'm at it. Part of the kept product pages' key, so a new rate is a new page.
+    usd_rate: Decimal | None = None
 
     @property
     def schema(self) -> type[ProductRead]:
@@ -180,6 +184,8 @@ class ProductViews:
             "sell_price_per_m2": p.sell_price_per_m2,
             "price_step": p.price_step,
             "needs_count": p.needs_count,
+            "sell_price_usd": p.sell_price_usd,
+            "sell_price_usd_uzs": som_price(p.sell_price_usd, self.usd_rate),
         }
         sizes, lowest = size_fields(
             p, facts_of(p.size_rows), self.admin, level, self.defaults.offcut
@@ -215,7 +221,7 @@ class ProductViews:
                 id_, name, category, collection_id, collection, type_, buy_price, sell_price,
                 per_meter, quantity, total_length, remaining_length, max_quantity, sizes, photo,
                 photo_thumb, threshold, branch_id, created_at, updated_at, deleted_at,
-                sell_per_m2, buy_per_m2, price_step, needs_count, _total,
+                sell_per_m2, buy_per_m2, price_step, needs_count, price_usd, _total,
             ) = row  # fmt: skip
             is_meter = type_ == ProductType.METER
             stock = (remaining_length or 0) if is_meter else quantity * 100
@@ -251,6 +257,8 @@ class ProductViews:
                 "sell_price_per_m2": hundredths_number(sell_per_m2),
                 "price_step": hundredths_number(price_step),
                 "needs_count": bool(needs_count),
+                "sell_price_usd": hundredths_number(price_usd),
+                "sell_price_usd_uzs": _number(som_price(_hundredths(price_usd), self.usd_rate)),
             }
             facts = (size_rows or {}).get(id_text(id_), [])
             shown, lowest = size_fields(

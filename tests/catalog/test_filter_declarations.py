@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,9 +20,11 @@ from carpet_shop.catalog.filters import (
     facet_filters,
 )
 from carpet_shop.catalog.models import Category, ProductType
+from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.repository import BranchScope
 
 # What the list reads besides its filters: who is asked about, the order and the page.
+TODAY = date(2026, 3, 10)
 NOT_FILTERS = {"branch_id", "include_deleted", "sort", "page", "page_size"}
 DECLARED = {declared.name for declared in PRODUCT_FILTERS}
 # A value for each filter, as a client sends it.
@@ -76,13 +79,23 @@ def test_the_read_caches_key_is_the_validated_query_and_the_callers_view(monkeyp
         keys.append(key)
         return b"[]", "tag", 0
 
+    class Rates:
+        # The dollar rate in force today (issue 21): part of the views, so of the key.
+        def __init__(self, session: object) -> None:
+            pass
+
+        def kept_rate_on(self, day: date) -> Decimal:
+            return Decimal("12650.50") if day == TODAY else Decimal(1)
+
     monkeypatch.setattr(repository, "kept", kept)
+    monkeypatch.setattr(service, "CurrencyRateRepository", Rates)
     scope = BranchScope(allowed_branch_id=uuid.uuid4())
-    views = object()
+    views = ProductViews(admin=False, defaults=LowStockDefaults(Decimal(2), Decimal(10)))
     sent = {**SENT, "sort": "-price", "page": "2", "page_size": "10"}
     query = ProductListQuery.model_validate(sent)
-    service.list_products(None, scope, views, query)  # type: ignore[arg-type]
-    assert keys == [(views, scope.allowed_branch_id, query)]
+    service.list_products(None, scope, views, query, TODAY)  # type: ignore[arg-type]
+    priced = dataclasses.replace(views, usd_rate=Decimal("12650.50"))
+    assert keys == [(priced, scope.allowed_branch_id, query)]
     for name in sent:
         other = ProductListQuery.model_validate({k: v for k, v in sent.items() if k != name})
         assert other != query, name

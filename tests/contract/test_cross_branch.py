@@ -73,6 +73,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/goods-receipts/{receipt_id}/costs"): {
         "lines": [{"line_id": "01a24000-0000-7000-8000-000000000000", "buy_price": 1}]
     },
+    # Purchasing (issue 21), part A.
+    ("PUT", "/api/suppliers/{supplier_id}"): {"note": "moved"},
 }
 
 
@@ -232,6 +234,8 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         201,
     )
     discount = factory.discount(value=10, branch_id=branch_a.id)
+    # Purchasing (issue 21), part A: suppliers are the director's alone.
+    supplier = factory.supplier(phone="+902125550102")
     alert = assert_ok(
         client.post(
             "/api/inventory/alerts",
@@ -306,9 +310,9 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "branch_id": str(branch_a.id),
         # Issue 21, part C.
         "payable_id": str(payable.id),
-        "supplier_id": str(payable.supplier_id),
         "order_id": order["id"],
         "receipt_id": receipt["id"],
+        "supplier_id": str(supplier.id),
     }
     admin_view = {
         "product": f"/api/products/{product.id}",
@@ -334,6 +338,7 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "supplier_balance": f"/api/suppliers/{payable.supplier_id}/balance",
         "purchase_order": f"/api/purchase-orders/{order['id']}",
         "goods_receipt": f"/api/goods-receipts/{receipt['id']}",
+        "supplier": f"/api/suppliers/{supplier.id}",
     }
     snapshots = {name: (url, as_admin) for name, url in admin_view.items()}
     # Seller A's own things the director does not see.

@@ -23,9 +23,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed
+from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from carpet_shop.core.config import Settings
 from tests.factories import auth_headers
 from tests.shop import make_shop
 
@@ -181,10 +183,10 @@ def _check(method: str, url: str, response: Any) -> None:
         assert isinstance(body["error"]["details"], dict), where
 
 
-@pytest.fixture(name="settings")
-def _unlimited(settings):
-    """Rate limits off: a few thousand generated requests from one address within a minute
-    (more with every route added) are not what this test is about."""
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The run sends a few thousand requests from one address while the test clock stands
+    still (one rate-limit minute): rate limits are not what it is about."""
     return settings.model_copy(
         update={"rate_limit_per_user_per_minute": 0, "rate_limit_per_address_per_minute": 0}
     )
@@ -226,7 +228,7 @@ def _try(
     client, method: str, path: str, headers: dict[str, str], strategy, database: str, role: str
 ) -> None:
     @seed(zlib.crc32(f"{database} {role} {method} {path}".encode()))
-    @settings(
+    @examples(
         max_examples=EXAMPLES[database],
         deadline=None,
         database=None,

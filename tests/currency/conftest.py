@@ -1,0 +1,3 @@
+from tests.two_branches import Shop, shop
+
+__all__ = ["Shop", "shop"]
