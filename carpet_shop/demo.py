@@ -25,6 +25,7 @@ from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts import service as debts_service
 from carpet_shop.debts.models import DebtPaymentType
 from carpet_shop.debts.schemas import DebtCreate, PaymentCreate
+from carpet_shop.goods_receipts import demo as purchases_demo
 from carpet_shop.sales import demo as sales_demo
 from carpet_shop.suppliers import demo as suppliers_demo
 from carpet_shop.users import service as users_service
@@ -173,6 +174,11 @@ def seed_demo(
     # Debts first: their idempotency marker is a customer the credit sale may also register.
     seed_debts(session, clock, foundation, tz)
     sales_demo.seed_sales(session, clock, foundation, products, tz, low_stock)
-    # Purchasing (issue 21), part A: two suppliers and today's dollar rate.
-    suppliers_demo.seed_suppliers(session, clock, foundation.admin, shop_today(clock, tz))
+    # Purchasing: two suppliers, today's dollar rate, an order partly received on credit with
+    # its payable part paid, and a receipt paid on delivery.
+    suppliers = suppliers_demo.seed_suppliers(
+        session, clock, foundation.admin, shop_today(clock, tz)
+    )
+    branch = next(iter(foundation.branches.values()))
+    purchases_demo.seed_purchases(session, clock, foundation.admin, branch, products, suppliers, tz)
     return foundation
