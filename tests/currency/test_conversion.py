@@ -1,6 +1,6 @@
 """So'm and dollars exact to the tiyin: currency/conversion.py against integer arithmetic.
 
-The documented rule (docs/purchasing-suppliers-currency.md): dollars × rate is rounded half up
+The documented rule (docs/purchasing.md): dollars × rate is rounded half up
 to the tiyin; so'm ÷ rate is rounded half up to the cent. The reference below works in whole
 tiyin and cents only, with no Decimal and no float, so it checks the rule independently.
 """

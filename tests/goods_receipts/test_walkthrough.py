@@ -1,15 +1,13 @@
-"""The docs' walk-through: one dollar order from draft to received on credit, and the
-director's profit of a later sale showing the received cost."""
+"""The docs' walk-through: one dollar order from draft to received on credit, its payables
+paid in dollars and in so'm, and the director's profit of a later sale showing the received
+cost."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from carpet_shop.currency.models import Currency
-from carpet_shop.payables.models import Payable
 from tests.factories import TwoBranches, assert_ok
 from tests.goods_receipts.receiving import item, product, receipt_body, receive, size_of
 
@@ -49,13 +47,28 @@ def test_one_order_from_draft_to_received_and_a_later_sales_profit(client, facto
     second = receive(shop, receipt_body(shop, supplier, item(carpet, 2), **on_order))
     assert second["total_usd"] == 96
     assert assert_ok(shop.get("admin", url))["status"] == "received"
-    with factory.db.transaction() as session:
-        owed = session.scalars(select(Payable).order_by(Payable.created_at)).all()
-        # Every line in dollars: the debt is in dollars.
-        assert [(p.currency, p.total_amount) for p in owed] == [
-            (Currency.USD, Decimal(192)),
-            (Currency.USD, Decimal(96)),
-        ]
+    # Every line in dollars: each receipt's debt is in dollars.
+    owed = assert_ok(shop.get("admin", "/api/payables", supplier_id=str(supplier.id)))
+    assert sorted((p["currency"], p["total_amount"], p["status"]) for p in owed) == [
+        ("USD", 96, "open"),
+        ("USD", 192, "open"),
+    ]
+    # Paid off: the first in dollars, the second in so'm at the day's rate (96 × 12 500).
+    first_debt, second_debt = sorted(owed, key=lambda p: -p["total_amount"])
+    for debt, payment in (
+        (first_debt, {"amount": 192, "currency": "USD", "payment_type": "transfer"}),
+        (second_debt, {"amount": 1_200_000, "currency": "UZS", "payment_type": "cash"}),
+    ):
+        paid = client.post(
+            f"/api/payables/{debt['id']}/payments",
+            json=payment,
+            headers={**shop.headers["admin"], "Idempotency-Key": f"pay-{debt['id']}"},
+        )
+        assert paid.status_code == 201, paid.text
+        after = assert_ok(shop.get("admin", f"/api/payables/{debt['id']}"))
+        assert (after["remaining_amount"], after["status"]) == (0, "paid")
+    balance = assert_ok(shop.get("admin", f"/api/suppliers/{supplier.id}/balance"))
+    assert all(b["owed"] == 0 for b in balance["balances"])
 
     sale = assert_ok(
         shop.post(
