@@ -43,8 +43,6 @@ from carpet_shop.debts import jobs as debt_jobs
 from carpet_shop.debts.router import router as debts_router
 from carpet_shop.discounts.router import router as discounts_router
 from carpet_shop.frontend_data.router import router as frontend_data_router
-
-# Issue 21, part B: purchase orders and goods receipts.
 from carpet_shop.goods_receipts.router import router as goods_receipts_router
 from carpet_shop.health.metrics import router as metrics_router
 from carpet_shop.health.router import router as health_router
@@ -98,7 +96,6 @@ TAGS = [
     {"name": "sizes", "description": "Carpet sizes W×H in metres (master data)"},
     {"name": "inventory", "description": "The stock ledger, stock counts, low stock"},
     {"name": "transfers", "description": "Stock moved between branches"},
-    # Issue 21, part B.
     {"name": "purchase-orders", "description": "What the shop orders from suppliers (PO-000123)"},
     {"name": "goods-receipts", "description": "Goods that came in (GR-000123) and their cost"},
     {
@@ -106,10 +103,8 @@ TAGS = [
         "description": "Notifications, their live stream (SSE), settings and Telegram",
     },
     {"name": "search", "description": "One search across products (and more to come)"},
-    # Issue 21, part C.
     {"name": "payables", "description": "What the shop owes suppliers, and paying them (director)"},
     {"name": "audit", "description": "Who changed what, and when"},
-    # Purchasing (issue 21), part A.
     {"name": "suppliers", "description": "Factories and wholesalers the shop buys from"},
     {"name": "currency", "description": "The director's dollar rate, one per shop day"},
     {"name": "health", "description": "Liveness and database state"},
@@ -171,7 +166,7 @@ def create_app(
             if settings.debt_status_interval_seconds > 0:
                 interval = settings.debt_status_interval_seconds
                 jobs.append(debt_jobs.status_job(database, clock, settings.tz, interval))
-                # Issue 21, part C: payables past due, at the debts job's interval.
+                # Payables past due, at the debts job's interval.
                 jobs.append(payable_jobs.status_job(database, clock, settings.tz, interval))
             if settings.backup_interval_hours > 0 and settings.is_sqlite:
                 jobs.append(backups.scheduled(database, settings))
@@ -262,16 +257,16 @@ def create_app(
         discounts_router,
         commissions_router,
         audit_router,
-        # Issue 21, part C: payables and a supplier's money.
+        # Payables and a supplier's money.
         payables_router,
         supplier_money_router,
         reports_router,
         imports_router,
         frontend_data_router,
-        # Issue 21, part B: purchase orders and goods receipts.
+        # Purchase orders and goods receipts.
         purchase_orders_router,
         goods_receipts_router,
-        # Purchasing (issue 21), part A: suppliers and dollar rates.
+        # Suppliers and dollar rates.
         suppliers_router,
         currency_router,
         health_router,

@@ -214,8 +214,7 @@ class Factory:
             )
             return outcome.payment
 
-    # Purchasing (issue 21). Suppliers and dollar rates through their services (part A);
-    # the other parts' branches switch theirs.
+    # Purchasing
 
     def supplier(
         self, name: str | None = None, *, currency: Currency = Currency.UZS, **fields: Any
@@ -588,8 +587,8 @@ class TwoBranches:
         return self.client.delete(url, headers=self.headers[who])
 
 
-# Issue 21, part C (payables): a goods receipt written as rows, and its payable opened through
-# payables/opening.open_for_receipt (part B builds receipts; these tests need only the rows).
+# A goods receipt written as rows, and its payable opened through
+# payables/opening.open_for_receipt: the payables tests need only the rows.
 
 
 def make_payable(

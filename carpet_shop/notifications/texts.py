@@ -65,12 +65,10 @@ _TITLES: dict[NotificationType, dict[Language, str]] = {
         Language.UZ: "Qoldiq o'zgartirildi",
         Language.RU: "Остаток изменён",
     },
-    # Issue 21, part C (payables).
     NotificationType.OVERDUE_PAYABLE: {
         Language.UZ: "Yetkazib beruvchiga to'lov muddati o'tdi",
         Language.RU: "Просрочен долг поставщику",
     },
-    # Issue 21, part B (goods receipts).
     NotificationType.RECEIPT_NEEDS_COST: {
         Language.UZ: "Kirim narxi kerak",
         Language.RU: "Нужна цена прихода",
@@ -150,7 +148,7 @@ def _message(kind: NotificationType, lang: Language, d: dict[str, Any]) -> str:
 
 
 def _overdue_payable(lang: Language, d: dict[str, Any]) -> str:
-    """Issue 21, part C: what the shop still owes a supplier past the due date."""
+    """What the shop still owes a supplier past the due date."""
     usd = d["currency"] == "USD"
     owed = f"{amount_text(d['remaining_amount'])} USD" if usd else som(d["remaining_amount"], lang)
     who, receipt, due = d["supplier_name"], d["receipt_number"], d["due_date"]

@@ -369,7 +369,7 @@ def keys_exist(session: Session, keys: Iterable[str]) -> set[str]:
     )
 
 
-# Purchasing (issue 21, part B)
+# Purchasing
 
 
 def receipt_needs_cost(

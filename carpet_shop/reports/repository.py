@@ -154,7 +154,7 @@ def debt_rows(
     return _stream(session, stmt)
 
 
-# Issue 21, part C: purchases and payables (the director's).
+# Purchases and payables (the director's).
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,7 @@ def profit_report(
     )
 
 
-# Issue 21, part C: purchases by supplier and the payables list (director only).
+# Purchases by supplier and the payables list (director only).
 
 
 async def purchase_filters(

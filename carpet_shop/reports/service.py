@@ -455,7 +455,7 @@ def profit_table(
 Builder = Callable[[Session], Table]
 
 
-# Issue 21, part C: purchases by supplier, and the payables list (director).
+# Purchases by supplier, and the payables list (director).
 
 PURCHASE_COLUMNS = (
     Column("supplier", "Supplier", T, 26),

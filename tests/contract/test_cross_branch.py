@@ -66,14 +66,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/users/{user_id}"): {"full_name": "Renamed"},
     ("PUT", "/api/branches/{branch_id}"): {"name": "Renamed"},
     ("PUT", "/api/discounts/{discount_id}"): {"discount_value": 50},
-    # Issue 21, part C.
     ("POST", "/api/payables/{payable_id}/payments"): {"amount": 100, "payment_type": "cash"},
-    # Issue 21, part B.
     ("PUT", "/api/purchase-orders/{order_id}"): {"note": "moved"},
     ("POST", "/api/goods-receipts/{receipt_id}/costs"): {
         "lines": [{"line_id": "01a24000-0000-7000-8000-000000000000", "buy_price": 1}]
     },
-    # Purchasing (issue 21), part A.
     ("PUT", "/api/suppliers/{supplier_id}"): {"note": "moved"},
 }
 
@@ -234,7 +231,7 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         201,
     )
     discount = factory.discount(value=10, branch_id=branch_a.id)
-    # Purchasing (issue 21), part A: suppliers are the director's alone.
+    # Suppliers are the director's alone.
     supplier = factory.supplier(phone="+902125550102")
     alert = assert_ok(
         client.post(
@@ -256,7 +253,7 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         headers=as_admin,
     )
     preview_id = assert_ok(preview, 201)["id"]
-    # Issue 21, part B: a purchase order of branch A, and goods received there.
+    # A purchase order of branch A, and goods received there.
     supplier = factory.supplier()
     order_body = {
         "supplier_id": str(supplier.id),
@@ -287,7 +284,7 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         tx.add(note)
         tx.flush()
         notification_id = str(note.id)
-    # Issue 21, part C: a payable of branch A (director only, so refused to any seller).
+    # A payable of branch A (director only, so refused to any seller).
     payable = make_payable(factory, total=500_000, branch=branch_a)
 
     ids = {
@@ -308,7 +305,6 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "notification_id": notification_id,
         "user_id": str(seller_a.id),
         "branch_id": str(branch_a.id),
-        # Issue 21, part C.
         "payable_id": str(payable.id),
         "order_id": order["id"],
         "receipt_id": receipt["id"],
@@ -333,7 +329,6 @@ def _build(client: TestClient, factory: Factory, db: Database) -> World:
         "user": f"/api/users/{seller_a.id}",
         "branch": f"/api/branches/{branch_a.id}",
         "commissions": f"/api/commissions?seller_id={seller_a.id}",
-        # Issue 21, part C.
         "payable": f"/api/payables/{payable.id}",
         "supplier_balance": f"/api/suppliers/{payable.supplier_id}/balance",
         "purchase_order": f"/api/purchase-orders/{order['id']}",

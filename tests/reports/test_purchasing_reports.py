@@ -1,4 +1,4 @@
-"""Issue 21, part C: purchases by supplier and the payables list as reports (director)."""
+"""Purchases by supplier and the payables list as reports (director)."""
 
 from __future__ import annotations
 
