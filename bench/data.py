@@ -91,7 +91,9 @@ def prepare_load(url: str) -> None:
 
 
 def seller_products(url: str) -> dict[str, list[tuple[str, str, str | None]]]:
-    """Per bench seller: the unit products of their branch, each size with its price."""
+    """Per bench seller: the unit products of their branch, each size with its price. Only
+    products the director has priced: a kept database also holds the sellers' products made
+    by the photo scenario, which wait for their cost and cannot be sold."""
     database = Database(make_engine(url))
     try:
         with database.transaction(write=False) as session:
@@ -105,6 +107,7 @@ def seller_products(url: str) -> dict[str, list[tuple[str, str, str | None]]]:
                         Product.branch_id == user.branch_id,
                         Product.type == ProductType.UNIT,
                         Product.deleted_at.is_(None),
+                        Product.buy_price.is_not(None),
                     )
                     .order_by(Product.name)
                 ).all()
