@@ -105,16 +105,16 @@ DecimalNumber = Annotated[
 
 # Request fields. 15 significant digits keep every accepted value exactly representable.
 MAX_DIGITS = 15
-_MAX_MONEY = 10**13 - 1
+MAX_MONEY = 10**13 - 1
 Money = Annotated[
     Decimal,
     Field(max_digits=MAX_DIGITS, decimal_places=2, allow_inf_nan=False),
-    _number_schema(maximum=_MAX_MONEY, minimum=-_MAX_MONEY),
+    _number_schema(maximum=MAX_MONEY, minimum=-MAX_MONEY),
 ]
 PositiveMoney = Annotated[
     Decimal,
     Field(gt=0, max_digits=MAX_DIGITS, decimal_places=2, allow_inf_nan=False),
-    _number_schema(exclusiveMinimum=0, maximum=_MAX_MONEY),
+    _number_schema(exclusiveMinimum=0, maximum=MAX_MONEY),
 ]
 Metres = Annotated[
     Decimal,

@@ -46,6 +46,35 @@ def seller_price() -> Forbidden:
     return Forbidden("Prices are the director's: a seller sends no buy_price or currency")
 
 
+def seller_terms() -> Forbidden:
+    return Forbidden("Credit terms are the director's: a seller sends no on_credit or due_date")
+
+
+def currency_without_price(line: int, ordered: object) -> ValidationFailed:
+    return ValidationFailed.field(
+        f"lines.{line}.currency",
+        Message(
+            "The order line is priced in {currency}: send a buy_price with another currency",
+            currency=str(ordered),
+        ),
+    )
+
+
+def amount_too_large(line: int) -> ValidationFailed:
+    return ValidationFailed.field(
+        f"lines.{line}.quantity", "This line's amount is more than the shop can record"
+    )
+
+
+def size_gone(name: str, size: str) -> Conflict:
+    return Conflict(
+        Message(
+            "{name} no longer has the size {size}: its cost cannot be set", name=name, size=size
+        ),
+        details={"reason": "size_gone", "size": size},
+    )
+
+
 def seller_branch() -> Forbidden:
     return Forbidden("A seller receives goods into their own branch only")
 

@@ -54,6 +54,12 @@ class LineCostIn(RequestModel):
 
 class CostsIn(RequestModel):
     lines: list[LineCostIn] = Field(min_length=1, max_length=200)
+    on_credit: bool | None = Field(
+        default=None,
+        description="The director's credit terms for a seller's receipt: on credit, a payable"
+        " opens once every line has its cost",
+    )
+    due_date: ShopDay | None = Field(default=None, description="Required when on credit")
 
 
 class PurchaseSettingsRead(ReadModel):

@@ -40,6 +40,7 @@ from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.periods import Window
 from carpet_shop.core.repository import BranchScope
+from carpet_shop.core.types import MAX_MONEY
 from carpet_shop.currency.conversion import HUNDREDTH, usd_to_uzs
 from carpet_shop.currency.models import Currency
 from carpet_shop.currency.repository import CurrencyRateRepository
@@ -125,7 +126,9 @@ def weighted_average(
 
 def _size_row(session: Session, product: Product, size: str) -> ProductSize:
     row = session.get(ProductSize, {"product_id": product.id, "size": size})
-    assert row is not None
+    if row is None:
+        # Removed from the product since its goods came in: nothing left to price.
+        raise errors.size_gone(product.name, size)
     return row
 
 
@@ -228,6 +231,8 @@ def _check_seller(actor: Actor, data: ReceiptCreate) -> None:
         raise errors.seller_branch()
     if data.allow_over_receipt:
         raise errors.seller_over_receipt()
+    if {"on_credit", "due_date"} & data.model_fields_set:
+        raise errors.seller_terms()
     for item in data.lines:
         if {"buy_price", "currency"} & item.model_fields_set:
             raise errors.seller_price()
@@ -315,6 +320,8 @@ def _amounts(line: GoodsReceiptLine, rate: Decimal | None) -> None:
     else:
         line.buy_price_uzs = line.buy_price
         line.amount_uzs = amount
+    if max(line.amount, line.amount_uzs) > MAX_MONEY:
+        raise errors.amount_too_large(line.position - 1)
 
 
 def _totals(receipt: GoodsReceipt) -> bool:
@@ -391,7 +398,11 @@ def create_receipt(
             default = order_line.currency if order_line is not None else supplier.currency
             currency = item.currency or default
         elif order_line is not None:
-            price, currency = order_line.buy_price, item.currency or order_line.currency
+            # The order's price is a number in the order line's currency: another currency
+            # with no price of its own would relabel it (100 dollars read as 100 so'm).
+            if item.currency is not None and item.currency != order_line.currency:
+                raise errors.currency_without_price(n, order_line.currency)
+            price, currency = order_line.buy_price, order_line.currency
         elif actor.is_admin:
             raise ValidationFailed.field(f"lines.{n}.buy_price", "Give the buy price")
         else:
@@ -541,8 +552,14 @@ def set_costs(
         raise errors.not_awaiting_cost(receipt.number)
     session.refresh(receipt, ["lines"])
     by_id = {line.id: line for line in receipt.lines}
-    supplier = orders_service.live_supplier(session, receipt.supplier_id)
+    # The receipt names its supplier already: one deleted since still gets its goods priced.
+    supplier = session.get_one(Supplier, receipt.supplier_id)
     before = audit.snapshot(receipt, AUDITED_FIELDS)
+    if "on_credit" in data.model_fields_set or "due_date" in data.model_fields_set:
+        receipt.on_credit = bool(data.on_credit)
+        receipt.due_date = data.due_date if receipt.on_credit else None
+    if receipt.on_credit and receipt.due_date is None:
+        raise ValidationFailed.field("due_date", "A receipt on credit needs its due date")
     rule = cost_rule(session)
     seen: set[uuid.UUID] = set()
     priced: list[tuple[int, GoodsReceiptLine]] = []

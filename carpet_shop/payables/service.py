@@ -27,6 +27,7 @@ from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
 from carpet_shop.core.errors import NotFound
 from carpet_shop.core.pagination import PageParams
+from carpet_shop.core.types import MAX_MONEY
 from carpet_shop.currency.conversion import convert
 from carpet_shop.currency.models import Currency
 from carpet_shop.currency.repository import CurrencyRateRepository
@@ -131,6 +132,9 @@ def _in_payable_currency(
     amount = convert(data.amount, paid, payable.currency, rate)
     if amount <= ZERO:
         raise errors.too_small(data.amount, paid)
+    if amount > MAX_MONEY:
+        # More than any payable holds, and more than the database's column takes.
+        raise errors.exceeds_remaining(amount, payable.remaining_amount, payable.currency)
     return amount, rate
 
 

@@ -43,6 +43,11 @@ def test_who_may_receive_and_where(shop, factory):
     assert_error(shop.post("editor_a", url, currency), 403, "FORBIDDEN")
     over = {**body, "allow_over_receipt": True}
     assert_error(shop.post("editor_a", url, over), 403, "FORBIDDEN")
+    # Nor the credit terms: whether the shop owes the supplier, and until when, is the
+    # director's.
+    due = (factory.today() + timedelta(days=20)).isoformat()
+    for terms in ({"on_credit": True, "due_date": due}, {"on_credit": False}, {"due_date": due}):
+        assert_error(shop.post("editor_a", url, {**body, **terms}), 403, "FORBIDDEN")
     assert product(shop, carpet.id)["quantity"] == 10
 
 
@@ -50,7 +55,7 @@ def test_a_sellers_receipt_waits_for_the_directors_cost(shop, factory):
     supplier = factory.supplier()
     carpet = shop.product(sizes=["2×3"], stock=10, buy_price=100_000)
     due = (factory.today() + timedelta(days=20)).isoformat()
-    body = receipt_body(shop, supplier, item(carpet, 5), on_credit=True, due_date=due)
+    body = receipt_body(shop, supplier, item(carpet, 5))
     receipt = receive(shop, body, who="editor_a")
     assert receipt["status"] == "awaiting_cost"
     assert_no_prices(receipt)
@@ -84,13 +89,17 @@ def test_a_sellers_receipt_waits_for_the_directors_cost(shop, factory):
     with factory.db.transaction() as session:
         assert session.scalars(select(Payable)).all() == []
 
-    # The director prices it: the size's cost follows the rule, the payable opens.
+    # The director prices it on 20 days' credit: the size's cost follows the rule, the
+    # payable opens.
     [line] = receipt["lines"]
     costs_url = f"/api/goods-receipts/{receipt['id']}/costs"
-    costs = {"lines": [{"line_id": line["id"], "buy_price": 130_000}]}
+    costs = {"lines": [{"line_id": line["id"], "buy_price": 130_000}], "on_credit": True}
     assert_error(shop.post("editor_a", costs_url, costs), 403, "FORBIDDEN")
     bad = {"lines": [{"line_id": receipt["id"], "buy_price": 1}]}
     assert_error(shop.post("admin", costs_url, bad), 422, "VALIDATION_ERROR")
+    # On credit needs its due date; nothing is written without it.
+    assert_error(shop.post("admin", costs_url, costs), 422, "VALIDATION_ERROR")
+    costs["due_date"] = due
     priced = assert_ok(shop.post("admin", costs_url, costs))
     assert priced["status"] == "complete" and priced["total_uzs"] == 650_000
     # (10 × 100 000 + 5 × 130 000) / 15 = 110 000
@@ -98,6 +107,7 @@ def test_a_sellers_receipt_waits_for_the_directors_cost(shop, factory):
     with factory.db.transaction() as session:
         [payable] = session.scalars(select(Payable)).all()
         assert (payable.total_amount, str(payable.goods_receipt_id)) == (650_000, receipt["id"])
+        assert payable.due_date.isoformat() == due
     assert_error(shop.post("admin", costs_url, costs), 409, "CONFLICT")
 
 

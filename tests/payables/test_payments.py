@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from carpet_shop.currency.models import Currency
+from carpet_shop.currency.models import Currency, CurrencyRate
 from tests.factories import assert_error, assert_ok, auth_headers, make_payable
 
 CENT = Decimal("0.01")
@@ -115,7 +115,15 @@ def test_a_som_payable_paid_in_dollars(client, shop, factory):
 
 
 def test_no_rate_for_the_day_is_refused_with_nothing_written(client, shop, factory):
-    factory.usd_rate("12500", factory.today() + timedelta(days=1))  # tomorrow's: not yet
+    # Tomorrow's rate (the API refuses one; written as a row) is not in force today.
+    with factory.db.transaction() as session:
+        session.add(
+            CurrencyRate(
+                day=factory.today() + timedelta(days=1),
+                rate=Decimal("12500"),
+                created_at=factory.clock.now(),
+            )
+        )
     payable = make_payable(factory, total="1000", currency=Currency.USD, branch=shop.branch_a)
     body = assert_error(
         _pay(client, payable, shop.as_admin, 100000, currency="UZS"), 422, "VALIDATION_ERROR"
