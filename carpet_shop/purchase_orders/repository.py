@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.engine import CursorResult
 
+from carpet_shop.catalog.models import Product
 from carpet_shop.core.periods import Window
 from carpet_shop.core.repository import BranchScopedMixin, Repository
 from carpet_shop.purchase_orders.models import (
@@ -13,6 +16,9 @@ from carpet_shop.purchase_orders.models import (
     PurchaseOrderLine,
     PurchaseOrderStatus,
 )
+from carpet_shop.suppliers.models import Supplier
+
+EXPECTING = (PurchaseOrderStatus.ORDERED, PurchaseOrderStatus.PARTIALLY_RECEIVED)
 
 
 class PurchaseOrderRepository(BranchScopedMixin, Repository[PurchaseOrder]):
@@ -39,6 +45,31 @@ class PurchaseOrderRepository(BranchScopedMixin, Repository[PurchaseOrder]):
                 PurchaseOrder.created_at >= window.start, PurchaseOrder.created_at < window.end
             )
         return stmt.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id)
+
+    def expected(self) -> Select[PurchaseOrder]:
+        """Orders still waiting for goods, the soonest expected first."""
+        return (
+            select(PurchaseOrder)
+            .where(PurchaseOrder.status.in_(EXPECTING))
+            .order_by(
+                PurchaseOrder.expected_date.is_(None),
+                PurchaseOrder.expected_date,
+                PurchaseOrder.created_at,
+                PurchaseOrder.id,
+            )
+        )
+
+    def names(self, orders: Sequence[PurchaseOrder]) -> tuple[dict[Any, str], dict[Any, str]]:
+        """The suppliers' and the products' names of these orders, by id."""
+        suppliers = {o.supplier_id for o in orders}
+        products = {line.product_id for o in orders for line in o.lines}
+        supplier_names = self.session.execute(
+            select(Supplier.id, Supplier.name).where(Supplier.id.in_(suppliers))
+        )
+        product_names = self.session.execute(
+            select(Product.id, Product.name).where(Product.id.in_(products))
+        )
+        return dict(supplier_names.all()), dict(product_names.all())
 
     def lock(self, order_id: uuid.UUID) -> PurchaseOrder | None:
         """The order, its row held until the transaction ends (PostgreSQL; SQLite's write

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from carpet_shop.auth.dependencies import AdminActor, Scope
+from carpet_shop.auth.dependencies import AdminActor, ProductEditor, Scope
 from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppClock, AppSettings
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
@@ -15,7 +15,12 @@ from carpet_shop.core.periods import Period, resolve
 from carpet_shop.core.sessions import ReadSession, SessionRoute, WriteSession
 from carpet_shop.purchase_orders import service
 from carpet_shop.purchase_orders.models import PurchaseOrderStatus
-from carpet_shop.purchase_orders.schemas import OrderCreate, OrderRead, OrderUpdate
+from carpet_shop.purchase_orders.schemas import (
+    ExpectedOrderRead,
+    OrderCreate,
+    OrderRead,
+    OrderUpdate,
+)
 
 router = APIRouter(
     prefix="/api/purchase-orders", tags=["purchase-orders"], route_class=SessionRoute
@@ -63,6 +68,22 @@ def list_orders(
         session, scope, page, status=status, supplier_id=supplier_id, window=window
     )
     return page_of([OrderRead.of(o) for o in rows], page, total)
+
+
+@router.get(
+    "/expected",
+    response_model=ListEnvelope[ExpectedOrderRead],
+    responses=errors(*AUTHED, 403),
+    summary="Orders still waiting for goods, without prices (admin, or a seller who adds"
+    " products: their branch's)",
+    description="What a branch taking goods in needs for `POST /api/goods-receipts`: the"
+    " order, its supplier and what remains of each line. Soonest expected first.",
+)
+def expected_orders(
+    actor: ProductEditor, scope: Scope, session: ReadSession, page: Page
+) -> ListEnvelope[ExpectedOrderRead]:
+    rows, total = service.expected_orders(session, scope, page)
+    return page_of(rows, page, total)
 
 
 @router.get(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
@@ -115,4 +115,55 @@ class OrderRead(ReadModel):
             created_at=order.created_at,
             updated_at=order.updated_at,
             lines=[OrderLineRead.of(line) for line in order.lines],
+        )
+
+
+class ExpectedLineRead(ReadModel):
+    id: uuid.UUID
+    position: int
+    product_id: uuid.UUID
+    product_name: str
+    size: str | None
+    quantity: DecimalNumber
+    received_quantity: DecimalNumber
+    remaining: DecimalNumber
+
+
+class ExpectedOrderRead(ReadModel):
+    """An order still waiting for goods, as a branch taking them in sees it: no prices."""
+
+    id: uuid.UUID
+    number: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    branch_id: uuid.UUID
+    status: PurchaseOrderStatus
+    expected_date: date | None
+    lines: list[ExpectedLineRead]
+
+    @classmethod
+    def of(
+        cls, order: PurchaseOrder, suppliers: dict[Any, str], products: dict[Any, str]
+    ) -> ExpectedOrderRead:
+        return cls(
+            id=order.id,
+            number=order.number,
+            supplier_id=order.supplier_id,
+            supplier_name=suppliers.get(order.supplier_id, ""),
+            branch_id=order.branch_id,
+            status=order.status,
+            expected_date=order.expected_date,
+            lines=[
+                ExpectedLineRead(
+                    id=line.id,
+                    position=line.position,
+                    product_id=line.product_id,
+                    product_name=products.get(line.product_id, ""),
+                    size=line.size,
+                    quantity=line.quantity,
+                    received_quantity=line.received_quantity,
+                    remaining=max(line.quantity - line.received_quantity, Decimal(0)),
+                )
+                for line in order.lines
+            ],
         )

@@ -33,7 +33,12 @@ from carpet_shop.purchase_orders.models import (
     PurchaseOrderStatus,
 )
 from carpet_shop.purchase_orders.repository import PurchaseOrderRepository
-from carpet_shop.purchase_orders.schemas import OrderCreate, OrderLineIn, OrderUpdate
+from carpet_shop.purchase_orders.schemas import (
+    ExpectedOrderRead,
+    OrderCreate,
+    OrderLineIn,
+    OrderUpdate,
+)
 from carpet_shop.suppliers.models import Supplier
 
 ENTITY = "purchase_order"
@@ -119,6 +124,17 @@ def read_order(session: Session, scope: BranchScope, order_id: uuid.UUID) -> Pur
     order = get_order(session, order_id)
     PurchaseOrderRepository(session).check_readable(scope, order)
     return order
+
+
+def expected_orders(
+    session: Session, scope: BranchScope, page: PageParams
+) -> tuple[list[ExpectedOrderRead], int]:
+    """Orders the caller's branches still wait for, without prices: what a seller who takes
+    goods in needs to find the order, its supplier and what remains of each line."""
+    repo = PurchaseOrderRepository(session)
+    orders, total = repo.paginate(repo.scoped(repo.expected(), scope), page)
+    suppliers, products = repo.names(orders)
+    return [ExpectedOrderRead.of(o, suppliers, products) for o in orders], total
 
 
 def list_orders(
