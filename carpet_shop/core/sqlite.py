@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL, Connection, make_url
 
@@ -34,6 +35,15 @@ INLINE_CHECKPOINT_PAGES = 10_000
 CHECKPOINT_INTERVAL_SECONDS = 1.0
 
 
+class ShopSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler with table hints: `select(...).with_hint(Table, "INDEXED BY ix",
+    dialect_name="sqlite")` pins the index a query walks (a report streaming a year of
+    sales in date order, sqlite.org/lang_indexedby.html)."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
 class ShopSQLiteDialect(SQLiteDialect_pysqlite):
     """pysqlite, with savepoints sent straight to the driver's cursor.
 
@@ -45,6 +55,7 @@ class ShopSQLiteDialect(SQLiteDialect_pysqlite):
     """
 
     supports_statement_cache = True
+    statement_compiler = ShopSQLiteCompiler
 
     def do_savepoint(self, connection: Connection, name: str) -> None:
         run_sql(connection, f"SAVEPOINT {name}")
