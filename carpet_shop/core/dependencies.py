@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.config import Settings
@@ -46,3 +46,13 @@ def request_meta(request: Request) -> RequestMeta:
 AppClock = Annotated[Clock, Depends(get_clock)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 Meta = Annotated[RequestMeta, Depends(get_request_meta)]
+
+# A payment's retry key (customers' debts, suppliers' payables): the same key records it once.
+PaymentIdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=100,
+        description="Send the same value when retrying: the payment is recorded once",
+    ),
+]

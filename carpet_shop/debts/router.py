@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 
 from carpet_shop.auth.dependencies import CurrentActor, Scope
-from carpet_shop.core.dependencies import AppClock, AppSettings
+from carpet_shop.core.dependencies import AppClock, AppSettings, PaymentIdempotencyKey
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
@@ -24,15 +23,6 @@ from carpet_shop.debts.schemas import (
 )
 
 router = APIRouter(prefix="/api/debts", tags=["debts"], route_class=SessionRoute)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=100,
-        description="Send the same value when retrying: the payment is recorded once",
-    ),
-]
 
 
 @router.get(
@@ -123,7 +113,7 @@ def record_payment(
     clock: AppClock,
     settings: AppSettings,
     today: ShopToday,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: PaymentIdempotencyKey = None,
 ) -> Envelope[PaymentReceipt]:
     outcome = service.record_payment(
         session, actor, clock, debt_id, body, idempotency_key=idempotency_key, tz=settings.tz

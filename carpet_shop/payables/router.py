@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 
 from carpet_shop.auth.dependencies import AdminActor
-from carpet_shop.core.dependencies import AppClock, AppSettings
+from carpet_shop.core.dependencies import AppClock, AppSettings, PaymentIdempotencyKey
 from carpet_shop.core.envelope import Envelope, ListEnvelope, ok, page_of
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.pagination import Page
@@ -24,15 +23,6 @@ from carpet_shop.payables.schemas import (
 )
 
 router = APIRouter(prefix="/api/payables", tags=["payables"], route_class=SessionRoute)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=100,
-        description="Send the same value when retrying: the payment is recorded once",
-    ),
-]
 
 
 @router.get(
@@ -83,7 +73,7 @@ def record_payment(
     clock: AppClock,
     settings: AppSettings,
     today: ShopToday,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: PaymentIdempotencyKey = None,
 ) -> Envelope[SupplierPaymentReceipt]:
     outcome = service.record_payment(
         session, actor, clock, payable_id, body, idempotency_key=idempotency_key, tz=settings.tz
