@@ -297,6 +297,11 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
     model = Product
     branch_column = Product.branch_id
 
+    def sizes_now(self, product_id: Any) -> list[str]:
+        """The product's sizes as the database holds them now (a line may have added one)."""
+        found = self.session.scalar(select(Product.available_sizes).where(Product.id == product_id))
+        return list(found or [])
+
     def _filtered(
         self, stmt: Select[Any], scope: BranchScope, filters: ProductFilters
     ) -> tuple[Select[Any], dict[str, Any]]:

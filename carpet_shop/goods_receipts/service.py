@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,6 +29,7 @@ from carpet_shop.audit.models import AuditAction
 from carpet_shop.branches import service as branches_service
 from carpet_shop.catalog import service as catalog_service
 from carpet_shop.catalog.models import Product, ProductSize, ProductType, stock_of
+from carpet_shop.catalog.repository import ProductRepository
 from carpet_shop.catalog.sizes import size_price
 from carpet_shop.catalog.text import parse_size
 from carpet_shop.core.actor import Actor
@@ -428,7 +428,9 @@ def create_receipt(
         # the stock the receipt adds to.
         if not stock.hold_product(line.product.id):
             raise NotFound.of("Product", line.product.id)
-        if line.size is not None and line.size not in _sizes_now(session, line.product):
+        if line.size is not None and line.size not in ProductRepository(session).sizes_now(
+            line.product.id
+        ):
             catalog_service.add_size(session, actor, clock, line.product, line.size)
         on_hand = _on_hand(session, line.product, line.size)
         ledger.put(
@@ -493,11 +495,6 @@ def create_receipt(
     return receipt
 
 
-def _sizes_now(session: Session, product: Product) -> list[str]:
-    found = session.scalar(select(Product.available_sizes).where(Product.id == product.id))
-    return list(found or [])
-
-
 def _fill_order_line(
     session: Session, order: PurchaseOrder | None, line: _Line, n: int, *, allow_over: bool
 ) -> None:
@@ -506,12 +503,10 @@ def _fill_order_line(
     if not PurchaseOrderRepository(session).receive_line(
         ordered.id, line.quantity, allow_over=allow_over
     ):
-        received = session.scalar(
-            select(PurchaseOrderLine.received_quantity).where(PurchaseOrderLine.id == ordered.id)
-        )
+        received = PurchaseOrderRepository(session).received_quantity(ordered.id)
         raise errors.over_receipt(
             order.number, line.product.name, ordered.size, ordered.quantity,
-            received or ZERO, line.quantity, n,
+            received, line.quantity, n,
         )  # fmt: skip
     # Keep the loaded line in step with its row, as loaded state (not a change to write).
     set_committed_value(ordered, "received_quantity", ordered.received_quantity + line.quantity)

@@ -25,7 +25,7 @@ from carpet_shop.audit import service as audit
 from carpet_shop.audit.models import AuditAction
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock, shop_today
-from carpet_shop.core.errors import NotFound
+from carpet_shop.core.errors import NotFound, ValidationFailed
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.types import MAX_MONEY
 from carpet_shop.currency.conversion import convert
@@ -270,6 +270,8 @@ def supplier_statement(
 ) -> SupplierStatement:
     """Per currency: the balance before `date_from`, then each receipt taken on credit and
     each payment from `date_from` to `date_to` (shop days) with the balance after it."""
+    if date_from is not None and date_from > date_to:
+        raise ValidationFailed.field("date_to", "date_to is before date_from")
     supplier = _supplier(session, supplier_id)
     repo = PayableRepository(session)
     payables = repo.of_supplier(supplier.id)

@@ -12,7 +12,6 @@ from carpet_shop.auth.dependencies import AdminActor
 from carpet_shop.core.dates import ShopDay
 from carpet_shop.core.dependencies import AppSettings
 from carpet_shop.core.envelope import Envelope, ok
-from carpet_shop.core.errors import ValidationFailed
 from carpet_shop.core.openapi import AUTHED, errors
 from carpet_shop.core.sessions import ReadSession, SessionRoute
 from carpet_shop.debts.dependencies import ShopToday
@@ -50,8 +49,6 @@ def supplier_statement(
     date_to: Annotated[ShopDay | None, Query(description="Last shop day (default: today)")] = None,
 ) -> Envelope[SupplierStatement]:
     last = date_to or today
-    if date_from is not None and date_from > last:
-        raise ValidationFailed.field("date_to", "date_to is before date_from")
     return ok(service.supplier_statement(session, supplier_id, date_from, last, tz=settings.tz))
 
 

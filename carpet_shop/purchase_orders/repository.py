@@ -71,6 +71,13 @@ class PurchaseOrderRepository(BranchScopedMixin, Repository[PurchaseOrder]):
         )
         return dict(supplier_names.all()), dict(product_names.all())
 
+    def received_quantity(self, line_id: uuid.UUID) -> Decimal:
+        """What a line has received so far, as committed (the refused receipt's answer)."""
+        found = self.session.scalar(
+            select(PurchaseOrderLine.received_quantity).where(PurchaseOrderLine.id == line_id)
+        )
+        return found if found is not None else Decimal(0)
+
     def lock(self, order_id: uuid.UUID) -> PurchaseOrder | None:
         """The order, its row held until the transaction ends (PostgreSQL; SQLite's write
         transaction already excludes other writers), read afresh with its lines."""
