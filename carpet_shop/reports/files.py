@@ -84,6 +84,12 @@ def _totals_row(
     return row
 
 
+# Distinct amounts and quantities remembered as text per file: a shop's prices and
+# quantities repeat from line to line, and the dictionary stays this small however long the
+# file.
+KEPT_NUMBERS = 50_000
+
+
 def _csv_formatter(columns: Sequence[Column]) -> Callable[[Sequence[Any]], list[Any]]:
     """A row's values as CSV cells, one pass per kind of column (a million rows: few calls).
     csv.writer writes None as an empty cell and integers as they are."""
@@ -91,6 +97,8 @@ def _csv_formatter(columns: Sequence[Column]) -> Callable[[Sequence[Any]], list[
     texts, hundredths = of[Kind.TEXT], of[Kind.MONEY] + of[Kind.PERCENT]
     quantities, instants = of[Kind.QUANTITY], of[Kind.DATE] + of[Kind.DATETIME]
     flags = of[Kind.BOOL]
+    money: dict[int, str] = {}
+    amounts: dict[int, str] = {}
 
     def cells(row: Sequence[Any]) -> list[Any]:
         out = list(row)
@@ -101,11 +109,21 @@ def _csv_formatter(columns: Sequence[Column]) -> Callable[[Sequence[Any]], list[
         for i in hundredths:
             v = out[i]
             if v is not None:
-                out[i] = f"{v // 100}.{v % 100:02d}" if v >= 0 else hundredths_text(v)
+                text = money.get(v)
+                if text is None:
+                    text = hundredths_text(v)
+                    if len(money) < KEPT_NUMBERS:
+                        money[v] = text
+                out[i] = text
         for i in quantities:
             v = out[i]
             if v is not None:
-                out[i] = str(v // 100) if v % 100 == 0 else hundredths_text(v)
+                text = amounts.get(v)
+                if text is None:
+                    text = quantity_text(v)
+                    if len(amounts) < KEPT_NUMBERS:
+                        amounts[v] = text
+                out[i] = text
         for i in instants:
             v = out[i]
             if v is not None:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, String, func, select, type_coerce
+from sqlalchemy import Row, String, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from carpet_shop.analytics.sql import as_int, scaled_by_kept
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.filters import ProductFilters
-from carpet_shop.catalog.models import Collection, Product
-from carpet_shop.catalog.repository import ProductRepository, stock_hundredths
+from carpet_shop.catalog.models import Collection, Product, ProductSize
+from carpet_shop.catalog.repository import ProductRepository
+from carpet_shop.catalog.stock import size_stock_hundredths, stock_hundredths
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.repository import DebtFilters, DebtRepository
@@ -40,9 +41,10 @@ BATCH = 2000
 def _stream(
     session: Session, stmt: Any, params: dict[str, Any] | None = None
 ) -> Iterator[Row[Any]]:
-    result = session.execute(
-        stmt.execution_options(stream_results=True, yield_per=BATCH), params or {}
-    )
+    # On the session's connection, not `Session.execute`: the rows are plain columns, and
+    # the ORM's per-row result machinery cost more than SQLite spends producing them.
+    connection = session.connection().execution_options(stream_results=True, yield_per=BATCH)
+    result = connection.execute(stmt, params or {})
     for partition in result.partitions():
         yield from partition
 
@@ -55,7 +57,7 @@ def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Any]:
 
     Values come as the driver gives them (no result processing: a million rows): money as
     integers of hundredths, the date as SQLite's UTC text or PostgreSQL's datetime, the
-    sizes as JSON text or a list (see `service.sales_table`).
+    product's sizes as JSON text or a list (see `service.sales_table`).
     """
     payments = (
         select(func.aggregate_strings(type_coerce(SalePayment.payment_type, String), ","))
@@ -73,6 +75,9 @@ def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Any]:
             Product.name.label("product"),
             type_coerce(Product.category, String).label("category"),
             Collection.name.label("collection"),
+            # The size sold (a roll's cut, or the size of a piece); lines sold before sizes
+            # were stock have none, and show the product's sizes.
+            func.coalesce(SaleItem.cut_size, SaleItem.size).label("size"),
             type_coerce(Product.available_sizes, String).label("available_sizes"),
             type_coerce(Product.type, String).label("type"),
             as_int(SaleItem.quantity).label("quantity"),
@@ -109,28 +114,45 @@ def sale_lines(session: Session, filters: SaleFilters) -> Iterator[Any]:
 def inventory_rows(
     session: Session, scope: BranchScope, filters: ProductFilters
 ) -> Iterator[Row[Any]]:
-    """The product list's products (same filters, same scope), by branch and name."""
+    """The product list's products (same filters, same scope), a row per size, by branch,
+    name and size; a product without sizes is one row with its own stock (`size` None).
+
+    Prices are the stored values (a size's own, the product's, its rates per m²): the
+    service works out each size's price the way the catalog does (`catalog.sizes`)."""
+    size_stock = case(
+        (ProductSize.product_id.is_(None), stock_hundredths()), else_=size_stock_hundredths()
+    )
     columns: list[Any] = [
         Branch.name.label("branch"),
+        Product.id.label("product_id"),
         Product.name.label("product"),
         type_coerce(Product.category, String).label("category"),
         Collection.name.label("collection"),
         type_coerce(Product.type, String).label("type"),
-        Product.available_sizes,
-        stock_hundredths().label("stock"),
-        as_int(Product.sell_price).label("sell_price"),
-        as_int(Product.sell_price_per_meter).label("sell_price_per_meter"),
-        as_int(Product.buy_price).label("buy_price"),
+        ProductSize.size,
+        ProductSize.width,
+        ProductSize.height,
+        size_stock.label("stock"),
+        ProductSize.sell_price.label("size_sell_price"),
+        ProductSize.buy_price.label("size_buy_price"),
+        Product.sell_price,
+        Product.sell_price_per_meter,
+        Product.buy_price,
+        Product.sell_price_per_m2,
+        Product.buy_price_per_m2,
+        Product.price_step,
         as_int(Product.low_stock_threshold).label("low_stock_threshold"),
     ]
     stmt = (
         select(*columns)
         .join(Branch, Branch.id == Product.branch_id)
         .join(Collection, Collection.id == Product.collection_id)
+        .outerjoin(ProductSize, ProductSize.product_id == Product.id)
     )
     repo = ProductRepository(session)
     stmt, params = repo.filtered(stmt, scope, filters)
-    return _stream(session, stmt.order_by(Branch.name, Product.search_name, Product.id), params)
+    order = (Branch.name, Product.search_name, Product.id, ProductSize.width, ProductSize.height)
+    return _stream(session, stmt.order_by(*order, ProductSize.size), params)
 
 
 def debt_rows(

@@ -6,8 +6,8 @@ its totals are added up from the very rows it writes, the same way the analytics
 filters. A seller's report has no cost, buy price or director's profit column: they are
 left out of the table, not blanked.
 
-Sizes: a line or product shows the product's sizes (`available_sizes`); once sizes are
-stock of their own, the size of the line is one more selected column.
+Sizes: a sales line shows the size sold (a roll's cut, or a piece's size); a line sold before
+sizes were stock shows its product's sizes. The inventory has a row per size in stock.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.analytics import service as analytics_service
 from carpet_shop.analytics.figures import Figures, shares_percent, to_cents
 from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.sizes import size_price
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.currency.models import Currency
@@ -83,7 +85,9 @@ def _sizes(value: Any) -> str:
 def _utc(value: Any) -> datetime:
     """An instant as the driver gives it: SQLite's UTC text, or PostgreSQL's datetime."""
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        # The offset appended to the text, not `replace(tzinfo=...)` on the result: a million
+        # rows, and `replace` with a keyword costs several times the parse.
+        return datetime.fromisoformat(value + "+00:00")
     moment: datetime = value
     return moment
 
@@ -125,7 +129,6 @@ def sales_table(
         director_sum = 0
         last_receipt = last_payments = None
         payment_text = ""
-        sizes: dict[Any, str] = {}
         units = {"meter": "m", "unit": "pcs"}
         for (
             receipt,
@@ -137,6 +140,7 @@ def sales_table(
             product,
             category,
             collection,
+            size,
             product_sizes,
             type_,
             quantity,
@@ -153,11 +157,7 @@ def sales_table(
                 sale_count += 1
             if payments != last_payments:
                 last_payments, payment_text = payments, _payment_types(payments)
-            if isinstance(product_sizes, str):
-                size = sizes.get(product_sizes)
-                if size is None:
-                    size = sizes[product_sizes] = _sizes(product_sizes)
-            else:
+            if size is None:  # sold before sizes were stock
                 size = _sizes(product_sizes)
             cost = (buy_price * (quantity - returned) + 50) // 100
             item_count += 1
@@ -245,6 +245,22 @@ INVENTORY_COLUMNS = (
 )
 
 
+def _cents(value: Decimal | None) -> int | None:
+    return None if value is None else to_cents(value)
+
+
+def _size_prices(r: Any, meter: bool) -> tuple[int | None, int | None]:
+    """A row's sell and buy price in hundredths, per piece or metre: the size's own, else
+    from the product's rate per m², else the product's (as the catalog shows them)."""
+    own = r.sell_price_per_meter if meter and r.sell_price_per_meter else r.sell_price
+    if r.size is None:
+        return _cents(own), _cents(r.buy_price)
+    area = (r.width, r.height, r.price_step)
+    sell = size_price(r.size_sell_price, r.sell_price_per_m2, *area, own, meter=meter)
+    buy = size_price(r.size_buy_price, r.buy_price_per_m2, *area, r.buy_price, meter=meter)
+    return _cents(sell), _cents(buy)
+
+
 def inventory_table(
     session: Session,
     scope: BranchScope,
@@ -257,20 +273,31 @@ def inventory_table(
 ) -> Table:
     columns, positions = visible(INVENTORY_COLUMNS, director=director)
     pick = picker(positions, len(INVENTORY_COLUMNS))
-    sums = {"product_count": 0, "low_stock_count": 0, "stock_value": 0, "stock_cost": 0}
+    sums = {
+        "product_count": 0,
+        "size_count": 0,
+        "low_stock_count": 0,
+        "stock_value": 0,
+        "stock_cost": 0,
+    }
 
     def rows() -> Iterator[Sequence[Any]]:
+        last_product = None
         for r in repository.inventory_rows(session, scope, filters):
             meter = r.type == "meter"
-            price = r.sell_price_per_meter if meter and r.sell_price_per_meter else r.sell_price
+            price, buy = _size_prices(r, meter)
             level = r.low_stock_threshold
             if level is None:
                 level = defaults.metres_hundredths if meter else defaults.pieces_hundredths
             low = r.stock <= level
             if low_stock_only and not low:
                 continue
-            value, cost = _times(price, r.stock), _times(r.buy_price, r.stock)
-            sums["product_count"] += 1
+            value = _times(price, r.stock) if price is not None else 0
+            cost = _times(buy, r.stock) if buy is not None else 0
+            if r.product_id != last_product:  # a product's sizes come one after another
+                last_product = r.product_id
+                sums["product_count"] += 1
+            sums["size_count"] += 1
             sums["low_stock_count"] += int(low)
             sums["stock_value"] += value
             sums["stock_cost"] += cost
@@ -280,12 +307,12 @@ def inventory_table(
                     r.product,
                     r.category,
                     r.collection,
-                    _sizes(r.available_sizes),
+                    r.size or "",
                     _unit(r.type),
                     r.stock,
                     price,
                     value,
-                    r.buy_price,
+                    buy,
                     cost,
                     level,
                     low,
@@ -295,6 +322,7 @@ def inventory_table(
     def totals() -> list[Total]:
         out = [
             Total("product_count", N, sums["product_count"]),
+            Total("size_count", N, sums["size_count"]),
             Total("low_stock_count", N, sums["low_stock_count"]),
             Total("stock_value", M, sums["stock_value"]),
         ]
