@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,9 @@ class AuditLogRepository(Repository[AuditLog]):
 
     def append(self, entry: dict[str, Any]) -> None:
         _APPEND.execute(self.connection, entry)
+
+    def append_each(self, entries: Sequence[dict[str, Any]]) -> None:
+        _APPEND.execute_many(self.connection, entries)
 
     def search(
         self,

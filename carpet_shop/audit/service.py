@@ -68,6 +68,29 @@ def created(after: Mapping[str, Any]) -> dict[str, Any]:
     return diff({}, {k: v for k, v in after.items() if v is not None})
 
 
+def _entry(
+    *,
+    user_id: uuid.UUID | None,
+    action: AuditAction,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    changes: Mapping[str, Any] | None,
+    meta: RequestMeta,
+    clock: Clock,
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "user_id": user_id,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "changes": _json_safe(dict(changes or {})),
+        "ip_address": meta.ip_address,
+        "user_agent": meta.user_agent,
+        "timestamp": clock.now(),
+    }
+
+
 def record(
     session: Session,
     *,
@@ -80,17 +103,15 @@ def record(
     clock: Clock,
 ) -> None:
     AuditLogRepository(session).append(
-        {
-            "id": new_id(),
-            "user_id": user_id,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "changes": _json_safe(dict(changes or {})),
-            "ip_address": meta.ip_address,
-            "user_agent": meta.user_agent,
-            "timestamp": clock.now(),
-        }
+        _entry(
+            user_id=user_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            changes=changes,
+            meta=meta,
+            clock=clock,
+        )
     )
 
 
@@ -209,6 +230,29 @@ def log_created(
     fields: Iterable[str],
 ) -> None:
     """A new row: its audited fields as the change (from nothing)."""
-    entity_id = getattr(entity, "id", None)
-    change = created(snapshot(entity, fields))
-    log(session, actor, clock, AuditAction.CREATE, entity_type, entity_id, change)
+    log_created_each(session, actor, clock, entity_type, [entity], tuple(fields))
+
+
+def log_created_each(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    entity_type: str,
+    entities: Sequence[object],
+    fields: Sequence[str],
+) -> None:
+    """`log_created` for several new rows (an import's products): an entry each, written
+    together."""
+    entries = [
+        _entry(
+            user_id=actor.id,
+            action=AuditAction.CREATE,
+            entity_type=entity_type,
+            entity_id=getattr(entity, "id", None),
+            changes=created(snapshot(entity, fields)),
+            meta=actor.meta,
+            clock=clock,
+        )
+        for entity in entities
+    ]
+    AuditLogRepository(session).append_each(entries)

@@ -11,6 +11,7 @@ from carpet_shop.core.repository import BranchScope, BranchScopedMixin, SoftDele
 class BranchRepository(BranchScopedMixin, SoftDeleteRepository[Branch]):
     model = Branch
     branch_column = Branch.id
+    held_for_transaction = True
 
     def _taken(self, column: object, value: str, except_id: uuid.UUID | None) -> bool:
         stmt = select(Branch.id).where(

@@ -220,6 +220,7 @@ def _listing_statement(shape: _Shape, sort: ProductSort) -> Select[Any]:
 
 class CollectionRepository(Repository[Collection]):
     model = Collection
+    held_for_transaction = True
 
     def remove(self, collection: Collection) -> None:
         self.session.delete(collection)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,8 +34,9 @@ from carpet_shop.catalog.text import parse_size, search_key
 from carpet_shop.catalog.views import LowStockDefaults, ProductViews
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
-from carpet_shop.core.errors import Conflict, NotFound, ValidationFailed
+from carpet_shop.core.errors import AppError, Conflict, ItemRefused, NotFound, ValidationFailed
 from carpet_shop.core.i18n import Message
+from carpet_shop.core.ids import new_id
 from carpet_shop.core.pagination import PageParams
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.currency.repository import CurrencyRateRepository
@@ -260,6 +261,14 @@ def _lowest(
     return min(known) if known else None
 
 
+@dataclass
+class _NewProduct:
+    """A product the rules accepted, not written yet, and the stock it starts with."""
+
+    product: Product
+    stock: list[ledger.StockLine]
+
+
 def create_product(
     session: Session,
     actor: Actor,
@@ -267,6 +276,34 @@ def create_product(
     data: ProductCreate,
     photos: PhotoStore | None = None,
 ) -> Product:
+    new = _new_product(session, actor, clock, data, photos)
+    return _write_new(session, actor, clock, [new])[0]
+
+
+def create_products(
+    session: Session, actor: Actor, clock: Clock, items: Sequence[ProductCreate]
+) -> list[Product]:
+    """Several new products (an import's), each exactly as `create_product` makes it: every
+    item is checked by the same rules before any is written (`ItemRefused` names the first
+    refused, with its error), then all are written together by the same code."""
+    new = []
+    for index, data in enumerate(items):
+        try:
+            new.append(_new_product(session, actor, clock, data, None))
+        except AppError as error:
+            raise ItemRefused(index, error) from error
+    return _write_new(session, actor, clock, new)
+
+
+def _new_product(
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    data: ProductCreate,
+    photos: PhotoStore | None,
+) -> _NewProduct:
+    """The product `data` asks for, made by the rules (422/403 otherwise); written by
+    `_write_new`."""
     rules.directors_fields(actor, data.model_fields_set)
     rules.directors_price(actor, "sell_price_usd", None, data.sell_price_usd)
     branch_id = rules.target_branch(session, actor, data.branch_id)
@@ -301,52 +338,59 @@ def create_product(
     total = sum((t or ZERO for t in (v[1] for v in placed.values())), ZERO) if meter else None
     photo = _store_photo(photos, data.photo) if data.photo else None
     now = clock.now()
-    repo = ProductRepository(session)
-    product = repo.add(
-        Product(
-            name=data.name,
-            search_name=search_key(data.name),
-            category=data.category,
-            collection_id=collection.id,
-            collection_ref=collection,
-            type=data.type,
-            buy_price=rules.cents_or_none(buy),
-            sell_price=prices.sell_price,
-            sell_price_per_meter=prices.sell_price_per_meter,
-            quantity=0,
-            total_length=total,
-            remaining_length=None if total is None else ZERO,
-            max_quantity=data.max_quantity,
-            available_sizes=[s[0] for s in sizes],
-            photo=photo.url if photo else None,
-            photo_thumb=photo.thumb_url if photo else None,
-            low_stock_threshold=rules.cents_or_none(data.low_stock_threshold),
-            sell_price_per_m2=sell_rate,
-            buy_price_per_m2=buy_rate,
-            price_step=step,
-            sell_price_usd=rules.cents_or_none(data.sell_price_usd),
-            needs_count=by_rule,
-            branch_id=branch_id,
-            created_at=now,
-            updated_at=now,
-        )
+    product = Product(
+        # Given here, not at the flush: its size rows and stock lines name it before then.
+        id=new_id(),
+        name=data.name,
+        search_name=search_key(data.name),
+        category=data.category,
+        collection_id=collection.id,
+        collection_ref=collection,
+        type=data.type,
+        buy_price=rules.cents_or_none(buy),
+        sell_price=prices.sell_price,
+        sell_price_per_meter=prices.sell_price_per_meter,
+        quantity=0,
+        total_length=total,
+        remaining_length=None if total is None else ZERO,
+        max_quantity=data.max_quantity,
+        available_sizes=[s[0] for s in sizes],
+        photo=photo.url if photo else None,
+        photo_thumb=photo.thumb_url if photo else None,
+        low_stock_threshold=rules.cents_or_none(data.low_stock_threshold),
+        sell_price_per_m2=sell_rate,
+        buy_price_per_m2=buy_rate,
+        price_step=step,
+        sell_price_usd=rules.cents_or_none(data.sell_price_usd),
+        needs_count=by_rule,
+        branch_id=branch_id,
+        created_at=now,
+        updated_at=now,
     )
     _add_size_rows(product, sizes, own_prices, {k: v[1] for k, v in placed.items()})
-    repo.flush()
-    lines = [
-        ledger.StockLine(product, stock, size) for size, (stock, _) in placed.items() if stock > 0
+    stock = [
+        ledger.StockLine(product, amount, size)
+        for size, (amount, _) in placed.items()
+        if amount > 0
     ]
-    if lines:
-        ledger.put(
-            session,
-            clock,
-            lines,
-            MovementKind.INITIAL,
-            ledger.Document(ENTITY, product.id),
-            actor.id,
-        )
-    audit.log_created(session, actor, clock, ENTITY, product, AUDITED_FIELDS)
-    return product
+    # The ledger's own checks, now: nothing is written until every item has passed them.
+    for line in stock:
+        ledger.checked(line)
+    return _NewProduct(product, stock)
+
+
+def _write_new(
+    session: Session, actor: Actor, clock: Clock, new: Sequence[_NewProduct]
+) -> list[Product]:
+    """Write checked new products: the rows, empty, then their stock through the ledger
+    (an `initial` movement each), then an audit entry each with the stock they hold."""
+    products = [n.product for n in new]
+    ProductRepository(session).add_all(products)
+    documents = [(ledger.Document(ENTITY, n.product.id), n.stock) for n in new if n.stock]
+    if documents:
+        ledger.put_each(session, clock, documents, MovementKind.INITIAL, actor.id)
+    audit.log_created_each(session, actor, clock, ENTITY, products, AUDITED_FIELDS)
+    return products
 
 
 def _add_size_rows(

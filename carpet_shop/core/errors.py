@@ -160,3 +160,14 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
     default_message = "The service is not available"
+
+
+class ItemRefused(Exception):
+    """One item of a batch was refused (`catalog.service.create_products`): which one (its
+    index) and the error a call for that item alone raises. Not an answer: the batch's
+    caller says which of its own lines it was."""
+
+    def __init__(self, index: int, error: AppError):
+        self.index = index
+        self.error = error
+        super().__init__(index, error.message)

@@ -117,8 +117,25 @@ def row_of(entity: Base) -> dict[str, Any]:
         raise
 
 
+_HELD = "carpet_shop_held"
+
+
+def _held(session: Session) -> dict[tuple[type[Any], uuid.UUID], Any]:
+    """The rows the session holds for its current transaction (none yet for a new one)."""
+    transaction = session.get_transaction()
+    kept: tuple[object, dict[tuple[type[Any], uuid.UUID], Any]] | None = session.info.get(_HELD)
+    if kept is None or kept[0] is not transaction or transaction is None:
+        kept = session.info[_HELD] = (transaction, {})
+    return kept[1]
+
+
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
+    # Rows that every write of a long transaction refers to again (the branch and collection
+    # of each product an import makes): once got, the session holds them until its
+    # transaction ends. The identity map holds rows only weakly, so without this each `get`
+    # after the last reference went would read the row again. Only for tables of a few rows.
+    held_for_transaction: ClassVar[bool] = False
 
     def __init__(self, session: Session):
         self.session = session
@@ -127,7 +144,11 @@ class Repository(Generic[M]):
         return select(self.model)
 
     def get(self, entity_id: uuid.UUID) -> M | None:
+        # Taken first: a new transaction drops the rows the last one held.
+        held = _held(self.session) if self.held_for_transaction else None
         found: M | None = self.session.get(self.model, entity_id)
+        if held is not None and found is not None:
+            held[(self.model, entity_id)] = found
         return found
 
     @property
@@ -140,6 +161,11 @@ class Repository(Generic[M]):
         self.session.add(entity)
         self.session.flush()
         return entity
+
+    def add_all(self, entities: Sequence[M]) -> None:
+        """New rows written by one flush (the unit of work inserts them together)."""
+        self.session.add_all(entities)
+        self.session.flush()
 
     def flush(self) -> None:
         self.session.flush()

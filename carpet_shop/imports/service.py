@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -31,7 +31,7 @@ from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.actor import Actor
 from carpet_shop.core.clock import Clock
 from carpet_shop.core.dependencies import RequestMeta
-from carpet_shop.core.errors import AppError, Conflict, NotFound, ValidationFailed
+from carpet_shop.core.errors import AppError, Conflict, ItemRefused, NotFound, ValidationFailed
 from carpet_shop.core.field_messages import field_message_id
 from carpet_shop.core.i18n import Message, translate
 from carpet_shop.imports import files
@@ -57,6 +57,9 @@ MATCH_RULE = (
     "Otherwise it creates a product. A second row for the same product is an error."
 )
 Progress = Callable[[int, int], None]
+# New products written together (catalog_service.create_products): one flush and one INSERT
+# of movements and of audit entries for many rows, while what one flush tracks stays bounded.
+CREATE_BATCH = 500
 
 _TYPES = {
     "": ProductType.UNIT,
@@ -356,7 +359,22 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _apply(
+def _values(row: dict[str, Any]) -> dict[str, Any]:
+    values = dict(row["values"])
+    for name in ("buy_price", "sell_price", "sell_price_per_meter", "quantity", "total_length"):
+        if name in values:
+            values[name] = _decimal(values[name])
+    return values
+
+
+def _created(row: dict[str, Any]) -> ProductCreate:
+    values = _values(row)
+    if values["type"] != ProductType.METER.value:
+        values["quantity"] = int(values["quantity"])
+    return ProductCreate.model_validate(values)
+
+
+def _update(
     session: Session,
     actor: Actor,
     clock: Clock,
@@ -364,18 +382,7 @@ def _apply(
     reason: str,
     low_stock: LowStockDefaults,
 ) -> uuid.UUID:
-    values = dict(row["values"])
-    for name in ("buy_price", "sell_price", "sell_price_per_meter", "quantity", "total_length"):
-        if name in values:
-            values[name] = _decimal(values[name])
-    meter = values["type"] == ProductType.METER.value
-    if row["action"] == RowAction.CREATE.value:
-        if not meter:
-            values["quantity"] = int(values["quantity"])
-        product = catalog_service.create_product(
-            session, actor, clock, ProductCreate.model_validate(values)
-        )
-        return product.id
+    values = _values(row)
     product_id = uuid.UUID(row["product_id"])
     changes: dict[str, Any] = {
         "buy_price": values["buy_price"],
@@ -383,7 +390,7 @@ def _apply(
         # The stock ledger keeps why a level changed: this import.
         "stock_reason": reason,
     }
-    if meter:
+    if values["type"] == ProductType.METER.value:
         changes |= {
             "sell_price_per_meter": values["sell_price_per_meter"],
             "remaining_length": values["total_length"],
@@ -399,6 +406,38 @@ def _apply(
         low_stock=low_stock,
     )
     return product_id
+
+
+def _refused(row: dict[str, Any], error: AppError) -> Conflict:
+    # Something changed since the preview: nothing of the file is imported.
+    return Conflict(
+        Message(
+            "Line {line} can no longer be imported ({reason}); nothing was imported: "
+            "preview the file again",
+            line=row["line"],
+            reason=error.message,
+        ),
+        details={"line": row["line"], "error": {"code": error.code, **error.details}},
+    )
+
+
+def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The rows in order, consecutive creates together (at most `CREATE_BATCH`), each update
+    alone: the file is applied in its own order, as one row after the other would."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        if row["action"] != RowAction.CREATE.value:
+            if batch:
+                yield batch
+                batch = []
+            yield [row]
+            continue
+        batch.append(row)
+        if len(batch) == CREATE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def commit(
@@ -422,27 +461,25 @@ def commit(
         )
     rows = [r for r in preview.plan["rows"] if r["action"] != RowAction.ERROR.value]
     reason = f"import {preview.filename}"[:255]
-    created = updated = 0
-    product_ids = []
-    for done, row in enumerate(rows, 1):
-        try:
-            product_ids.append(_apply(session, actor, clock, row, reason, low_stock))
-        except AppError as exc:
-            # Something changed since the preview: nothing of the file is imported.
-            raise Conflict(
-                Message(
-                    "Line {line} can no longer be imported ({reason}); nothing was imported: "
-                    "preview the file again",
-                    line=row["line"],
-                    reason=exc.message,
-                ),
-                details={"line": row["line"], "error": {"code": exc.code, **exc.details}},
-            ) from exc
-        if row["action"] == RowAction.CREATE.value:
-            created += 1
+    created = updated = done = 0
+    product_ids: list[uuid.UUID] = []
+    for batch in _batches(rows):
+        if batch[0]["action"] == RowAction.CREATE.value:
+            items = [_created(row) for row in batch]
+            try:
+                made = catalog_service.create_products(session, actor, clock, items)
+            except ItemRefused as refused:
+                raise _refused(batch[refused.index], refused.error) from refused.error
+            product_ids += [product.id for product in made]
+            created += len(made)
         else:
+            try:
+                product_ids.append(_update(session, actor, clock, batch[0], reason, low_stock))
+            except AppError as exc:
+                raise _refused(batch[0], exc) from exc
             updated += 1
-        if progress is not None and (done % 200 == 0 or done == len(rows)):
+        before, done = done, done + len(batch)
+        if progress is not None and (done // 200 > before // 200 or done == len(rows)):
             progress(done, len(rows))
     return CommitResult(
         id=preview.id,

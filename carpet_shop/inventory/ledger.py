@@ -71,6 +71,14 @@ def _check_amount(product: Stocked, amount: Decimal) -> None:
         raise ValidationFailed.field("quantity", "Lengths are exact to the centimetre")
 
 
+def checked(line: StockLine) -> str | None:
+    """The line's size, resolved, once its amount is one the ledger moves (422 otherwise):
+    what `take` and `put` check of each line before moving it. A document that writes
+    several first (`catalog.service.create_products`) checks each here before writing any."""
+    _check_amount(line.product, line.amount)
+    return line.resolved()
+
+
 def _movement(
     clock: Clock,
     product: Stocked,
@@ -159,8 +167,7 @@ def take(
     movements: list[dict[str, Any]] = []
     shortages: list[dict[str, object]] = []
     for line in lines:
-        _check_amount(line.product, line.amount)
-        size = line.resolved()
+        size = checked(line)
         shifted, balance = _shift(repo, clock, line.product, size, -line.amount)
         if shifted is None:
             current = repo.lock_product(line.product.id)
@@ -204,19 +211,32 @@ def put(
     reason: str | None = None,
 ) -> list[dict[str, Any]]:
     """Add stock back or in (returns, receipts of transfers, cancellations, imports)."""
+    return put_each(session, clock, [(document, lines)], kind, user_id, reason)
+
+
+def put_each(
+    session: Session,
+    clock: Clock,
+    documents: Sequence[tuple[Document, Sequence[StockLine]]],
+    kind: MovementKind,
+    user_id: uuid.UUID | None,
+    reason: str | None = None,
+) -> list[dict[str, Any]]:
+    """`put` for several documents at once (the new products of an import, each its own
+    document): each line moved and recorded as `put` does, the movements of all written
+    together."""
     repo = StockRepository(session)
     movements = []
-    for line in lines:
-        _check_amount(line.product, line.amount)
-        size = line.resolved()
-        shifted, balance = _shift(repo, clock, line.product, size, line.amount)
-        if shifted is None:
-            raise NotFound.of("Product", line.product.id)
-        movements.append(
-            _movement(
+    for document, lines in documents:
+        for line in lines:
+            size = checked(line)
+            shifted, balance = _shift(repo, clock, line.product, size, line.amount)
+            if shifted is None:
+                raise NotFound.of("Product", line.product.id)
+            movement = _movement(
                 clock, line.product, size, kind, line.amount, balance, document, user_id, reason
             )
-        )
+            movements.append(movement)
     return _write(repo, movements)
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 import threading
+import uuid
 import zipfile
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from carpet_shop.audit.models import AuditLog
 from carpet_shop.catalog.models import Product
-from tests.factories import TwoBranches, assert_error
+from carpet_shop.imports import service as imports_service
+from carpet_shop.inventory.models import StockMovement
+from tests.factories import LEFT_OUT, TwoBranches, assert_error
 
 HEADER = "name,category,collection,type,buy_price,sell_price,quantity,sizes,branch"
 
@@ -207,3 +211,123 @@ def test_a_commit_racing_a_second_commit_imports_once(shop, db, database_url, ap
         t.join()
     assert sorted(answers) == [200, 409]
     assert products(db) == before + 30
+
+
+def _trail(db, product_id):
+    """What a product's creation left: its row, audit entries and stock movements, without
+    what differs between any two products (ids, names, times)."""
+    with db.transaction() as session:
+        product = session.get(Product, product_id)
+        row = {
+            c: getattr(product, c)
+            for c in ("category", "type", "buy_price", "sell_price", "sell_price_per_meter",
+                      "quantity", "total_length", "remaining_length", "available_sizes",
+                      "needs_count", "branch_id", "collection_id")
+        }  # fmt: skip
+        sizes = sorted(
+            (r.size, r.quantity, r.total_length, r.remaining_length) for r in product.size_rows
+        )
+        audits = [
+            (
+                a.action,
+                a.user_id,
+                a.entity_type,
+                {k: v for k, v in a.changes.items() if k != "name"},
+            )
+            for a in session.scalars(select(AuditLog).where(AuditLog.entity_id == product_id))
+        ]
+        movements = [
+            (m.kind, m.size, m.delta, m.balance_after, m.branch_id, m.document_type,
+             m.document_id == product_id, m.user_id, m.reason)
+            for m in session.scalars(
+                select(StockMovement).where(StockMovement.product_id == product_id)
+            )
+        ]  # fmt: skip
+    return row, sizes, audits, movements
+
+
+def test_rows_created_together_are_what_single_creates_make(shop, db, monkeypatch):
+    # Batches of two, and an update between them: every path of the commit.
+    monkeypatch.setattr(imports_service, "CREATE_BATCH", 2)
+    existing = shop.product(name="Eski", quantity=1)
+    c, a = shop.collection.name, shop.branch_a.name
+    rows = [
+        ("Bir", "Gilamlar", "unit", "100000", "150000", "4", "2×3;3×4"),
+        ("Ikki", "Metrajlar", "meter", "50000", "80000", "25.50", ""),
+        ("Eski", "Gilamlar", "unit", "90000", "140000", "6", "2×3"),
+        ("Uch", "Gilamlar", "unit", "100000", "150000", "0", "2×4"),
+        ("To‘rt", "Paloslar", "unit", "120000", "180000", "3", ""),
+    ]
+    body = "\n".join(
+        [HEADER] + [f"{n},{cat},{c},{t},{b},{sp},{q},{sz},{a}" for n, cat, t, b, sp, q, sz in rows]
+    )
+    preview = upload(shop, body.encode()).json()["data"]
+    assert preview["totals"] == {"rows": 5, "create": 4, "update": 1, "error": 0}
+    committed = shop.post("admin", f"/api/import/{preview['id']}/commit")
+    assert committed.status_code == 200, committed.text
+    result = committed.json()["data"]
+    assert (result["created"], result["updated"]) == (4, 1)
+    imported = [uuid.UUID(i) for i in result["product_ids"]]
+    assert imported[2] == existing.id  # in the file's order
+
+    for (name, category, kind, buy, sell, quantity, sizes), product_id in zip(
+        rows, imported, strict=True
+    ):
+        if name == "Eski":
+            continue
+        single = shop.product_json(
+            name=f"{name} alone", category=category, type=kind, buy_price=buy,
+            available_sizes=[s for s in sizes.split(";") if s],
+            **({"sell_price_per_meter": sell, "sell_price": LEFT_OUT, "total_length": quantity,
+                "quantity": 0}
+               if kind == "meter" else {"sell_price": sell, "quantity": int(quantity)}),
+        )  # fmt: skip
+        made = shop.post("admin", "/api/products", single)
+        assert made.status_code == 201, made.text
+        alone = _trail(db, uuid.UUID(made.json()["data"]["id"]))
+        assert _trail(db, product_id) == alone
+        # One audit entry per product; one initial movement per product holding stock.
+        assert len(alone[2]) == 1 and len(alone[3]) == (1 if Decimal(quantity) else 0)
+
+
+def test_a_row_refused_at_commit_names_its_line_and_nothing_is_imported(shop, db, monkeypatch):
+    monkeypatch.setattr(imports_service, "CREATE_BATCH", 2)
+    gone = shop.post("admin", "/api/collections", {"name": "Ketadi"}).json()["data"]
+    c, a = shop.collection.name, shop.branch_a.name
+    lines = [HEADER] + [
+        f"Gilam {i},Gilamlar,{c if i < 3 else 'Ketadi'},unit,100,150,1,,{a}" for i in range(5)
+    ]
+    preview = upload(shop, "\n".join(lines).encode()).json()["data"]
+    assert preview["totals"]["create"] == 5
+    before = products(db)
+    assert shop.delete("admin", f"/api/collections/{gone['id']}").status_code == 200
+    error = assert_error(shop.post("admin", f"/api/import/{preview['id']}/commit"), 409, "CONFLICT")
+    # The first row of the deleted collection: the second of its batch, the file's line 5.
+    assert error["error"]["details"]["line"] == 5
+    assert error["error"]["details"]["error"]["code"] == "VALIDATION_ERROR"
+    assert products(db) == before
+
+
+def test_a_commit_reads_the_branch_and_collection_once(shop, db):
+    """Branches and collections are held for the transaction (core.repository
+    `held_for_transaction`): the rows' products look them up by id again and again, and
+    each look-up must be answered by the session, not the database."""
+    c, a = shop.collection.name, shop.branch_a.name
+    lines = [HEADER] + [f"Gilam {i},Gilamlar,{c},unit,100,150,1,2×3,{a}" for i in range(40)]
+    preview = upload(shop, "\n".join(lines).encode()).json()["data"]
+    read: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        text = statement.lower()
+        for table in ("branches", "collections"):
+            if f"from {table}" in text:
+                read.append(table)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        committed = shop.post("admin", f"/api/import/{preview['id']}/commit")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert committed.status_code == 200, committed.text
+    assert committed.json()["data"]["created"] == 40
+    assert read.count("branches") <= 1 and read.count("collections") <= 1, read
