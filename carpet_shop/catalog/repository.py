@@ -39,7 +39,8 @@ from carpet_shop.catalog.models import (
     Size,
 )
 from carpet_shop.catalog.schemas import FacetLevel, ProductSort
-from carpet_shop.catalog.stock import in_stock, raw_hundredths, size_in_stock, size_stock_hundredths
+from carpet_shop.catalog.stock import in_stock, raw_hundredths, size_in_stock
+from carpet_shop.catalog.stock import size_stock_hundredths as size_stock_hundredths  # reports
 from carpet_shop.catalog.stock import stock_hundredths as stock_hundredths  # reports read it
 from carpet_shop.catalog.text import like_prefix
 from carpet_shop.catalog.views import ProductViews, SizeFacts, facts_of
@@ -178,10 +179,19 @@ def _bound(scope: BranchScope, filters: ProductFilters) -> tuple[_Shape, dict[st
 _BY_NAME = {declared.name: declared for declared in PRODUCT_FILTERS}
 
 
-@functools.lru_cache(maxsize=512)
 def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
-    """The WHERE of a product query of this shape; values are bound by the filters' names.
-    Built once per shape: making these expressions costs more than running the query."""
+    """The WHERE of a product query of this shape; values are bound by the filters' names."""
+    return _split_conditions(shape)[0]
+
+
+@functools.lru_cache(maxsize=512)
+def _split_conditions(
+    shape: _Shape,
+) -> tuple[tuple[ColumnElement[bool], ...], tuple[ColumnElement[bool], ...]]:
+    """The WHERE of a product query of this shape (values bound by the filters' names), and
+    the conditions one size row must meet (on `product_sizes`, already inside that WHERE as
+    an EXISTS). Built once per shape: making these expressions costs more than running the
+    query."""
     conditions: list[ColumnElement[bool]] = []
     size_conditions: list[ColumnElement[bool]] = []
     narrows_sizes = any(name in _BY_NAME and _BY_NAME[name].size_row for name, _ in shape.given)
@@ -202,9 +212,14 @@ def _conditions(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     if not shape.include_deleted:
         conditions.append(Product.deleted_at.is_(None))
     if size_conditions:
-        # One size row must satisfy all of them: width 2 and height 3 means a 2×3.
-        conditions.append(exists().where(ProductSize.product_id == Product.id, *size_conditions))
-    return tuple(conditions)
+        # One size row must satisfy all of them: width 2 and height 3 means a 2×3. Correlated
+        # to products alone, so a query that also joins the sizes keeps its own here.
+        conditions.append(
+            exists()
+            .where(ProductSize.product_id == Product.id, *size_conditions)
+            .correlate(Product)
+        )
+    return tuple(conditions), tuple(size_conditions)
 
 
 @functools.lru_cache(maxsize=512)
@@ -316,6 +331,16 @@ class ProductRepository(BranchScopedMixin, SoftDeleteRepository[Product]):
         """`stmt` (selecting from products) narrowed to what the product list shows for
         this scope and these filters, and the values to execute it with (reports)."""
         return self._filtered(stmt, scope, filters)
+
+    def filtered_sizes(
+        self, stmt: Select[Any], scope: BranchScope, filters: ProductFilters
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """Like `filtered`, for a `stmt` that joins `product_sizes` to its products: the size
+        filters (size, width, height, and in stock with them) narrow the joined size rows
+        too, not only which products are listed."""
+        shape, params = _bound(scope, filters)
+        conditions, size_conditions = _split_conditions(shape)
+        return stmt.where(*conditions, *size_conditions), params
 
     def listing_page(
         self, scope: BranchScope, filters: ProductFilters, sort: ProductSort, page: PageParams

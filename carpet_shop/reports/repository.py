@@ -21,8 +21,11 @@ from carpet_shop.analytics.sql import as_int, scaled_by_kept
 from carpet_shop.branches.models import Branch
 from carpet_shop.catalog.filters import ProductFilters
 from carpet_shop.catalog.models import Collection, Product, ProductSize
-from carpet_shop.catalog.repository import ProductRepository
-from carpet_shop.catalog.stock import size_stock_hundredths, stock_hundredths
+from carpet_shop.catalog.repository import (
+    ProductRepository,
+    size_stock_hundredths,
+    stock_hundredths,
+)
 from carpet_shop.core.repository import BranchScope
 from carpet_shop.customers.models import Customer
 from carpet_shop.debts.repository import DebtFilters, DebtRepository
@@ -43,8 +46,9 @@ def _stream(
 ) -> Iterator[Row[Any]]:
     # On the session's connection, not `Session.execute`: the rows are plain columns, and
     # the ORM's per-row result machinery cost more than SQLite spends producing them.
-    connection = session.connection().execution_options(stream_results=True, yield_per=BATCH)
-    result = connection.execute(stmt, params or {})
+    result = session.connection().execute(
+        stmt, params or {}, execution_options={"stream_results": True, "yield_per": BATCH}
+    )
     for partition in result.partitions():
         yield from partition
 
@@ -150,7 +154,7 @@ def inventory_rows(
         .outerjoin(ProductSize, ProductSize.product_id == Product.id)
     )
     repo = ProductRepository(session)
-    stmt, params = repo.filtered(stmt, scope, filters)
+    stmt, params = repo.filtered_sizes(stmt, scope, filters)
     order = (Branch.name, Product.search_name, Product.id, ProductSize.width, ProductSize.height)
     return _stream(session, stmt.order_by(*order, ProductSize.size), params)
 

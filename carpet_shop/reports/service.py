@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from carpet_shop.analytics import service as analytics_service
 from carpet_shop.analytics.figures import Figures, shares_percent, to_cents
 from carpet_shop.catalog.filters import ProductFilters
+from carpet_shop.catalog.models import ProductType, standard_price_of
 from carpet_shop.catalog.sizes import size_price
 from carpet_shop.catalog.views import LowStockDefaults
 from carpet_shop.core.repository import BranchScope
@@ -252,7 +253,7 @@ def _cents(value: Decimal | None) -> int | None:
 def _size_prices(r: Any, meter: bool) -> tuple[int | None, int | None]:
     """A row's sell and buy price in hundredths, per piece or metre: the size's own, else
     from the product's rate per m², else the product's (as the catalog shows them)."""
-    own = r.sell_price_per_meter if meter and r.sell_price_per_meter else r.sell_price
+    own = standard_price_of(ProductType(r.type), r.sell_price, r.sell_price_per_meter)
     if r.size is None:
         return _cents(own), _cents(r.buy_price)
     area = (r.width, r.height, r.price_step)
@@ -292,6 +293,8 @@ def inventory_table(
             low = r.stock <= level
             if low_stock_only and not low:
                 continue
+            if filters.in_stock is not None and (r.stock > 0) != filters.in_stock:
+                continue  # the list keeps a product with any size in stock; a row is a size
             value = _times(price, r.stock) if price is not None else 0
             cost = _times(buy, r.stock) if buy is not None else 0
             if r.product_id != last_product:  # a product's sizes come one after another

@@ -308,10 +308,11 @@ def test_a_row_refused_at_commit_names_its_line_and_nothing_is_imported(shop, db
     assert products(db) == before
 
 
-def test_a_commit_reads_the_branch_and_collection_once(shop, db):
+def test_a_commit_reads_the_branch_and_collection_once(shop, db, monkeypatch):
     """Branches and collections are held for the transaction (core.repository
     `held_for_transaction`): the rows' products look them up by id again and again, and
-    each look-up must be answered by the session, not the database."""
+    each look-up must be answered by the session, not the database, from batch to batch."""
+    monkeypatch.setattr(imports_service, "CREATE_BATCH", 2)
     c, a = shop.collection.name, shop.branch_a.name
     lines = [HEADER] + [f"Gilam {i},Gilamlar,{c},unit,100,150,1,2×3,{a}" for i in range(40)]
     preview = upload(shop, "\n".join(lines).encode()).json()["data"]

@@ -67,6 +67,23 @@ def test_the_inventory_has_a_row_per_size_with_its_stock_and_price(client, facto
     low = _report(shop, "admin", "inventory", low_stock_only="true").json()["data"]
     assert [(r["product"], r["size"]) for r in low["rows"]] == [("Lara bej", "3×4")]
 
+    # The product list's size filters narrow the rows to those sizes, and in stock is a
+    # size's own stock once the rows are sizes.
+    sized = _report(shop, "admin", "inventory", size="3x4").json()["data"]
+    assert [(r["product"], r["size"]) for r in sized["rows"]] == [("Lara bej", "3×4")]
+    assert sized["totals"]["size_count"] == 1
+    wide = _report(shop, "admin", "inventory", width="3", in_stock="true").json()["data"]
+    assert [(r["product"], r["size"]) for r in wide["rows"]] == [("Lara bej", "3×4")]
+    assert _sell(shop, "plain_a", rug["id"], 1, 1_800_000, size="3×4").status_code == 201
+    stocked = _report(shop, "admin", "inventory", in_stock="true").json()["data"]
+    assert {(r["product"], r["size"]) for r in stocked["rows"]} == {
+        ("Lara bej", "2×3"),
+        ("Plain", ""),
+    }
+    assert (
+        _report(shop, "admin", "inventory", width="3", in_stock="true").json()["data"]["rows"] == []
+    )
+
     mine = _report(shop, "plain_a", "inventory").json()["data"]
     assert len(mine["rows"]) == 3
     assert all("buy_price" not in r and "stock_cost" not in r for r in mine["rows"])
